@@ -1,0 +1,35 @@
+# The two commands a newcomer needs: `make run` (the site) and `make test` (the tests).
+VENV   ?= .venv
+PYTHON ?= python3
+PY      = $(VENV)/bin/python
+PORT   ?= 8000
+HOST   ?= 127.0.0.1
+
+.PHONY: help run init test lint bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+init: $(VENV)/.installed ## load vocabularies and the demo catalogue into the embedded store
+	$(VENV)/bin/catalogue init
+
+run: init ## set up, load the demo catalogue and serve the site on http://$(HOST):$(PORT)/
+	$(VENV)/bin/catalogue serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed ## install what the tests need and run them all
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed ## ruff over the code
+	$(VENV)/bin/ruff check catalogue webapp tests bench vocab
+
+bench: $(VENV)/.installed ## benchmarks that print figures (ingest at 1k and 10k solutions)
+	$(PY) bench/ingest.py --sizes 1000 10000
+
+clean: ## remove the environment and the local store
+	rm -rf $(VENV) var

@@ -1,0 +1,246 @@
+"""The ``catalogue`` command: init, validate, ingest, stats, query, export, serve.
+
+Exit codes: 0 success (validate: conforms; ingest: stored), 1 violations (rejected),
+2 unreadable or refused input, 3 the store is unavailable (e.g. in use by the server).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from .graphs import SlugError
+from .ingest import InputError, Report, validate_dump
+from .ingest.fetch import fetch
+from .ingest.parse import read_file
+from .ingest.pipeline import limits_of
+from .queries import QueryError
+from .service import Catalogue
+from .settings import SettingsError, load_settings
+from .store import QuerySyntaxError, StoreError
+
+EXIT_STORE = 3
+
+
+def _read_input(target: str, settings) -> tuple[bytes, str | None, str | None]:
+    """(data, filename, media type) from a path or an http(s) URL."""
+    if target.startswith(("http://", "https://")):
+        got = fetch(target, max_bytes=settings.max_upload_bytes, timeout=settings.fetch_timeout,
+                    allow_private=settings.allow_private_urls)
+        return got.data, got.url.rsplit("/", 1)[-1], got.media_type
+    if target == "-":
+        return sys.stdin.buffer.read(settings.max_upload_bytes + 1), None, None
+    return read_file(target, limits_of(settings)), target, None
+
+
+def _emit(report: Report, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    else:
+        print(report.as_text())
+    return report.exit_code
+
+
+def cmd_validate(args, settings) -> int:
+    try:
+        data, filename, media = _read_input(args.file, settings)
+    except InputError as exc:
+        return _emit(Report(error=exc), args.json)
+    result = validate_dump(data, format=args.format or media, filename=filename,
+                           settings=settings, profiles=args.profile or ())
+    return _emit(result if isinstance(result, Report) else result.report, args.json)
+
+
+def cmd_ingest(args, settings) -> int:
+    try:
+        data, filename, media = _read_input(args.file, settings)
+    except InputError as exc:
+        return _emit(Report(source=args.source, mode=args.mode, error=exc), args.json)
+    catalogue = Catalogue(settings)
+    try:
+        report = catalogue.ingest(
+            args.source, data, format=args.format or media, filename=filename, mode=args.mode,
+            profiles=args.profile or (), origin=args.file,
+        )
+    finally:
+        catalogue.close()
+    return _emit(report, args.json)
+
+
+def cmd_init(args, settings) -> int:
+    catalogue = Catalogue(settings)
+    try:
+        result = catalogue.init(demo=not args.no_demo, force=args.force)
+    finally:
+        catalogue.close()
+    for name, state in result.items():
+        print(f"{name}: {state}")
+    return 0
+
+
+def cmd_stats(args, settings) -> int:
+    catalogue = Catalogue(settings)
+    try:
+        stats = catalogue.stats()
+    finally:
+        catalogue.close()
+    if args.json:
+        print(json.dumps(stats, indent=2))
+    else:
+        print(f"{stats['triples']:,} triples in {stats['store']}")
+        for slug, s in stats["sources"].items():
+            print(f"  source {slug}: {s['records']:,} records, {s['triples']:,} triples")
+        for name, n in stats["vocabularies"].items():
+            print(f"  vocabulary {name}: {n:,} triples")
+        for slug, s in stats["quarantine"].items():
+            print(f"  quarantined from {slug}: {s['records']:,} records")
+    return 0
+
+
+def cmd_query(args, settings) -> int:
+    import pyoxigraph as ox
+
+    from . import queries
+
+    params = {}
+    for item in args.param or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise QueryError(f"--param needs key=value, got {item!r}")
+        params[key] = value
+    q = queries.get(args.name)
+    catalogue = Catalogue(settings)
+    try:
+        result = catalogue.query(args.name, **params)
+    finally:
+        catalogue.close()
+    out = sys.stdout.buffer
+    if q.form in ("CONSTRUCT", "DESCRIBE"):
+        fmt = {"json": ox.RdfFormat.JSON_LD, "csv": ox.RdfFormat.N_TRIPLES}.get(
+            args.format, ox.RdfFormat.TURTLE)
+        out.write(ox.serialize(result, format=fmt))
+    elif q.form == "ASK":
+        print(json.dumps({"head": {}, "boolean": bool(result)}) if args.format == "json"
+              else str(bool(result)).lower())
+    else:
+        rows = result
+        if args.format == "json":
+            print(json.dumps({
+                "head": {"vars": rows.variables},
+                "results": {"bindings": [
+                    {k: _json_term(v) for k, v in r.items()} for r in rows]},
+            }, indent=2, ensure_ascii=False))
+        elif args.format == "ttl":
+            raise QueryError(f"{args.name} is a SELECT query: use --format json or csv")
+        else:
+            import csv
+
+            writer = csv.writer(sys.stdout)
+            writer.writerow(rows.variables)
+            for r in rows:
+                writer.writerow([r[v].value if v in r else "" for v in rows.variables])
+    return 0
+
+
+def _json_term(term) -> dict:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def cmd_export(args, settings) -> int:
+    catalogue = Catalogue(settings)
+    try:
+        for chunk in catalogue.export(args.format, include_private=args.all):
+            sys.stdout.buffer.write(chunk)
+    finally:
+        catalogue.close()
+    return 0
+
+
+def cmd_serve(args, settings) -> int:
+    from webapp.server import serve
+
+    return serve(settings, host=args.host, port=args.port, threads=args.threads)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="catalogue", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("init", help="load the vocabularies and the demo catalogue (idempotent)")
+    s.add_argument("--no-demo", action="store_true", help="do not load the demo catalogue")
+    s.add_argument("--force", action="store_true", help="reload even if unchanged")
+    s.set_defaults(func=cmd_init)
+
+    s = sub.add_parser("validate", help="parse and SHACL-validate a dump; store nothing")
+    s.add_argument("file", help="path, http(s) URL, or - for standard input")
+    s.add_argument("--format", help="ttl, nt, nq, trig, rdf, jsonld or a media type")
+    s.add_argument("--profile", action="append", help="extra profile, e.g. dcat-ap-3.0.1")
+    s.add_argument("--json", action="store_true", help="print the JSON report")
+    s.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("ingest", help="validate a dump and store it as a source's graph")
+    s.add_argument("file", help="path, http(s) URL, or - for standard input")
+    s.add_argument("--source", required=True, help="the source's slug, e.g. spain-ctt")
+    s.add_argument("--mode", choices=("strict", "partial"), default="strict")
+    s.add_argument("--format", help="ttl, nt, nq, trig, rdf, jsonld or a media type")
+    s.add_argument("--profile", action="append", help="extra profile, e.g. dcat-ap-3.0.1")
+    s.add_argument("--json", action="store_true", help="print the JSON report")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("stats", help="triples, sources, records")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_stats)
+
+    s = sub.add_parser("query", help="run a saved query from sparql/")
+    s.add_argument("name")
+    s.add_argument("--param", action="append", metavar="KEY=VALUE")
+    s.add_argument("--format", choices=("json", "csv", "ttl"), default="csv")
+    s.set_defaults(func=cmd_query)
+
+    s = sub.add_parser("export", help="dump the public graphs")
+    s.add_argument("--format", choices=("nq", "ttl", "trig", "nt"), default="nq")
+    s.add_argument("--all", action="store_true", help="include quarantine and drafts (backup)")
+    s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("serve", help="serve the site and SPARQL endpoint")
+    s.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    s.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    s.add_argument("--threads", type=int, default=8)
+    s.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        return args.func(args, settings)
+    except (SettingsError, SlugError, QueryError) as exc:
+        print(f"catalogue: {exc}", file=sys.stderr)
+        return 2
+    except QuerySyntaxError as exc:
+        print(f"catalogue: the query does not parse: {exc}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(f"catalogue: {exc}", file=sys.stderr)
+        return EXIT_STORE
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

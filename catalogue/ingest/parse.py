@@ -1,0 +1,288 @@
+"""Read a dump: size limits, gzip, format guessing, hostile-input guards, then parse.
+
+Guards run before the parser sees a byte it could be hurt by:
+
+* RDF/XML with a DTD internal subset or ``<!ENTITY`` (pyoxigraph expands internal
+  entities without limit: 864 bytes become a 300 MB literal) is refused.
+* JSON-LD whose ``@context`` or ``@import`` names a document (``http:``, ``file:``...) is
+  refused: contexts are never fetched. JSON nested deeper than ``max_json_depth`` is
+  refused (pyoxigraph 0.5.13 crashes the process at ~4,000 levels).
+* Files over ``max_upload_bytes`` (after decompression) and literals over
+  ``max_literal_bytes`` are refused.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..formats import Format, UnknownFormatError, rdf_format, rdf_format_for_path
+from .errors import InputError, TooLargeError
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 200 * 1024 * 1024
+    max_literal_bytes: int = 1024 * 1024
+    max_json_depth: int = 200
+
+
+@dataclass
+class ParsedDump:
+    """The triples of a dump (graph names of quad formats are merged) and what it was."""
+
+    triples: list[ox.Triple]
+    format: Format
+    size: int
+    data: bytes
+
+
+def read_bytes(data: bytes, limits: Limits) -> bytes:
+    """Decompress gzip if the data is gzip, enforcing the size limit while inflating.
+
+    :raise TooLargeError: the (inflated) data is over ``limits.max_bytes``.
+    :raise InputError: the gzip stream is corrupt.
+    """
+    if data[:2] == b"\x1f\x8b":
+        out = io.BytesIO()
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
+                while chunk := gz.read(1 << 20):
+                    out.write(chunk)
+                    if out.tell() > limits.max_bytes:
+                        raise TooLargeError(
+                            f"the dump is larger than {limits.max_bytes:,} bytes once decompressed",
+                            kind="too-large",
+                        )
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputError(f"the gzip data is corrupt: {exc}", kind="syntax") from None
+        data = out.getvalue()
+    if len(data) > limits.max_bytes:
+        raise TooLargeError(
+            f"the dump is {len(data):,} bytes, over the limit of {limits.max_bytes:,}",
+            kind="too-large",
+        )
+    return data
+
+
+def read_file(path: str | Path, limits: Limits) -> bytes:
+    """Read a file without ever holding more than the limit (plus one chunk).
+
+    :raise InputError: the file cannot be read.
+    """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(limits.max_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}", kind="fetch") from None
+    if len(head) > limits.max_bytes and head[:2] != b"\x1f\x8b":
+        raise TooLargeError(
+            f"{path} is over the limit of {limits.max_bytes:,} bytes", kind="too-large"
+        )
+    return head
+
+
+def sniff(data: bytes) -> Format | None:
+    """Guess the format from the first bytes of the content."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<?xml") or head.startswith(b"<rdf:RDF") or head.startswith(b"<!--"):
+        return rdf_format("rdf")
+    if head.startswith((b"{", b"[")):
+        return rdf_format("jsonld")
+    text = head.decode("utf-8", "replace")
+    if re.search(r"^\s*(@prefix|@base|PREFIX|BASE)\b", text, re.M | re.I):
+        if re.search(r"^\s*(GRAPH\s*)?<[^>]*>\s*\{|^\s*\{", text, re.M):
+            return rdf_format("trig")
+        return rdf_format("ttl")
+    line = next((ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")), "")
+    if re.match(r'^\s*(<[^>]*>|_:\S+)\s+<[^>]*>\s+(<[^>]*>|_:\S+|".*")\s*\.\s*$', line):
+        return rdf_format("nt")
+    if re.match(r'^\s*(<[^>]*>|_:\S+)\s+<[^>]*>\s+(<[^>]*>|_:\S+|".*"\S*)\s+(<[^>]*>|_:\S+)\s*\.\s*$', line):
+        return rdf_format("nq")
+    if text.strip():
+        return rdf_format("ttl")
+    return None
+
+
+def choose_format(data: bytes, *, format: str | None, filename: str | None) -> Format:
+    """An explicit format (name or media type) wins, then the file extension, then sniffing.
+
+    :raise InputError: the format is unknown or cannot be guessed.
+    """
+    if format:
+        try:
+            return rdf_format(format)
+        except UnknownFormatError as exc:
+            raise InputError(str(exc), kind="format") from None
+    if filename:
+        found = rdf_format_for_path(filename)
+        if found:
+            return found
+    found = sniff(data)
+    if found is None:
+        raise InputError("the dump is empty", kind="syntax")
+    return found
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE\s+[^\[>]*\[(?P<subset>.*?)\]\s*>", re.S | re.I)
+_SIMPLE_ENTITY = re.compile(rb'<!ENTITY\s+(?P<name>[A-Za-z_][\w.-]*)\s+(?P<q>["\'])(?P<value>[^"\'&%<\n]{0,2048})(?P=q)\s*>')
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+
+
+def _refuse_entities(data: bytes, at: int, why: str) -> InputError:
+    line, column = position(data[:at].decode("utf-8", "replace"), at)
+    return InputError(
+        f"RDF/XML {why} is refused: entities can expand without limit or reach outside the file. "
+        "Write the values out in full and remove the DOCTYPE declaration",
+        line, column, kind="refused",
+    )
+
+
+def guard_xml(data: bytes, max_bytes: int) -> bytes:
+    """Expand plain namespace-style entities ourselves; refuse every other DTD feature.
+
+    ``<!ENTITY owl "http://www.w3.org/2002/07/owl#">`` is common in real RDF/XML and is
+    expanded here by plain substitution (no nesting, one line, bounded output). Entities
+    that refer to other entities, external entities and parameter entities are refused.
+    Line numbers are preserved, so later parse errors still point at the right line.
+    """
+    m = _DOCTYPE.search(data)
+    if m is None:
+        if re.search(rb"<!ENTITY", data):
+            raise _refuse_entities(data, data.index(b"<!ENTITY"), "with an entity declaration")
+        return data
+    subset = _COMMENT.sub(b"", m.group("subset"))
+    entities = {e.group("name"): e.group("value") for e in _SIMPLE_ENTITY.finditer(subset)}
+    leftover = _SIMPLE_ENTITY.sub(b"", subset).strip()
+    if leftover:
+        at = m.start("subset") + max(m.group("subset").find(leftover[:20]), 0)
+        raise _refuse_entities(data, at, "with a DTD that declares more than plain text entities")
+    if re.search(rb"<!DOCTYPE|<!ENTITY", data[m.end():]):
+        raise _refuse_entities(data, m.end(), "with a second DTD or entity declaration")
+    newlines = m.group().count(b"\n")
+    body = data[m.end():]
+    grown = sum(len(v) * body.count(b"&" + k + b";") for k, v in entities.items())
+    if len(data) + grown > max_bytes:
+        raise TooLargeError(
+            f"the RDF/XML entities expand the dump past the limit of {max_bytes:,} bytes",
+            kind="too-large",
+        )
+    for name, value in entities.items():
+        body = body.replace(b"&" + name + b";", value)
+    return data[: m.start()] + b"\n" * newlines + body
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
+_CONTEXT_REF = re.compile(r'"@(?:context|import)"\s*:\s*(\[\s*)?"', re.S)
+
+
+def guard_json(data: bytes, max_depth: int) -> None:
+    """Refuse JSON nested deeper than ``max_depth`` and JSON-LD naming remote contexts."""
+    text = data.decode("utf-8", "replace")
+    depth = 0
+    for m in _JSON_TOKEN.finditer(text):
+        token = m.group()
+        if token in "[{":
+            depth += 1
+            if depth > max_depth:
+                line, column = position(text, m.start())
+                raise InputError(
+                    f"JSON nested more than {max_depth} levels deep is refused",
+                    line, column, kind="refused",
+                )
+        elif token in "]}":
+            depth -= 1
+    m = _CONTEXT_REF.search(text)
+    if m:
+        line, column = position(text, m.start())
+        raise InputError(
+            "JSON-LD that refers to a context by IRI (\"@context\": \"http...\" or \"@import\") is "
+            "refused: contexts are never fetched. Put the context inline as a JSON object",
+            line, column, kind="refused",
+        )
+
+
+def _syntax_error(exc: SyntaxError, data: bytes, fmt: Format) -> InputError:
+    message = str(exc.args[0] if exc.args else exc)
+    line, column = exc.lineno, exc.offset
+    if line is None and fmt.rdf == ox.RdfFormat.RDF_XML:
+        line, column = _xml_position(data)
+        if line is None:
+            # RDF-level error without a position: point at the first mention of the culprit
+            m = re.search(r"'([^']+)'", message) or re.search(
+                r"(?:prefix|element|attribute)\s+(\S+)", message
+            )
+            if m:
+                token = m.group(1).encode()
+                at = data.find(token)
+                if at >= 0:
+                    line, column = position(data[:at].decode("utf-8", "replace"), at)
+    message = re.sub(r"^Parser error at line \d+ between columns \d+ and \d+: ", "", message)
+    return InputError(f"{fmt.label} syntax error: {message}", line, column)
+
+
+def _xml_position(data: bytes) -> tuple[int | None, int | None]:
+    """Where expat finds the XML error (DTDs were refused before, so no entity expansion)."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as err:
+        return err.lineno, err.offset + 1
+    return None, None
+
+
+def parse_dump(
+    data: bytes,
+    *,
+    format: str | None = None,
+    filename: str | None = None,
+    base_iri: str | None = None,
+    limits: Limits = Limits(),
+) -> ParsedDump:
+    """Parse a dump into triples after the guards above.
+
+    :raise InputError: unreadable or refused input, with line and column when known.
+    :raise TooLargeError: over a size limit.
+    """
+    data = read_bytes(data, limits)
+    fmt = choose_format(data, format=format, filename=filename)
+    if fmt.rdf == ox.RdfFormat.RDF_XML:
+        data = guard_xml(data, limits.max_bytes)
+    elif fmt.rdf == ox.RdfFormat.JSON_LD:
+        guard_json(data, limits.max_json_depth)
+    triples: list[ox.Triple] = []
+    seen: set[ox.Triple] = set()
+    try:
+        for quad in ox.parse(data, format=fmt.rdf, base_iri=base_iri):
+            obj = quad.object
+            if isinstance(obj, ox.Literal) and len(obj.value) > limits.max_literal_bytes // 4 \
+                    and len(obj.value.encode("utf-8")) > limits.max_literal_bytes:
+                raise TooLargeError(
+                    f"a literal of {len(obj.value.encode('utf-8')):,} bytes on <{quad.subject}> "
+                    f"is over the limit of {limits.max_literal_bytes:,}",
+                    kind="too-large",
+                )
+            triple = ox.Triple(quad.subject, quad.predicate, obj)
+            if triple not in seen:
+                seen.add(triple)
+                triples.append(triple)
+    except SyntaxError as exc:
+        raise _syntax_error(exc, data, fmt) from None
+    except ValueError as exc:  # e.g. invalid UTF-8
+        raise InputError(f"{fmt.label} cannot be read: {exc}") from None
+    return ParsedDump(triples, fmt, len(data), data)

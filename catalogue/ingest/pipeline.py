@@ -1,0 +1,241 @@
+"""Ingest: the only write path for catalogue data.
+
+source → parse (guards) → split into records → SHACL per record (in batches) →
+one atomic replacement of the source's graph, its quarantine and a provenance record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pyoxigraph as ox
+
+from ..graphs import Graphs, check_slug
+from ..settings import Settings
+from ..store import Store
+from ..terms import CAT, PROV, RDF_TYPE, XSD
+from .errors import InputError
+from .parse import Limits, ParsedDump, parse_dump
+from .records import Record, RecordIndex
+from .report import Diff, RecordResult, Report
+from .shacl import DUMP_SHAPES, RECORD_SHAPES, Finding, Validator, shape_files
+
+BATCH = 400
+MODES = ("strict", "partial")
+_locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
+
+
+@dataclass
+class Validated:
+    parsed: ParsedDump
+    index: RecordIndex
+    report: Report
+
+
+def limits_of(settings: Settings) -> Limits:
+    return Limits(settings.max_upload_bytes, settings.max_literal_bytes, settings.max_json_depth)
+
+
+def validators(engine: str, profiles: Sequence[str] = ()) -> tuple[Validator, Validator]:
+    return (
+        Validator(shape_files(RECORD_SHAPES, profiles), engine),
+        Validator(shape_files(DUMP_SHAPES), engine),
+    )
+
+
+def validate_records(index: RecordIndex, validator: Validator) -> dict[Record, list[Finding]]:
+    """Validate records in batches; give each record the findings on nodes of its graph."""
+    out: dict[Record, list[Finding]] = {r: [] for r in index.records}
+    records = index.records
+    for start in range(0, len(records), BATCH):
+        batch = records[start:start + BATCH]
+        nodes: dict[str, list[Record]] = defaultdict(list)
+        triples: dict[ox.Triple, None] = {}
+        for record in batch:
+            for t in index.validation_triples(record):
+                triples[t] = None
+            for n in record.owned:
+                nodes[_key(n)].append(record)
+            for n in record.referenced:
+                if n not in index.owner:
+                    nodes[_key(n)].append(record)
+        for finding in validator.validate(list(triples)):
+            for record in nodes.get(finding.focus, batch if finding.focus.startswith("_:") else []):
+                out[record].append(finding)
+    return out
+
+
+def _key(node) -> str:
+    return node.value if isinstance(node, ox.NamedNode) else f"_:{node.value}"
+
+
+def validate_dump(
+    data: bytes,
+    *,
+    format: str | None = None,
+    filename: str | None = None,
+    settings: Settings,
+    profiles: Sequence[str] = (),
+) -> Validated | Report:
+    """Parse and validate without touching any store.
+
+    Returns the report alone when the input is unreadable (``report.error`` set).
+    """
+    report = Report()
+    try:
+        parsed = parse_dump(data, format=format, filename=filename, limits=limits_of(settings))
+    except InputError as exc:
+        report.error = exc
+        return report
+    report.format = parsed.format.label
+    report.triples = len(parsed.triples)
+    report.checksum = "sha256:" + hashlib.sha256(parsed.data).hexdigest()
+    index = RecordIndex(parsed.triples)
+    record_validator, dump_validator = validators(settings.shacl_engine, profiles)
+    findings = validate_records(index, record_validator)
+    types = [t for t in parsed.triples if t.predicate == RDF_TYPE]
+    report.dump_findings = dump_validator.validate(_distinct_types(types))
+    dump_ok = not any(f.severity == "Violation" for f in report.dump_findings)
+    for record in index.records:
+        fs = findings[record]
+        ok = dump_ok and not any(f.severity == "Violation" for f in fs)
+        report.records.append(RecordResult(record.iri, record.kind, ok, fs))
+    return Validated(parsed, index, report)
+
+
+def _distinct_types(types: list[ox.Triple]) -> list[ox.Triple]:
+    """One instance per class is all the dump-level shapes look at."""
+    seen: dict[ox.NamedNode, ox.Triple] = {}
+    for t in types:
+        seen.setdefault(t.object, t)  # type: ignore[arg-type]
+    return list(seen.values())
+
+
+def previous_signatures(store: Store, graph: ox.NamedNode) -> dict[str, str]:
+    old = RecordIndex(store.triples(graph))
+    return {r.iri: old.signature(r) for r in old.records}
+
+
+def diff_records(old: dict[str, str], new: dict[str, str]) -> Diff:
+    return Diff(
+        added=sorted(k for k in new if k not in old),
+        removed=sorted(k for k in old if k not in new),
+        changed=sorted(k for k in new if k in old and old[k] != new[k]),
+    )
+
+
+def ingest(
+    store: Store,
+    settings: Settings,
+    source: str,
+    data: bytes,
+    *,
+    format: str | None = None,
+    filename: str | None = None,
+    mode: str = "strict",
+    profiles: Sequence[str] = (),
+    origin: str | None = None,
+) -> Report:
+    """Validate a dump and, if it may be stored, replace the source's graph in one step.
+
+    strict: any violation rejects the whole dump. partial: valid records are stored and
+    the invalid ones quarantined (kept out of public graphs, with their reasons).
+    The store is unchanged unless ``report.stored`` is true.
+
+    :raise SlugError: ``source`` is not a slug.
+    """
+    check_slug(source)
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    started = datetime.now(UTC)
+    result = validate_dump(data, format=format, filename=filename, settings=settings,
+                           profiles=profiles)
+    if isinstance(result, Report):
+        result.source, result.mode = source, mode
+        return result
+    report, index = result.report, result.index
+    report.source, report.mode = source, mode
+    accepted = [rec for rec, res in zip(index.records, report.records, strict=True) if res.accepted]
+    rejected = [rec for rec, res in zip(index.records, report.records, strict=True) if not res.accepted]
+    if (mode == "strict" and rejected) or not accepted:
+        return report
+
+    graphs = Graphs(settings.base_uri)
+    target, quarantine = graphs.source(source), graphs.quarantine(source)
+    with _locks[source]:
+        old = previous_signatures(store, target)
+        new = {r.iri: index.signature(r) for r in accepted}
+        report.diff = diff_records(old, new)
+        token = f"{source}-{uuid.uuid4().hex}"
+        staging, qstaging = graphs.staging(token), graphs.staging(token + "-q")
+        try:
+            store.write_graph(staging, index.stored_triples(accepted))
+            if rejected:
+                store.write_graph(qstaging, _quarantine_triples(index, rejected, report))
+            activity = ox.NamedNode(f"{settings.base_uri}run/{token}")
+            prov = _provenance(activity, source, target, report, started, origin)
+            store.replace_graphs(
+                moves={target: staging, quarantine: qstaging if rejected else None},
+                inserts={graphs.provenance: prov},
+            )
+        except BaseException:
+            store.update(f"DROP SILENT GRAPH {staging} ; DROP SILENT GRAPH {qstaging}")
+            raise
+    report.stored = True
+    report.activity = activity.value
+    return report
+
+
+def _quarantine_triples(index: RecordIndex, rejected: list[Record], report: Report) -> list[ox.Triple]:
+    out = index.stored_triples(rejected)
+    by_iri = {r.iri: r for r in report.records}
+    for record in rejected:
+        if not isinstance(record.root, ox.NamedNode):
+            continue
+        out.append(ox.Triple(record.root, RDF_TYPE, CAT.QuarantinedRecord))
+        for f in by_iri[record.iri].findings:
+            if f.severity == "Violation":
+                out.append(ox.Triple(record.root, CAT.reason, ox.Literal(f.message)))
+    return out
+
+
+def _provenance(
+    activity: ox.NamedNode,
+    source: str,
+    graph: ox.NamedNode,
+    report: Report,
+    started: datetime,
+    origin: str | None,
+) -> list[ox.Triple]:
+    def lit(value, dt=None):
+        return ox.Literal(str(value), datatype=dt) if dt else ox.Literal(str(value))
+
+    now = datetime.now(UTC)
+    diff = report.diff or Diff()
+    triples = [
+        ox.Triple(activity, RDF_TYPE, PROV.Activity),
+        ox.Triple(activity, RDF_TYPE, CAT.Ingest),
+        ox.Triple(activity, CAT.source, lit(source)),
+        ox.Triple(activity, PROV.generated, graph),
+        ox.Triple(activity, PROV.startedAtTime, lit(started.isoformat(), XSD.dateTime)),
+        ox.Triple(activity, PROV.endedAtTime, lit(now.isoformat(), XSD.dateTime)),
+        ox.Triple(activity, CAT.checksum, lit(report.checksum)),
+        ox.Triple(activity, CAT.format, lit(report.format)),
+        ox.Triple(activity, CAT.mode, lit(report.mode)),
+        ox.Triple(activity, CAT.outcome, lit("stored" if not report.rejected else "partially stored")),
+        ox.Triple(activity, CAT.triples, lit(report.triples, XSD.integer)),
+        ox.Triple(activity, CAT.recordsAccepted, lit(report.accepted, XSD.integer)),
+        ox.Triple(activity, CAT.recordsRejected, lit(report.rejected, XSD.integer)),
+        ox.Triple(activity, CAT.recordsAdded, lit(len(diff.added), XSD.integer)),
+        ox.Triple(activity, CAT.recordsRemoved, lit(len(diff.removed), XSD.integer)),
+        ox.Triple(activity, CAT.recordsChanged, lit(len(diff.changed), XSD.integer)),
+    ]
+    if origin:
+        triples.append(ox.Triple(activity, CAT.origin, lit(origin)))
+    return triples

@@ -1,0 +1,187 @@
+"""Split a dump into records, the unit of validation, quarantine and diff.
+
+A record is one *root* with what it owns:
+
+* a collection (``dcat:Catalog``);
+* a solution (``dcat:Dataset`` without ``dct:isVersionOf``) with its releases
+  (``dct:isVersionOf`` / ``dct:hasVersion``), their distributions (``dcat:distribution``)
+  and every blank node hanging from them;
+* anything else described in the dump that no record references (a lone licence, agent...).
+
+Agents, contact points, licences and concepts are *shared*: a record's validation graph
+includes the full description of every shared node it references (recursively), and
+only the ``rdf:type`` of other roots it points at, so a record validates the same alone
+as inside the whole dump.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+from ..terms import ADMS, DCAT, DCT, RDF_TYPE
+
+Node = NamedNode | BlankNode
+
+ROOT_CLASSES = {DCAT.Catalog, DCAT.Dataset, ADMS.Asset}
+KIND_BY_CLASS = {DCAT.Catalog: "collection", DCAT.Dataset: "solution", ADMS.Asset: "solution"}
+
+
+@dataclass
+class Record:
+    root: Node
+    kind: str  # collection | solution | release | other
+    owned: list[Node] = field(default_factory=list)
+    referenced: set[Node] = field(default_factory=set)
+
+    @property
+    def iri(self) -> str:
+        return self.root.value if isinstance(self.root, NamedNode) else f"_:{self.root.value}"
+
+
+class RecordIndex:
+    """Triples grouped by subject, with the ownership that defines records."""
+
+    def __init__(self, triples: Iterable[Triple]) -> None:
+        self.by_subject: dict[Node, list[Triple]] = defaultdict(list)
+        self.types: dict[Node, set[NamedNode]] = defaultdict(set)
+        for t in triples:
+            self.by_subject[t.subject].append(t)  # type: ignore[index]
+            if t.predicate == RDF_TYPE and isinstance(t.object, NamedNode):
+                self.types[t.subject].add(t.object)  # type: ignore[index]
+        self.records: list[Record] = []
+        self.owner: dict[Node, Record] = {}
+        self._split()
+
+    def _objects(self, s: Node, p: NamedNode) -> list:
+        return [t.object for t in self.by_subject.get(s, ()) if t.predicate == p]
+
+    def _split(self) -> None:
+        version_of: dict[Node, Node] = {}
+        for s, triples in self.by_subject.items():
+            for t in triples:
+                if t.predicate == DCT.isVersionOf and isinstance(t.object, NamedNode | BlankNode):
+                    version_of.setdefault(s, t.object)
+                elif t.predicate == DCT.hasVersion and isinstance(t.object, NamedNode | BlankNode):
+                    version_of.setdefault(t.object, s)
+
+        def is_dataset(n: Node) -> bool:
+            return bool(self.types.get(n, set()) & {DCAT.Dataset, ADMS.Asset})
+
+        roots: list[Record] = []
+        for s in self.by_subject:
+            classes = self.types.get(s, set())
+            if DCAT.Catalog in classes:
+                roots.append(Record(s, "collection"))
+            elif is_dataset(s) and not (s in version_of and version_of[s] in self.by_subject
+                                        and is_dataset(version_of[s])):
+                roots.append(Record(s, "solution" if s not in version_of else "release"))
+        for record in roots:
+            self._claim(record, record.root)
+        # releases of solutions in this dump
+        for release, solution in version_of.items():
+            if release in self.by_subject and release not in self.owner and solution in self.owner:
+                self._claim(self.owner[solution], release)
+        for record in roots:
+            self._own_closure(record)
+        self.records = roots
+        # what nobody owns or references becomes a record of its own
+        referenced: set[Node] = set()
+        for record in roots:
+            referenced |= self.references(record)
+        for s in list(self.by_subject):
+            if s not in self.owner and s not in referenced and isinstance(s, NamedNode):
+                record = Record(s, "other")
+                self._claim(record, s)
+                self._own_closure(record)
+                self.records.append(record)
+                referenced |= self.references(record)
+        for record in self.records:
+            record.referenced = self.references(record)
+
+    def _claim(self, record: Record, node: Node) -> None:
+        if node not in self.owner:
+            self.owner[node] = record
+            record.owned.append(node)
+
+    def _own_closure(self, record: Record) -> None:
+        """Distributions of owned datasets and blank nodes below owned nodes are owned too."""
+        i = 0
+        while i < len(record.owned):
+            node = record.owned[i]
+            i += 1
+            for t in self.by_subject.get(node, ()):
+                o = t.object
+                if o in self.owner or o not in self.by_subject:
+                    continue
+                if isinstance(o, BlankNode) or t.predicate == DCAT.distribution:
+                    self._claim(record, o)
+
+    def references(self, record: Record, depth: int = 4) -> set[Node]:
+        """Shared nodes described in the dump that the record reaches (full descriptions)."""
+        seen: set[Node] = set()
+        frontier = list(record.owned)
+        for _ in range(depth):
+            nxt = []
+            for node in frontier:
+                for t in self.by_subject.get(node, ()):
+                    o = t.object
+                    if t.predicate == RDF_TYPE or isinstance(o, Literal) or o in seen:
+                        continue
+                    if o in self.by_subject and self.owner.get(o) is None:
+                        seen.add(o)
+                        nxt.append(o)
+                    elif o in self.by_subject and self.owner.get(o) is not record:
+                        seen.add(o)  # another record's node: only its types are needed
+            frontier = nxt
+        return seen
+
+    def owned_triples(self, record: Record) -> list[Triple]:
+        return [t for n in record.owned for t in self.by_subject.get(n, ())]
+
+    def validation_triples(self, record: Record) -> list[Triple]:
+        """The record's own triples, full descriptions of shared nodes, types of other roots."""
+        out = self.owned_triples(record)
+        for node in record.referenced:
+            if node in self.owner:
+                out.extend(Triple(node, RDF_TYPE, c) for c in self.types.get(node, ()))
+            else:
+                out.extend(self.by_subject.get(node, ()))
+        return out
+
+    def stored_triples(self, records: Iterable[Record]) -> list[Triple]:
+        """Owned triples of these records and the shared nodes they reference, once each."""
+        out: list[Triple] = []
+        shared: set[Node] = set()
+        for record in records:
+            out.extend(self.owned_triples(record))
+            shared |= {n for n in record.referenced if n not in self.owner}
+        for node in shared:
+            out.extend(self.by_subject.get(node, ()))
+        return out
+
+    def signature(self, record: Record) -> str:
+        """A hash of what the record says, blank-node labels aside: equal iff unchanged."""
+        memo: dict[Node, str] = {}
+
+        def term(o, depth: int) -> str:
+            if isinstance(o, BlankNode):
+                if depth > 6:
+                    return "_:deep"
+                if o not in memo:
+                    memo[o] = "_:" + hashlib.sha1(
+                        "\n".join(sorted(f"{t.predicate} {term(t.object, depth + 1)}"
+                                         for t in self.by_subject.get(o, ()))).encode()
+                    ).hexdigest()
+                return memo[o]
+            return str(o)
+
+        lines = sorted(
+            f"{term(t.subject, 0)} {t.predicate} {term(t.object, 0)}"
+            for t in self.validation_triples(record)
+        )
+        return hashlib.sha256("\n".join(lines).encode()).hexdigest()

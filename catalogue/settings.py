@@ -1,0 +1,140 @@
+"""One settings table: defaults, then ``CATALOGUE_*`` environment, then explicit overrides.
+
+Every setting is declared once here with its help text; a test checks that each one
+is documented in the README.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting has a value the catalogue cannot use."""
+
+
+def _setting(default, help: str, env: str | None = None):
+    return field(default=default, metadata={"help": help, "env": env})
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: str = _setting(
+        str(ROOT / "var" / "store"),
+        "Directory of the embedded Oxigraph store (opened by one process at a time).",
+        "CATALOGUE_STORE",
+    )
+    sparql_query_url: str = _setting(
+        "",
+        "Query URL of a remote SPARQL 1.1 endpoint; when set, it replaces the embedded store.",
+        "CATALOGUE_SPARQL_QUERY_URL",
+    )
+    sparql_update_url: str = _setting(
+        "",
+        "Update URL of the remote endpoint (defaults to the query URL with /query replaced by /update).",
+        "CATALOGUE_SPARQL_UPDATE_URL",
+    )
+    base_uri: str = _setting(
+        "https://catalogue.example.org/",
+        "Namespace of minted PURIs and named graphs; absolute http(s) IRI ending in '/'.",
+        "CATALOGUE_BASE_URI",
+    )
+    max_upload_bytes: int = _setting(
+        200 * 1024 * 1024,
+        "Largest dump accepted (after gzip decompression), in bytes.",
+        "CATALOGUE_MAX_UPLOAD_BYTES",
+    )
+    max_literal_bytes: int = _setting(
+        1024 * 1024,
+        "Largest single literal accepted in a dump, in bytes.",
+        "CATALOGUE_MAX_LITERAL_BYTES",
+    )
+    max_json_depth: int = _setting(
+        200,
+        "Deepest JSON nesting accepted in JSON-LD input.",
+        "CATALOGUE_MAX_JSON_DEPTH",
+    )
+    shacl_engine: str = _setting(
+        "turbo",
+        "SHACL engine for ingest: 'turbo' (pyshacl-turbo, Rust) or 'pyshacl' (reference).",
+        "CATALOGUE_SHACL_ENGINE",
+    )
+    allow_private_urls: bool = _setting(
+        False,
+        "Allow fetching dumps from loopback and private network addresses (off: refused).",
+        "CATALOGUE_ALLOW_PRIVATE_URLS",
+    )
+    fetch_timeout: float = _setting(
+        30.0,
+        "Seconds allowed for fetching a dump from a URL.",
+        "CATALOGUE_FETCH_TIMEOUT",
+    )
+    remote_timeout: float = _setting(
+        60.0,
+        "Seconds to wait for a remote SPARQL endpoint before giving up.",
+        "CATALOGUE_REMOTE_TIMEOUT",
+    )
+
+    @property
+    def remote(self) -> bool:
+        return bool(self.sparql_query_url)
+
+    @property
+    def update_url(self) -> str:
+        if self.sparql_update_url:
+            return self.sparql_update_url
+        if self.sparql_query_url.endswith("/query"):
+            return self.sparql_query_url[: -len("query")] + "update"
+        return self.sparql_query_url
+
+    def validate(self) -> Settings:
+        if not self.base_uri.startswith(("http://", "https://")) or not self.base_uri.endswith("/"):
+            raise SettingsError(
+                f"CATALOGUE_BASE_URI must be an absolute http(s) IRI ending in '/', got {self.base_uri!r}"
+            )
+        if any(c in self.base_uri for c in ' <>"{}|\\^`'):
+            raise SettingsError(f"CATALOGUE_BASE_URI contains characters not allowed in an IRI: {self.base_uri!r}")
+        if self.shacl_engine not in ("turbo", "pyshacl"):
+            raise SettingsError(f"CATALOGUE_SHACL_ENGINE must be 'turbo' or 'pyshacl', got {self.shacl_engine!r}")
+        if self.sparql_update_url and not self.sparql_query_url:
+            raise SettingsError("CATALOGUE_SPARQL_UPDATE_URL is set but CATALOGUE_SPARQL_QUERY_URL is not")
+        return self
+
+
+def settings_table() -> list[tuple[str, str, object, str]]:
+    """(field, environment variable, default, help) for every setting."""
+    return [(f.name, f.metadata["env"], f.default, f.metadata["help"]) for f in fields(Settings)]
+
+
+def _convert(kind: type, raw: str) -> object:
+    if kind is bool:
+        if raw.strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.strip().lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(raw)
+    return kind(raw)
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Build settings from defaults, the environment and explicit overrides (in that order).
+
+    :raise SettingsError: a value has the wrong type or shape.
+    """
+    environ = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for f in fields(Settings):
+        env = f.metadata["env"]
+        if env and env in environ and environ[env] != "":
+            raw = environ[env]
+            try:
+                values[f.name] = _convert(type(f.default), raw)
+            except ValueError as exc:
+                raise SettingsError(f"{env}={raw!r} is not a valid {type(f.default).__name__}") from exc
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values).validate()

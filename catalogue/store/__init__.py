@@ -1,0 +1,46 @@
+"""One store interface, two backends: embedded pyoxigraph on disk, or a remote SPARQL server.
+
+Open it once per process with :func:`open_store`; the embedded store holds a RocksDB lock.
+"""
+
+from __future__ import annotations
+
+from ..settings import Settings
+from .base import (
+    ALL,
+    Bindings,
+    Dataset,
+    QuerySyntaxError,
+    Rows,
+    Store,
+    StoreError,
+    StoreLockedError,
+)
+from .embedded import EmbeddedStore
+from .remote import RemoteStore
+
+__all__ = [
+    "ALL",
+    "Bindings",
+    "Dataset",
+    "EmbeddedStore",
+    "QuerySyntaxError",
+    "RemoteStore",
+    "Rows",
+    "Store",
+    "StoreError",
+    "StoreLockedError",
+    "open_store",
+]
+
+
+def open_store(settings: Settings) -> Store:
+    """The remote endpoint if one is configured, else the embedded store on disk.
+
+    :raise StoreLockedError: the embedded store is open in another process.
+    """
+    if settings.remote:
+        return RemoteStore(
+            settings.sparql_query_url, settings.update_url, timeout=settings.remote_timeout
+        )
+    return EmbeddedStore(settings.store)

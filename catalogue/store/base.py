@@ -1,0 +1,166 @@
+"""The one store interface both backends implement, and the result types they return.
+
+Both backends return plain Python values built from pyoxigraph terms, so callers never
+know which one they talk to: ``select`` gives :class:`Rows`, ``ask`` a bool,
+``construct`` a list of :class:`pyoxigraph.Triple`.
+
+Values never enter SPARQL by string formatting: callers pass ``bindings`` (variable name
+to RDF term). The embedded store pre-binds them (pyoxigraph ``substitutions``); the remote
+one appends a ``VALUES`` block written by pyoxigraph's own term serialiser.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
+
+Term = NamedNode | BlankNode | Literal | Triple
+Bindings = Mapping[str, Term]
+
+
+class StoreError(RuntimeError):
+    """The store could not do what was asked (unreachable, refused, broken)."""
+
+
+class StoreLockedError(StoreError):
+    """The embedded store is open in another process (RocksDB allows one)."""
+
+
+class QuerySyntaxError(StoreError):
+    """A query or update does not parse; the message says where."""
+
+
+@dataclass
+class Rows:
+    """The solutions of a SELECT: variable names and one dict per row (unbound: absent)."""
+
+    variables: list[str]
+    rows: list[dict[str, Term]] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[dict[str, Term]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, name: str) -> list[Term]:
+        return [r[name] for r in self.rows if name in r]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a query runs on: graphs merged as its default graph, and named graphs.
+
+    ``None`` means the store's own choice (all named graphs visible with GRAPH).
+    """
+
+    default_graphs: Sequence[NamedNode] | None = None
+    named_graphs: Sequence[NamedNode] | None = None
+
+
+ALL = Dataset()
+
+
+class Store(ABC):
+    """A SPARQL 1.1 quad store holding the whole catalogue."""
+
+    #: a human-readable name of the backend and where it lives
+    description: str = ""
+
+    @abstractmethod
+    def select(self, sparql: str, bindings: Bindings | None = None, *, dataset: Dataset = ALL) -> Rows:
+        """Run a SELECT; ``bindings`` pre-bind projected variables to RDF terms."""
+
+    @abstractmethod
+    def ask(self, sparql: str, bindings: Bindings | None = None, *, dataset: Dataset = ALL) -> bool:
+        """Run an ASK."""
+
+    @abstractmethod
+    def construct(
+        self, sparql: str, bindings: Bindings | None = None, *, dataset: Dataset = ALL
+    ) -> list[Triple]:
+        """Run a CONSTRUCT or DESCRIBE."""
+
+    @abstractmethod
+    def query_serialized(
+        self,
+        sparql: str,
+        *,
+        dataset: Dataset = ALL,
+        results_format: str = "application/sparql-results+json",
+        graph_format: str = "text/turtle",
+    ) -> tuple[str, bytes]:
+        """Run any read query and return (media type, body) ready to send to a client.
+
+        SELECT/ASK come back in ``results_format``, CONSTRUCT/DESCRIBE in ``graph_format``
+        (both media types from :mod:`catalogue.formats`).
+        """
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update as one transaction (all of it or none of it).
+
+        Only the catalogue's own code calls this, with text built from its own graph IRIs
+        and pyoxigraph-serialised terms.
+        """
+
+    @abstractmethod
+    def write_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:
+        """Add triples to ``graph`` in bulk (not atomic: used for staging graphs). Returns count."""
+
+    @abstractmethod
+    def named_graphs(self) -> list[NamedNode]:
+        """All named graphs that hold at least one triple."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the store (the embedded store's lock)."""
+
+    # Derived operations: the same on both backends.
+
+    def count(self, graph: NamedNode | None = None) -> int:
+        """Triples in ``graph``, or quads in all named graphs."""
+        if graph is None:
+            rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        else:
+            rows = self.select(
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+                {"g": graph},
+            )
+        return int(rows.rows[0]["n"].value) if rows.rows else 0
+
+    def triples(self, graph: NamedNode) -> list[Triple]:
+        """Every triple of one named graph."""
+        return self.construct(
+            "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph}
+        )
+
+    def quads(self, graphs: Sequence[NamedNode] | None = None) -> Iterator[Quad]:
+        """Every quad of the given named graphs (default: all), graph by graph."""
+        for g in graphs if graphs is not None else self.named_graphs():
+            for t in self.triples(g):
+                yield Quad(t.subject, t.predicate, t.object, g)
+
+    def replace_graphs(
+        self,
+        moves: Mapping[NamedNode, NamedNode | None] | None = None,
+        inserts: Mapping[NamedNode, Sequence[Triple]] | None = None,
+        drops: Sequence[NamedNode] = (),
+    ) -> None:
+        """In one transaction: replace each target graph by its staging graph (``moves``:
+        target → staging, or None to empty it), add small ``inserts``, and drop ``drops``.
+
+        Killed at any moment, the store holds the state before or the state after.
+        """
+        from .sparql_text import atomic_replace_update
+
+        self.update(atomic_replace_update(moves or {}, inserts or {}, drops))
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

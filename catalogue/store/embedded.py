@@ -1,0 +1,152 @@
+"""The embedded backend: a pyoxigraph store on disk (or in memory), one per process."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .base import (
+    ALL,
+    Bindings,
+    Dataset,
+    QuerySyntaxError,
+    Rows,
+    Store,
+    StoreError,
+    StoreLockedError,
+    Triple,
+)
+
+
+def _kwargs(bindings: Bindings | None, dataset: Dataset) -> dict:
+    kw: dict = {}
+    if bindings:
+        kw["substitutions"] = {ox.Variable(k): v for k, v in bindings.items()}
+    if dataset.default_graphs is not None:
+        kw["default_graph"] = list(dataset.default_graphs)
+        kw["named_graphs"] = list(dataset.named_graphs or [])
+    elif dataset.named_graphs is not None:
+        kw["named_graphs"] = list(dataset.named_graphs)
+    return kw
+
+
+class EmbeddedStore(Store):
+    """pyoxigraph ``Store`` at ``path`` (``None``: in memory, for tests and benchmarks).
+
+    :raise StoreLockedError: another process has the store open.
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreLockedError(
+                    f"The store at {self.path} is in use by another process "
+                    "(most likely a running `catalogue serve`). The embedded store can be opened "
+                    "by one process at a time. Stop the server and run the command again, or run "
+                    "the server on a remote store (CATALOGUE_SPARQL_QUERY_URL) so that several "
+                    "processes can share it."
+                ) from None
+            raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
+        self.description = f"embedded store at {self.path}" if self.path else "in-memory store"
+
+    @property
+    def raw(self) -> ox.Store:
+        """The pyoxigraph store itself, for bulk paths that need it (bench, export)."""
+        return self._store
+
+    def _query(self, sparql: str, bindings: Bindings | None, dataset: Dataset):
+        try:
+            return self._store.query(sparql, **_kwargs(bindings, dataset))
+        except SyntaxError as exc:
+            raise QuerySyntaxError(str(exc)) from None
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(str(exc)) from exc
+
+    def select(self, sparql: str, bindings: Bindings | None = None, *, dataset: Dataset = ALL) -> Rows:
+        result = self._query(sparql, bindings, dataset)
+        if not isinstance(result, ox.QuerySolutions):
+            raise StoreError("select() needs a SELECT query")
+        names = [v.value for v in result.variables]
+        rows = []
+        for solution in result:
+            rows.append({n: solution[n] for n in names if solution[n] is not None})
+        return Rows(names, rows)
+
+    def ask(self, sparql: str, bindings: Bindings | None = None, *, dataset: Dataset = ALL) -> bool:
+        result = self._query(sparql, bindings, dataset)
+        if not isinstance(result, ox.QueryBoolean):
+            raise StoreError("ask() needs an ASK query")
+        return bool(result)
+
+    def construct(
+        self, sparql: str, bindings: Bindings | None = None, *, dataset: Dataset = ALL
+    ) -> list[Triple]:
+        result = self._query(sparql, bindings, dataset)
+        if not isinstance(result, ox.QueryTriples):
+            raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
+        return list(result)
+
+    def query_serialized(
+        self,
+        sparql: str,
+        *,
+        dataset: Dataset = ALL,
+        results_format: str = "application/sparql-results+json",
+        graph_format: str = "text/turtle",
+    ) -> tuple[str, bytes]:
+        result = self._query(sparql, None, dataset)
+        if isinstance(result, ox.QueryTriples):
+            fmt = ox.RdfFormat.from_media_type(graph_format)
+            return graph_format, result.serialize(format=fmt)
+        fmt = ox.QueryResultsFormat.from_media_type(results_format)
+        return results_format, result.serialize(format=fmt)
+
+    def update(self, sparql: str) -> None:
+        if not sparql.strip():
+            return
+        try:
+            self._store.update(sparql)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(str(exc)) from None
+        except OSError as exc:
+            raise StoreError(str(exc)) from exc
+
+    def write_graph(self, graph: ox.NamedNode, triples: Iterable[Triple]) -> int:
+        n = 0
+
+        def quads():
+            nonlocal n
+            for t in triples:
+                n += 1
+                yield ox.Quad(t.subject, t.predicate, t.object, graph)
+
+        self._store.bulk_extend(quads())
+        return n
+
+    def named_graphs(self) -> list[ox.NamedNode]:
+        return [g for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)
+                and next(iter(self._store.quads_for_pattern(None, None, None, g)), None) is not None]
+
+    def count(self, graph: ox.NamedNode | None = None) -> int:
+        if graph is None:
+            return len(self._store) - sum(1 for _ in self._store.quads_for_pattern(
+                None, None, None, ox.DefaultGraph()))
+        return super().count(graph)
+
+    def optimize(self) -> None:
+        self._store.optimize()
+
+    def close(self) -> None:
+        if getattr(self, "_store", None) is not None:
+            self._store.flush() if self.path is not None else None
+            del self._store
+            self._store = None  # type: ignore[assignment]

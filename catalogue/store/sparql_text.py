@@ -1,0 +1,53 @@
+"""The few places where SPARQL text is assembled, always from pyoxigraph-serialised terms.
+
+``str(term)`` on a pyoxigraph term is its N-Triples form, with every character escaped as
+the grammar requires, so a value can never close the term and inject syntax.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, serialize
+
+from .base import Bindings
+
+
+def values_clause(bindings: Bindings) -> str:
+    """A trailing ``VALUES (?a ?b) { (t1 t2) }`` block for the remote backend."""
+    if not bindings:
+        return ""
+    names = list(bindings)
+    for name in names:
+        if not name.isidentifier():
+            raise ValueError(f"not a SPARQL variable name: {name!r}")
+        if isinstance(bindings[name], BlankNode):
+            raise ValueError(f"cannot bind ?{name} to a blank node")
+    head = " ".join(f"?{n}" for n in names)
+    row = " ".join(str(bindings[n]) for n in names)
+    return f"\nVALUES ({head}) {{ ({row}) }}"
+
+
+def ntriples(triples: Sequence[Triple]) -> str:
+    return serialize(triples, format=RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
+
+
+def atomic_replace_update(
+    moves: Mapping[NamedNode, NamedNode | None],
+    inserts: Mapping[NamedNode, Sequence[Triple]],
+    drops: Sequence[NamedNode],
+) -> str:
+    """One SPARQL update: each target emptied and refilled from its staging graph,
+    the staging graph dropped, the inserts added, the drops dropped."""
+    ops: list[str] = []
+    for target, staging in moves.items():
+        ops.append(f"DROP SILENT GRAPH {target}")
+        if staging is not None:
+            ops.append(f"ADD SILENT {staging} TO {target}")
+            ops.append(f"DROP SILENT GRAPH {staging}")
+    for graph in drops:
+        ops.append(f"DROP SILENT GRAPH {graph}")
+    for graph, triples in inserts.items():
+        if triples:
+            ops.append(f"INSERT DATA {{ GRAPH {graph} {{\n{ntriples(triples)}}} }}")
+    return " ;\n".join(ops) if ops else ""

@@ -1,0 +1,38 @@
+"""The vocabularies' IRIs as pyoxigraph terms, so code never spells an IRI twice."""
+
+from __future__ import annotations
+
+from pyoxigraph import NamedNode
+
+
+class Namespace(str):
+    """A namespace IRI; ``NS.term`` and ``NS["term"]`` give a NamedNode."""
+
+    def __getattr__(self, name: str) -> NamedNode:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return NamedNode(self + name)
+
+    def __getitem__(self, name: str) -> NamedNode:  # type: ignore[override]
+        return NamedNode(self + name)
+
+
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+OWL = Namespace("http://www.w3.org/2002/07/owl#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+DCT = Namespace("http://purl.org/dc/terms/")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+EIRA = Namespace("http://data.europa.eu/dr8/")
+CAT = Namespace("https://catalogue.example.org/def/catalogue#")
+"""Our own small vocabulary for provenance counts and quarantine notes."""
+
+RDF_TYPE = RDF.type

@@ -1,0 +1,71 @@
+"""Load the vocabularies in ``vocab/`` into one named graph each, idempotently.
+
+``vocab/vocabularies.json`` lists them (name, file, format, source, licence). A graph is
+replaced atomically only when its file's checksum changed since it was loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .formats import rdf_format
+from .graphs import Graphs
+from .settings import ROOT
+from .store import Store
+from .terms import CAT
+
+VOCAB_DIR = ROOT / "vocab"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    name: str
+    file: Path
+    format: str
+    title: str
+    source: str
+    licence: str
+
+
+def vocabularies(directory: Path = VOCAB_DIR) -> list[Vocabulary]:
+    manifest = json.loads((directory / "vocabularies.json").read_text(encoding="utf-8"))
+    entries = manifest["vocabularies"] if isinstance(manifest, dict) else manifest
+    return [
+        Vocabulary(
+            e["name"], directory / e["file"], e["format"], e.get("title", e["name"]),
+            e.get("source", ""), e.get("licence", ""),
+        )
+        for e in entries
+    ]
+
+
+def load_vocabularies(store: Store, graphs: Graphs, *, force: bool = False) -> dict[str, str]:
+    """Load every vocabulary whose file changed; returns {name: 'loaded' | 'unchanged'}."""
+    out: dict[str, str] = {}
+    for v in vocabularies():
+        data = v.file.read_bytes()
+        checksum = ox.Literal("sha256:" + hashlib.sha256(data).hexdigest())
+        graph = graphs.vocab(v.name)
+        if not force and store.ask(
+            "ASK { GRAPH ?g { ?g ?checksumProperty ?checksum } }",
+            {"g": graph, "checksumProperty": CAT.checksum, "checksum": checksum},
+        ):
+            out[v.name] = "unchanged"
+            continue
+        fmt = rdf_format(v.format)
+        triples = [ox.Triple(q.subject, q.predicate, q.object)
+                   for q in ox.parse(data, format=fmt.rdf, base_iri=None)]
+        staging = graphs.staging(f"vocab-{v.name}")
+        store.update(f"DROP SILENT GRAPH {staging}")
+        store.write_graph(staging, triples)
+        store.replace_graphs(
+            moves={graph: staging},
+            inserts={graph: [ox.Triple(graph, CAT.checksum, checksum)]},
+        )
+        out[v.name] = "loaded"
+    return out

@@ -1,0 +1,97 @@
+"""Shared fixtures: settings on a temporary store, both store backends, a live server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from catalogue.settings import load_settings
+from catalogue.store import EmbeddedStore, RemoteStore
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up in {timeout} s")
+
+
+def oxigraph_binary() -> str:
+    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(found).exists():
+        pytest.fail("the `oxigraph` server is not installed: run `make test` (pip install oxigraph)")
+    return found
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """A real `oxigraph serve` on 127.0.0.1, shared by the session; yields its base URL."""
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    proc = subprocess.Popen(
+        [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url + "/query?query=ASK%7B%7D")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def store(request, tmp_path):
+    """Each test using this runs twice: on an embedded store and on a real Oxigraph server."""
+    if request.param == "embedded":
+        s = EmbeddedStore(tmp_path / "store")
+        yield s
+        s.close()
+    else:
+        url = request.getfixturevalue("oxigraph_server")
+        s = RemoteStore(url + "/query", url + "/update")
+        s.update("DROP SILENT ALL")
+        yield s
+        s.update("DROP SILENT ALL")
+        s.close()
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return load_settings({}, store=str(tmp_path / "store"), shacl_engine="turbo")
+
+
+@pytest.fixture
+def run_cli(tmp_path):
+    """Run the real `catalogue` command in a subprocess with a temporary store."""
+
+    def run(*args: str, input: bytes | None = None, env: dict | None = None):
+        full_env = {**os.environ, "CATALOGUE_STORE": str(tmp_path / "cli-store"), **(env or {})}
+        return subprocess.run(
+            [sys.executable, "-m", "catalogue.cli", *args], input=input, capture_output=True,
+            env=full_env, cwd=ROOT, timeout=600,
+        )
+
+    return run

@@ -1,0 +1,187 @@
+"""The store contract: every operation behaves the same on the embedded store and on a
+real Oxigraph server (the ``store`` fixture runs each test on both)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from catalogue import queries
+from catalogue.store import Dataset, QuerySyntaxError, Rows
+
+DATA = Path(__file__).parent / "data" / "store" / "small.ttl"
+G1 = ox.NamedNode("http://example.org/graph/one")
+G2 = ox.NamedNode("http://example.org/graph/two")
+EX = "http://example.org/"
+
+
+def small() -> list[ox.Triple]:
+    return [ox.Triple(q.subject, q.predicate, q.object)
+            for q in ox.parse(path=str(DATA), format=ox.RdfFormat.TURTLE)]
+
+
+@pytest.fixture
+def loaded(store):
+    store.write_graph(G1, small())
+    store.write_graph(G2, [ox.Triple(ox.NamedNode(EX + "other"), ox.NamedNode(EX + "p"),
+                                     ox.Literal("in graph two"))])
+    return store
+
+
+def test_write_graph_then_count_and_read_back(loaded):
+    assert loaded.count(G1) == len(small())
+    assert set(loaded.triples(G1)) == set(small())
+    assert loaded.count() == len(small()) + 1
+
+
+def test_named_graphs_lists_graphs_with_triples(loaded):
+    assert set(loaded.named_graphs()) >= {G1, G2}
+
+
+def test_select_returns_rows_of_pyoxigraph_terms(loaded):
+    rows = loaded.select(
+        "SELECT ?s ?title WHERE { GRAPH ?g { ?s <http://purl.org/dc/terms/title> ?title } } ORDER BY ?title"
+    )
+    assert isinstance(rows, Rows)
+    assert rows.variables == ["s", "title"]
+    assert rows.rows[0]["title"] == ox.Literal("Collection", language="en")
+    assert isinstance(rows.rows[0]["s"], ox.NamedNode)
+
+
+def test_unbound_variables_are_absent_from_a_row(loaded):
+    rows = loaded.select(
+        "SELECT ?s ?missing WHERE { GRAPH ?g { ?s a <http://www.w3.org/ns/dcat#Catalog> } "
+        "OPTIONAL { ?s <http://example.org/nope> ?missing } }"
+    )
+    assert rows.rows == [{"s": ox.NamedNode(EX + "cat")}]
+
+
+def test_bindings_select_by_bound_term(loaded):
+    rows = loaded.select(
+        "SELECT ?s ?title WHERE { GRAPH ?g { ?s <http://purl.org/dc/terms/title> ?title } }",
+        {"s": ox.NamedNode(EX + "sol")},
+    )
+    assert {r["title"].value for r in rows} == {"Solution", "Solution FR"}
+
+
+def test_injection_in_a_bound_value_stays_a_literal(loaded):
+    hostile = ox.Literal('x" } } ; DROP ALL ; SELECT * WHERE { ?s ?p "')
+    rows = loaded.select(
+        "SELECT ?o ?s WHERE { GRAPH ?g { ?s ?p ?o } }", {"o": hostile}
+    )
+    assert rows.rows == []
+    assert loaded.count(G1) == len(small())
+
+
+def test_bound_literal_with_quotes_and_markup_matches_exactly(loaded):
+    name = ox.Literal('Agency "quoted" <b>')
+    rows = loaded.select("SELECT ?s ?name WHERE { GRAPH ?g { ?s <http://xmlns.com/foaf/0.1/name> ?name } }",
+                         {"name": name})
+    assert [r["s"] for r in rows] == [ox.NamedNode(EX + "agent")]
+
+
+def test_ask(loaded):
+    assert loaded.ask("ASK { GRAPH ?g { ?s a <http://www.w3.org/ns/dcat#Dataset> } }")
+    assert not loaded.ask("ASK { GRAPH ?g { ?s a <http://example.org/Nothing> } }")
+
+
+def test_construct_returns_triples(loaded):
+    triples = loaded.construct(
+        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"s": ox.NamedNode(EX + "dist")}
+    )
+    assert set(triples) == {t for t in small() if t.subject == ox.NamedNode(EX + "dist")}
+
+
+def test_dataset_restricts_the_default_graph(loaded):
+    only_two = Dataset(default_graphs=[G2], named_graphs=[])
+    rows = loaded.select("SELECT ?o WHERE { ?s ?p ?o }", dataset=only_two)
+    assert [r["o"].value for r in rows] == ["in graph two"]
+    hidden = loaded.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", dataset=only_two)
+    assert hidden.rows == []
+
+
+def test_replace_graphs_moves_staging_into_place_and_inserts(loaded):
+    staging = ox.NamedNode("http://example.org/graph/staging")
+    new = [ox.Triple(ox.NamedNode(EX + "new"), ox.NamedNode(EX + "p"), ox.Literal("v"))]
+    loaded.write_graph(staging, new)
+    note = ox.Triple(ox.NamedNode(EX + "run"), ox.NamedNode(EX + "did"), ox.Literal("it"))
+    loaded.replace_graphs(moves={G1: staging}, inserts={G2: [note]})
+    assert set(loaded.triples(G1)) == set(new)
+    assert loaded.count(staging) == 0
+    assert note in set(loaded.triples(G2))
+
+
+def test_replace_graphs_with_none_empties_the_target(loaded):
+    loaded.replace_graphs(moves={G1: None})
+    assert loaded.count(G1) == 0
+    assert loaded.count(G2) == 1
+
+
+def test_a_failing_update_changes_nothing(loaded):
+    before = loaded.count()
+    with pytest.raises(QuerySyntaxError):
+        loaded.update("DROP GRAPH <http://example.org/graph/one> ; THIS IS NOT SPARQL")
+    assert loaded.count() == before
+
+
+def test_malformed_query_raises_query_syntax_error(loaded):
+    with pytest.raises(QuerySyntaxError):
+        loaded.select("SELECT ?s WHERE { ?s ?p }")
+
+
+def test_blank_nodes_survive_a_round_trip(store):
+    b = ox.BlankNode()
+    store.write_graph(G1, [ox.Triple(ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p"), b),
+                           ox.Triple(b, ox.NamedNode(EX + "q"), ox.Literal("deep"))])
+    rows = store.select(
+        "SELECT ?v WHERE { GRAPH ?g { <http://example.org/s> <http://example.org/p> ?b . ?b ?q ?v } }"
+    )
+    assert [r["v"].value for r in rows] == ["deep"]
+
+
+def test_query_serialized_gives_the_requested_media_type(loaded):
+    media, body = loaded.query_serialized(
+        "SELECT ?s WHERE { GRAPH ?g { ?s a <http://www.w3.org/ns/dcat#Catalog> } }",
+        results_format="text/csv",
+    )
+    assert media == "text/csv"
+    assert body.decode().splitlines() == ["s", EX + "cat"]
+    media, body = loaded.query_serialized(
+        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", graph_format="application/n-triples"
+    )
+    assert media == "application/n-triples"
+    assert len(list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))) == len(small()) + 1
+
+
+SAMPLE_PARAMS = {"iri": EX + "sol", "string": "demo", "integer": "3", "date": "2024-01-01",
+                 "lang": "en"}
+
+
+@pytest.mark.parametrize("name", sorted(queries.all_queries()))
+def test_every_saved_query_runs_the_same_on_both_backends(name, tmp_path, oxigraph_server):
+    """Each .rq runs on both backends over the same data and gives the same answer."""
+    from catalogue.store import EmbeddedStore, RemoteStore
+
+    q = queries.get(name)
+    params = {p.name: SAMPLE_PARAMS[p.type] for p in q.params}
+    answers = []
+    embedded = EmbeddedStore(tmp_path / "e")
+    remote = RemoteStore(oxigraph_server + "/query", oxigraph_server + "/update")
+    remote.update("DROP SILENT ALL")
+    try:
+        for s in (embedded, remote):
+            s.write_graph(G1, small())
+            result = queries.run(s, name, dataset=Dataset(default_graphs=[G1], named_graphs=[G1]),
+                                 **params)
+            if isinstance(result, Rows):
+                answers.append(sorted(sorted((k, str(v)) for k, v in r.items()) for r in result))
+            elif isinstance(result, bool):
+                answers.append(result)
+            else:
+                answers.append(sorted(str(t) for t in result))
+    finally:
+        embedded.close()
+        remote.update("DROP SILENT ALL")
+    assert answers[0] == answers[1]
