@@ -97,7 +97,7 @@ def sniff(data: bytes) -> Format | None:
         return rdf_format("jsonld")
     text = head.decode("utf-8", "replace")
     if re.search(r"^\s*(@prefix|@base|PREFIX|BASE)\b", text, re.M | re.I):
-        if re.search(r"^\s*(GRAPH\s*)?<[^>]*>\s*\{|^\s*\{", text, re.M):
+        if re.search(r"^\s*(GRAPH\s+)?(<[^>]*>|[\w-]*:[\w.-]*)\s*\{|^\s*\{", text, re.M):
             return rdf_format("trig")
         return rdf_format("ttl")
     line = next((ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")), "")
@@ -230,7 +230,8 @@ def _syntax_error(exc: SyntaxError, data: bytes, fmt: Format) -> InputError:
                 at = data.find(token)
                 if at >= 0:
                     line, column = position(data[:at].decode("utf-8", "replace"), at)
-    message = re.sub(r"^Parser error at line \d+ between columns \d+ and \d+: ", "", message)
+    message = re.sub(r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ", "", message)
+    message = re.sub(r'"([^"]{60})[^"]{20,}"', r'"\1..."', message)  # long quoted literals
     return InputError(f"{fmt.label} syntax error: {message}", line, column)
 
 

@@ -55,7 +55,10 @@ def shape_files(names: Sequence[str], profiles: Sequence[str] = ()) -> list[Path
         if p not in PROFILES:
             raise ValueError(f"unknown validation profile {p!r}; known: {', '.join(PROFILES)}")
         files += [SHAPES_DIR / f for f in PROFILES[p]]
-    return [f for f in files if f.exists()]
+    missing = [str(f) for f in files if not f.exists()]
+    if missing:
+        raise FileNotFoundError(f"SHACL shapes missing (nothing can be validated): {', '.join(missing)}")
+    return files
 
 
 @lru_cache(maxsize=8)

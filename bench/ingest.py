@@ -1,0 +1,148 @@
+"""Ingest throughput beside the store's own ceiling, phase by phase, with peak memory.
+
+For each size: generate a catalogue (bench/generate.py, seeded), then in separate processes
+(so each peak RSS is its own) measure
+
+* ``bulk_load``: pyoxigraph's own bulk loader of the same file into an empty on-disk store
+  (the ceiling: no validation, no atomicity);
+* ``parse``: our guarded parser;
+* ``validate``: record split + SHACL per record (in batches);
+* ``store``: staging write + the one atomic replacement;
+* ``ingest``: the whole ``catalogue ingest`` path (parse + validate + store + diff + provenance).
+
+Prints triples/s and the ratio of each to ``bulk_load``. Usage::
+
+    python bench/ingest.py --sizes 1000 10000 [--engine turbo|pyshacl]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def child(phase: str, path: str, workdir: str, engine: str) -> dict:
+    """Runs in a fresh process: one phase, timed, with its peak RSS."""
+    import resource
+
+    sys.path.insert(0, str(ROOT))
+    import pyoxigraph as ox
+
+    from catalogue.ingest.parse import Limits, parse_dump
+    from catalogue.ingest.pipeline import ingest, validate_records, validators
+    from catalogue.ingest.records import RecordIndex
+    from catalogue.settings import load_settings
+    from catalogue.store import EmbeddedStore
+
+    data = Path(path).read_bytes()
+    limits = Limits(max_bytes=10**10)
+    settings = load_settings({}, store=f"{workdir}/store-{phase}", shacl_engine=engine,
+                             max_upload_bytes=10**10)
+    out: dict = {}
+    if phase == "bulk_load":
+        store = ox.Store(f"{workdir}/bulk")
+        t = time.perf_counter()
+        store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES,
+                        to_graph=ox.NamedNode("http://example.org/g"))
+        store.flush()
+        out["seconds"] = time.perf_counter() - t
+        out["triples"] = len(store)
+    elif phase == "parse":
+        t = time.perf_counter()
+        dump = parse_dump(data, format="nt", limits=limits)
+        out["seconds"] = time.perf_counter() - t
+        out["triples"] = len(dump.triples)
+    elif phase == "validate":
+        dump = parse_dump(data, format="nt", limits=limits)
+        t = time.perf_counter()
+        index = RecordIndex(dump.triples)
+        split = time.perf_counter() - t
+        record_validator, _ = validators(engine)
+        findings = validate_records(index, record_validator)
+        out["seconds"] = time.perf_counter() - t
+        out["split_seconds"] = split
+        out["records"] = len(index.records)
+        out["violations"] = sum(1 for fs in findings.values() for f in fs if f.severity == "Violation")
+        out["triples"] = len(dump.triples)
+    elif phase == "store":
+        dump = parse_dump(data, format="nt", limits=limits)
+        index = RecordIndex(dump.triples)
+        store = EmbeddedStore(f"{workdir}/store-phase")
+        t = time.perf_counter()
+        staging = ox.NamedNode("http://example.org/staging")
+        store.write_graph(staging, index.stored_triples(index.records))
+        store.replace_graphs(moves={ox.NamedNode("http://example.org/g"): staging})
+        store.raw.flush()
+        out["seconds"] = time.perf_counter() - t
+        out["triples"] = len(dump.triples)
+    elif phase == "ingest":
+        store = EmbeddedStore(f"{workdir}/store-ingest")
+        t = time.perf_counter()
+        report = ingest(store, settings, "bench", data, format="nt", mode="partial")
+        out["seconds"] = time.perf_counter() - t
+        out["triples"] = report.triples
+        out["accepted"], out["rejected"] = report.accepted, report.rejected
+        out["stored"] = report.stored
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+PHASES = ("bulk_load", "parse", "validate", "store", "ingest")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--engine", default="turbo", choices=("turbo", "pyshacl"))
+    ap.add_argument("--broken", type=int, default=0, help="records made invalid on purpose")
+    ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(child(*args.child)))
+        return
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory(prefix="bench-ingest-") as work:
+            path = f"{work}/catalogue-{size}.nt"
+            gen = [sys.executable, str(HERE / "generate.py"), "--solutions", str(size),
+                   "--collections", str(max(10, size // 100)), "--seed", "7", "--out", path,
+                   "--format", "nt"]
+            if args.broken:
+                gen += ["--broken", str(args.broken)]
+            subprocess.run(gen, check=True, stderr=subprocess.DEVNULL)
+            results = {}
+            for phase in PHASES:
+                proc = subprocess.run(
+                    [sys.executable, __file__, "--child", phase, path, work, args.engine],
+                    capture_output=True, text=True,
+                )
+                if proc.returncode != 0:
+                    print(proc.stderr, file=sys.stderr)
+                    raise SystemExit(f"phase {phase} failed")
+                results[phase] = json.loads(proc.stdout.strip().splitlines()[-1])
+            ceiling = results["bulk_load"]["triples"] / results["bulk_load"]["seconds"]
+            print(f"\n{size:,} solutions, {results['parse']['triples']:,} triples "
+                  f"(engine {args.engine}, {Path(path).stat().st_size / 1e6:.0f} MB N-Triples)")
+            print(f"{'phase':<10} {'seconds':>8} {'triples/s':>11} {'x bulk_load':>12} {'peak RSS MB':>12}")
+            for phase in PHASES:
+                r = results[phase]
+                rate = r["triples"] / r["seconds"]
+                print(f"{phase:<10} {r['seconds']:8.2f} {rate:11,.0f} {ceiling / rate:11.2f}x "
+                      f"{r['peak_rss_mb']:12.0f}")
+            v = results["validate"]
+            print(f"(validate: {v['records']:,} records, split {v['split_seconds']:.2f} s, "
+                  f"{v['violations']} violations; ingest stored={results['ingest']['stored']}, "
+                  f"accepted {results['ingest']['accepted']}, rejected {results['ingest']['rejected']})")
+            total = results["ingest"]["seconds"] / results["bulk_load"]["seconds"]
+            print(f"validated ingest takes {total:.2f}x the time of bulk_load (goal: <= 3x)")
+
+
+if __name__ == "__main__":
+    main()
