@@ -77,7 +77,7 @@ class Catalogue:
         import hashlib
 
         checksum = "sha256:" + hashlib.sha256(data).hexdigest()
-        runs = queries.run(self.store, "source_runs", source=source)
+        runs = self.query("source_runs", source=source)
         latest = runs.rows[0] if runs.rows else None  # type: ignore[union-attr]
         return bool(latest and latest["checksum"].value == checksum
                     and self.store.count(self.graphs.source(source)) > 0)

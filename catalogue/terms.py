@@ -5,16 +5,27 @@ from __future__ import annotations
 from pyoxigraph import NamedNode
 
 
-class Namespace(str):
-    """A namespace IRI; ``NS.term`` and ``NS["term"]`` give a NamedNode."""
+class Namespace:
+    """A namespace IRI; ``NS.term`` and ``NS["term"]`` give a NamedNode.
+
+    Not a ``str`` subclass on purpose: ``DCT.title`` must not be ``str.title``.
+    """
+
+    __slots__ = ("iri",)
+
+    def __init__(self, iri: str) -> None:
+        object.__setattr__(self, "iri", iri)
 
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("__"):
             raise AttributeError(name)
-        return NamedNode(self + name)
+        return NamedNode(self.iri + name)
 
-    def __getitem__(self, name: str) -> NamedNode:  # type: ignore[override]
-        return NamedNode(self + name)
+    def __getitem__(self, name: str) -> NamedNode:
+        return NamedNode(self.iri + name)
+
+    def __str__(self) -> str:
+        return self.iri
 
 
 RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")

@@ -126,7 +126,7 @@ def test_rdfxml_plain_namespace_entities_are_expanded():
 @pytest.mark.parametrize("context", ['"http://example.org/context.jsonld"', '"file:///etc/passwd"',
                                      '["https://w3id.org/x", {"a": "b"}]'])
 def test_jsonld_remote_contexts_are_refused_not_fetched(context):
-    data = ('{"@context": %s, "@id": "http://ex.org/a"}' % context).encode()
+    data = ('{"@context": ' + context + ', "@id": "http://ex.org/a"}').encode()
     with pytest.raises(InputError, match="contexts are never fetched"):
         parse_dump(data, format="jsonld")
 

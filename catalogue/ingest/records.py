@@ -31,7 +31,7 @@ ROOT_CLASSES = {DCAT.Catalog, DCAT.Dataset, ADMS.Asset}
 KIND_BY_CLASS = {DCAT.Catalog: "collection", DCAT.Dataset: "solution", ADMS.Asset: "solution"}
 
 
-@dataclass
+@dataclass(eq=False)
 class Record:
     root: Node
     kind: str  # collection | solution | release | other
