@@ -238,6 +238,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         print(f"catalogue: {exc}", file=sys.stderr)
         return EXIT_STORE
+    except FileNotFoundError as exc:  # e.g. shapes or vocabularies missing from the install
+        print(f"catalogue: {exc}", file=sys.stderr)
+        return EXIT_STORE
     except BrokenPipeError:
         return 0
 

@@ -5,13 +5,18 @@ Layout (all under ``CATALOGUE_BASE_URI``):
 ====================================  ==========================================  =======
 graph                                 holds                                       public
 ====================================  ==========================================  =======
-``graph/source/{slug}``               the accepted records of one source          yes
+``graph/source/{slug}/{version}``     the accepted records of one source          current
+``graph/quarantine/{slug}/{version}`` records of a source that failed validation  no
+``graph/registry``                    each source and its current graphs          yes
 ``graph/vocab/{name}``                one vocabulary (EIRA, SPDX, countries...)   yes
 ``graph/provenance``                  one ``prov:Activity`` per ingest run        yes
-``graph/quarantine/{slug}``           records of a source that failed validation  no
 ``graph/draft/{slug}``                proposed records awaiting moderation        no
-``graph/staging/{token}``             a dump being written (moved atomically)     no
 ====================================  ==========================================  =======
+
+A source's data is written in bulk into a new version graph, then the registry's pointer
+(``<source/{slug}> cat:graph <graph/source/{slug}/{version}>``) is switched in one small
+transaction: that is what makes an ingest atomic and fast (Oxigraph's transactional writes
+run at ~30k triples/s, its bulk loader at 90-180k). Only the current version is public.
 """
 
 from __future__ import annotations
@@ -50,8 +55,17 @@ class Graphs:
     def _g(self, path: str) -> NamedNode:
         return NamedNode(f"{self.base}graph/{path}")
 
-    def source(self, slug: str) -> NamedNode:
-        return self._g(f"source/{check_slug(slug)}")
+    def source(self, slug: str, version: str) -> NamedNode:
+        """One version of a source's graph (only the registry's current one is public)."""
+        return self._g(f"source/{check_slug(slug)}/{check_slug(version, 'version')}")
+
+    def source_resource(self, slug: str) -> NamedNode:
+        """The source itself, as described in the registry graph."""
+        return NamedNode(f"{self.base}source/{check_slug(slug)}")
+
+    @property
+    def registry(self) -> NamedNode:
+        return self._g("registry")
 
     def vocab(self, name: str) -> NamedNode:
         return self._g(f"vocab/{check_slug(name, 'vocabulary')}")
@@ -60,14 +74,11 @@ class Graphs:
     def provenance(self) -> NamedNode:
         return self._g("provenance")
 
-    def quarantine(self, slug: str) -> NamedNode:
-        return self._g(f"quarantine/{check_slug(slug)}")
+    def quarantine(self, slug: str, version: str) -> NamedNode:
+        return self._g(f"quarantine/{check_slug(slug)}/{check_slug(version, 'version')}")
 
     def draft(self, slug: str) -> NamedNode:
         return self._g(f"draft/{check_slug(slug)}")
-
-    def staging(self, token: str) -> NamedNode:
-        return self._g(f"staging/{token}")
 
     def kind(self, graph: NamedNode) -> tuple[str, str] | None:
         """('source', slug), ('vocab', name), ('provenance', ''), ... or None if not ours."""
@@ -76,8 +87,4 @@ class Graphs:
             return None
         rest = graph.value[len(prefix):]
         kind, _, name = rest.partition("/")
-        return kind, name
-
-    def is_public(self, graph: NamedNode) -> bool:
-        kind = self.kind(graph)
-        return kind is not None and kind[0] in ("source", "vocab", "provenance")
+        return kind, name.split("/")[0]

@@ -16,6 +16,7 @@ from .formats import rdf_format
 from .graphs import Graphs
 from .ingest import Report, ingest
 from .settings import ROOT, Settings
+from .sources import all_sources, current
 from .store import Dataset, Store, open_store
 from .vocab import load_vocabularies
 
@@ -47,7 +48,15 @@ class Catalogue:
     # datasets
 
     def public_graphs(self) -> list[ox.NamedNode]:
-        return [g for g in self.store.named_graphs() if self.graphs.is_public(g)]
+        """Vocabularies, provenance, the registry and each source's current version."""
+        fixed = [g for g in self.store.named_graphs()
+                 if (self.graphs.kind(g) or ("",))[0] in ("vocab", "provenance", "registry")]
+        current = [s.graph for s in all_sources(self.store, self.graphs).values() if s.graph]
+        return fixed + current
+
+    def source_graph(self, slug: str) -> ox.NamedNode | None:
+        """The public graph of a source's current version, if it has one."""
+        return current(self.store, self.graphs, slug).graph
 
     def public_dataset(self) -> Dataset:
         """Public graphs merged as the default graph and visible by name; nothing else."""
@@ -80,7 +89,7 @@ class Catalogue:
         runs = self.query("source_runs", source=source)
         latest = runs.rows[0] if runs.rows else None  # type: ignore[union-attr]
         return bool(latest and latest["checksum"].value == checksum
-                    and self.store.count(self.graphs.source(source)) > 0)
+                    and self.source_graph(source) is not None)
 
     def ingest(self, source: str, data: bytes, **kwargs) -> Report:
         return ingest(self.store, self.settings, source, data, **kwargs)
@@ -88,25 +97,26 @@ class Catalogue:
     # reads
 
     def stats(self) -> dict:
+        """Triples in all graphs; records and triples of each source's current version."""
         sizes = {r["g"].value: int(r["triples"].value)
                  for r in queries.run(self.store, "graph_sizes")}  # type: ignore[union-attr]
         records = {r["g"].value: int(r["records"].value)
                    for r in queries.run(self.store, "graph_records")}  # type: ignore[union-attr]
         out: dict = {"triples": sum(sizes.values()), "sources": {}, "vocabularies": {},
-                     "quarantine": {}, "provenance": 0, "store": self.store.description}
+                     "quarantine": {}, "store": self.store.description}
+        for slug, state in sorted(all_sources(self.store, self.graphs).items()):
+            if state.graph is not None:
+                g = state.graph.value
+                out["sources"][slug] = {"records": records.get(g, 0), "triples": sizes.get(g, 0),
+                                        "graph": g}
+            if state.quarantine is not None:
+                q = state.quarantine.value
+                out["quarantine"][slug] = {"records": records.get(q, 0), "triples": sizes.get(q, 0)}
         for iri, n in sorted(sizes.items()):
             kind = self.graphs.kind(ox.NamedNode(iri))
-            if kind is None:
-                continue
-            k, name = kind
-            if k == "source":
-                out["sources"][name] = {"records": records.get(iri, 0), "triples": n}
-            elif k == "vocab":
-                out["vocabularies"][name] = n
-            elif k == "quarantine":
-                out["quarantine"][name] = {"records": records.get(iri, 0), "triples": n}
-            elif k == "provenance":
-                out["provenance"] = n
+            if kind and kind[0] == "vocab":
+                out["vocabularies"][kind[1]] = n
+        out["provenance"] = sizes.get(self.graphs.provenance.value, 0)
         return out
 
     def export(self, fmt: str = "nq", *, include_private: bool = False) -> Iterator[bytes]:

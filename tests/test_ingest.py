@@ -12,6 +12,7 @@ from catalogue.graphs import Graphs
 from catalogue.ingest import ingest, validate_dump
 from catalogue.ingest.report import Report
 from catalogue.service import Catalogue
+from catalogue.sources import current
 from catalogue.store import Dataset
 
 DATA = Path(__file__).parent / "data" / "ingest"
@@ -73,8 +74,7 @@ def test_json_report_has_the_public_schema(settings):
 def test_strict_ingest_stores_a_valid_dump_with_provenance(store, settings):
     report = ingest(store, settings, "example", GOOD, filename="x.ttl")
     assert report.stored and report.exit_code == 0
-    graphs = Graphs(settings.base_uri)
-    stored = store.triples(graphs.source("example"))
+    stored = store.triples(Catalogue(settings, store).source_graph("example"))
     assert len(stored) == report.triples
     runs = Catalogue(settings, store).query("source_runs", source="example")
     assert len(runs) == 1
@@ -96,10 +96,10 @@ def test_partial_mode_stores_valid_records_and_quarantines_the_rest(store, setti
     report = ingest(store, settings, "example", NO_CONTACT_ON_2, filename="x.ttl", mode="partial")
     assert report.stored and report.exit_code == 0 and not report.conforms
     assert (report.accepted, report.rejected) == (2, 1)
-    graphs = Graphs(settings.base_uri)
-    published = {t.subject.value for t in store.triples(graphs.source("example"))}
+    state = current(store, Graphs(settings.base_uri), "example")
+    published = {t.subject.value for t in store.triples(state.graph)}
     assert EX + "solution-1" in published and EX + "solution-2" not in published
-    quarantined = store.triples(graphs.quarantine("example"))
+    quarantined = store.triples(state.quarantine)
     reasons = [t.object.value for t in quarantined
                if t.subject == ox.NamedNode(EX + "solution-2") and t.predicate.value.endswith("#reason")]
     assert reasons and "contact point" in reasons[0]
@@ -160,8 +160,7 @@ def test_sources_are_kept_apart(store, settings):
     ingest(store, settings, "one", GOOD, filename="x.ttl")
     ingest(store, settings, "two", GOOD, filename="x.ttl")
     ingest(store, settings, "one", without(GOOD, b"ex:solution-2"), filename="x.ttl", mode="partial")
-    graphs = Graphs(settings.base_uri)
-    assert store.count(graphs.source("two")) == len(ox_triples(GOOD))
+    assert store.count(current(store, Graphs(settings.base_uri), "two").graph) == len(ox_triples(GOOD))
 
 
 def ox_triples(data: bytes):
@@ -175,16 +174,20 @@ def test_a_bad_source_slug_is_refused(store, settings):
         ingest(store, settings, "Bad Slug!", GOOD)
 
 
-def test_no_staging_graph_is_left_behind(store, settings):
+def test_only_the_current_version_is_kept(store, settings):
     ingest(store, settings, "example", NO_CONTACT_ON_2, filename="x.ttl", mode="partial")
-    assert not [g for g in store.named_graphs() if "/graph/staging/" in g.value]
+    ingest(store, settings, "example", GOOD, filename="x.ttl")
+    state = current(store, Graphs(settings.base_uri), "example")
+    source_graphs = [g for g in store.named_graphs() if "/graph/source/" in g.value
+                     or "/graph/quarantine/" in g.value]
+    assert source_graphs == [state.graph] and state.quarantine is None
 
 
 def test_public_dataset_lists_only_public_graphs(store, settings):
     ingest(store, settings, "example", NO_CONTACT_ON_2, filename="x.ttl", mode="partial")
     catalogue = Catalogue(settings, store)
     kinds = {Graphs(settings.base_uri).kind(g)[0] for g in catalogue.public_graphs()}
-    assert kinds == {"source", "provenance"}
+    assert kinds == {"source", "provenance", "registry"}
     assert isinstance(catalogue.public_dataset(), Dataset)
 
 

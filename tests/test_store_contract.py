@@ -102,21 +102,17 @@ def test_dataset_restricts_the_default_graph(loaded):
     assert hidden.rows == []
 
 
-def test_replace_graphs_moves_staging_into_place_and_inserts(loaded):
-    staging = ox.NamedNode("http://example.org/graph/staging")
-    new = [ox.Triple(ox.NamedNode(EX + "new"), ox.NamedNode(EX + "p"), ox.Literal("v"))]
-    loaded.write_graph(staging, new)
-    note = ox.Triple(ox.NamedNode(EX + "run"), ox.NamedNode(EX + "did"), ox.Literal("it"))
-    loaded.replace_graphs(moves={G1: staging}, inserts={G2: [note]})
-    assert set(loaded.triples(G1)) == set(new)
-    assert loaded.count(staging) == 0
-    assert note in set(loaded.triples(G2))
-
-
-def test_replace_graphs_with_none_empties_the_target(loaded):
-    loaded.replace_graphs(moves={G1: None})
+def test_drop_graph_removes_one_graph_only(loaded):
+    loaded.drop_graph(G1)
     assert loaded.count(G1) == 0
     assert loaded.count(G2) == 1
+    loaded.drop_graph(ox.NamedNode("http://example.org/graph/never-existed"))
+
+
+def test_one_update_with_several_operations_is_applied_whole(loaded):
+    loaded.update("DROP GRAPH <http://example.org/graph/one> ; "
+                  "INSERT DATA { GRAPH <http://example.org/graph/two> { <http://a> <http://b> <http://c> } }")
+    assert loaded.count(G1) == 0 and loaded.count(G2) == 2
 
 
 def test_a_failing_update_changes_nothing(loaded):

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from ..graphs import Graphs, check_slug
 from ..settings import Settings
+from ..sources import current, switch_update
 from ..store import Store
 from ..terms import CAT, PROV, RDF_TYPE, XSD
 from .errors import InputError
@@ -167,29 +168,40 @@ def ingest(
         return report
 
     graphs = Graphs(settings.base_uri)
-    target, quarantine = graphs.source(source), graphs.quarantine(source)
     with _locks[source]:
-        old = previous_signatures(store, target)
+        before = current(store, graphs, source)
+        old = previous_signatures(store, before.graph) if before.graph else {}
         new = {r.iri: index.signature(r) for r in accepted}
         report.diff = diff_records(old, new)
-        token = f"{source}-{uuid.uuid4().hex}"
-        staging, qstaging = graphs.staging(token), graphs.staging(token + "-q")
+        version = f"{started:%Y%m%dt%H%M%S}-{uuid.uuid4().hex[:8]}"
+        graph = graphs.source(source, version)
+        quarantine = graphs.quarantine(source, version) if rejected else None
+        activity = ox.NamedNode(f"{settings.base_uri}run/{source}/{version}")
         try:
-            store.write_graph(staging, index.stored_triples(accepted))
-            if rejected:
-                store.write_graph(qstaging, _quarantine_triples(index, rejected, report))
-            activity = ox.NamedNode(f"{settings.base_uri}run/{token}")
-            prov = _provenance(activity, source, target, report, started, origin)
-            store.replace_graphs(
-                moves={target: staging, quarantine: qstaging if rejected else None},
-                inserts={graphs.provenance: prov},
-            )
+            # bulk writes into graphs nobody reads yet ...
+            store.write_graph(graph, index.stored_triples(accepted))
+            if quarantine is not None:
+                store.write_graph(quarantine, _quarantine_triples(index, rejected, report))
+            # ... published by one small transaction: old version or new, never a mix
+            prov = _provenance(activity, source, graph, report, started, origin)
+            store.update(switch_update(graphs, source, graph, quarantine, {graphs.provenance: prov}))
         except BaseException:
-            store.update(f"DROP SILENT GRAPH {staging} ; DROP SILENT GRAPH {qstaging}")
+            _drop_quietly(store, [graph, quarantine])
             raise
-    report.stored = True
-    report.activity = activity.value
+        report.stored = True
+        report.activity = activity.value
+        # the previous version is no longer public: reclaim it (a crash here only leaves garbage)
+        _drop_quietly(store, [before.graph, before.quarantine])
     return report
+
+
+def _drop_quietly(store: Store, graphs: list[ox.NamedNode | None]) -> None:
+    for g in graphs:
+        if g is not None:
+            try:
+                store.drop_graph(g)
+            except Exception:  # noqa: BLE001 - cleanup must not mask the real outcome
+                pass
 
 
 def _quarantine_triples(index: RecordIndex, rejected: list[Record], report: Report) -> list[ox.Triple]:

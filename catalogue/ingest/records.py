@@ -27,8 +27,9 @@ from ..terms import ADMS, DCAT, DCT, RDF_TYPE
 
 Node = NamedNode | BlankNode
 
-ROOT_CLASSES = {DCAT.Catalog, DCAT.Dataset, ADMS.Asset}
-KIND_BY_CLASS = {DCAT.Catalog: "collection", DCAT.Dataset: "solution", ADMS.Asset: "solution"}
+CATALOG, DATASET, ASSET = DCAT.Catalog, DCAT.Dataset, ADMS.Asset
+DATASET_CLASSES = frozenset({DATASET, ASSET})
+IS_VERSION_OF, HAS_VERSION, DISTRIBUTION = DCT.isVersionOf, DCT.hasVersion, DCAT.distribution
 
 
 @dataclass(eq=False)
@@ -64,18 +65,21 @@ class RecordIndex:
         version_of: dict[Node, Node] = {}
         for s, triples in self.by_subject.items():
             for t in triples:
-                if t.predicate == DCT.isVersionOf and isinstance(t.object, NamedNode | BlankNode):
+                p = t.predicate
+                if p == IS_VERSION_OF and not isinstance(t.object, Literal):
                     version_of.setdefault(s, t.object)
-                elif t.predicate == DCT.hasVersion and isinstance(t.object, NamedNode | BlankNode):
+                elif p == HAS_VERSION and not isinstance(t.object, Literal):
                     version_of.setdefault(t.object, s)
 
+        types = self.types
+
         def is_dataset(n: Node) -> bool:
-            return bool(self.types.get(n, set()) & {DCAT.Dataset, ADMS.Asset})
+            return not DATASET_CLASSES.isdisjoint(types.get(n, ()))
 
         roots: list[Record] = []
         for s in self.by_subject:
-            classes = self.types.get(s, set())
-            if DCAT.Catalog in classes:
+            classes = types.get(s, ())
+            if CATALOG in classes:
                 roots.append(Record(s, "collection"))
             elif is_dataset(s) and not (s in version_of and version_of[s] in self.by_subject
                                         and is_dataset(version_of[s])):
@@ -118,7 +122,7 @@ class RecordIndex:
                 o = t.object
                 if o in self.owner or o not in self.by_subject:
                     continue
-                if isinstance(o, BlankNode) or t.predicate == DCAT.distribution:
+                if isinstance(o, BlankNode) or t.predicate == DISTRIBUTION:
                     self._claim(record, o)
 
     def references(self, record: Record, depth: int = 4) -> set[Node]:

@@ -109,7 +109,8 @@ class Store(ABC):
 
     @abstractmethod
     def write_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:
-        """Add triples to ``graph`` in bulk (not atomic: used for staging graphs). Returns count."""
+        """Add triples to ``graph`` in bulk, fast but not atomic: write into a graph nobody
+        reads yet, then publish it with one small update. Returns the count."""
 
     @abstractmethod
     def named_graphs(self) -> list[NamedNode]:
@@ -144,20 +145,11 @@ class Store(ABC):
             for t in self.triples(g):
                 yield Quad(t.subject, t.predicate, t.object, g)
 
-    def replace_graphs(
-        self,
-        moves: Mapping[NamedNode, NamedNode | None] | None = None,
-        inserts: Mapping[NamedNode, Sequence[Triple]] | None = None,
-        drops: Sequence[NamedNode] = (),
-    ) -> None:
-        """In one transaction: replace each target graph by its staging graph (``moves``:
-        target → staging, or None to empty it), add small ``inserts``, and drop ``drops``.
+    def drop_graph(self, graph: NamedNode) -> None:
+        """Remove a named graph and its triples (one transaction; slow for big graphs)."""
+        from .sparql_text import drop_graph_update
 
-        Killed at any moment, the store holds the state before or the state after.
-        """
-        from .sparql_text import atomic_replace_update
-
-        self.update(atomic_replace_update(moves or {}, inserts or {}, drops))
+        self.update(drop_graph_update(graph))
 
     def __enter__(self) -> Store:
         return self

@@ -6,7 +6,7 @@ the grammar requires, so a value can never close the term and inject syntax.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, serialize
 
@@ -32,22 +32,5 @@ def ntriples(triples: Sequence[Triple]) -> str:
     return serialize(triples, format=RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
 
 
-def atomic_replace_update(
-    moves: Mapping[NamedNode, NamedNode | None],
-    inserts: Mapping[NamedNode, Sequence[Triple]],
-    drops: Sequence[NamedNode],
-) -> str:
-    """One SPARQL update: each target emptied and refilled from its staging graph,
-    the staging graph dropped, the inserts added, the drops dropped."""
-    ops: list[str] = []
-    for target, staging in moves.items():
-        ops.append(f"DROP SILENT GRAPH {target}")
-        if staging is not None:
-            ops.append(f"ADD SILENT {staging} TO {target}")
-            ops.append(f"DROP SILENT GRAPH {staging}")
-    for graph in drops:
-        ops.append(f"DROP SILENT GRAPH {graph}")
-    for graph, triples in inserts.items():
-        if triples:
-            ops.append(f"INSERT DATA {{ GRAPH {graph} {{\n{ntriples(triples)}}} }}")
-    return " ;\n".join(ops) if ops else ""
+def drop_graph_update(graph: NamedNode) -> str:
+    return f"DROP SILENT GRAPH {graph}"

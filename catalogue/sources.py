@@ -1,0 +1,66 @@
+"""The registry of sources: each source's current (public) graph and quarantine graph.
+
+Switching a source to a new version is one small SPARQL update on the registry graph,
+so it is atomic on both backends whatever the size of the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from . import queries
+from .graphs import Graphs
+from .store import Store
+from .store.sparql_text import ntriples
+from .terms import CAT, RDF_TYPE
+
+
+@dataclass(frozen=True)
+class SourceState:
+    slug: str
+    graph: ox.NamedNode | None
+    quarantine: ox.NamedNode | None
+
+
+def all_sources(store: Store, graphs: Graphs) -> dict[str, SourceState]:
+    """Every registered source with its current graphs."""
+    rows = queries.run(store, "registry_sources", registry=graphs.registry)
+    return {
+        r["slug"].value: SourceState(r["slug"].value, r.get("graph"), r.get("quarantine"))  # type: ignore[arg-type]
+        for r in rows  # type: ignore[union-attr]
+    }
+
+
+def current(store: Store, graphs: Graphs, slug: str) -> SourceState:
+    return all_sources(store, graphs).get(slug, SourceState(slug, None, None))
+
+
+def switch_update(
+    graphs: Graphs,
+    slug: str,
+    graph: ox.NamedNode,
+    quarantine: ox.NamedNode | None,
+    inserts: dict[ox.NamedNode, Sequence[ox.Triple]],
+) -> str:
+    """The one update that makes a new version current (and adds e.g. provenance)."""
+    source = graphs.source_resource(slug)
+    reg = graphs.registry
+    pointers = [
+        ox.Triple(source, RDF_TYPE, CAT.Source),
+        ox.Triple(source, CAT.slug, ox.Literal(slug)),
+        ox.Triple(source, CAT.graph, graph),
+    ]
+    if quarantine is not None:
+        pointers.append(ox.Triple(source, CAT.quarantine, quarantine))
+    ops = [
+        f"DELETE {{ GRAPH {reg} {{ {source} ?p ?o }} }} WHERE {{ GRAPH {reg} {{ {source} ?p ?o }} "
+        f"VALUES ?p {{ {CAT.graph} {CAT.quarantine} }} }}",
+        f"INSERT DATA {{ GRAPH {reg} {{\n{ntriples(pointers)}}} }}",
+    ]
+    for g, triples in inserts.items():
+        if triples:
+            ops.append(f"INSERT DATA {{ GRAPH {g} {{\n{ntriples(triples)}}} }}")
+    return " ;\n".join(ops)
