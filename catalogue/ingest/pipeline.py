@@ -50,9 +50,18 @@ def validators(engine: str, profiles: Sequence[str] = ()) -> tuple[Validator, Va
     )
 
 
-def validate_records(index: RecordIndex, validator: Validator) -> dict[Record, list[Finding]]:
-    """Validate records in batches; give each record the findings on nodes of its graph."""
+def validate_records(
+    index: RecordIndex, validator: Validator
+) -> tuple[dict[Record, list[Finding]], list[Finding]]:
+    """Validate records in batches; give each record the findings on nodes of its graph.
+
+    Returns the findings per record, and those on nodes no record in the batch owns or
+    shares (never expected; kept, not dropped, so they still block the dump). A finding on
+    another batch's root is dropped here: that root is judged with its own batch.
+    """
     out: dict[Record, list[Finding]] = {r: [] for r in index.records}
+    orphans: list[Finding] = []
+    roots = {_key(r.root) for r in index.records}
     records = index.records
     for start in range(0, len(records), BATCH):
         batch = records[start:start + BATCH]
@@ -67,9 +76,13 @@ def validate_records(index: RecordIndex, validator: Validator) -> dict[Record, l
                 if n not in index.owner:
                     nodes[_key(n)].append(record)
         for finding in validator.validate(list(triples)):
-            for record in nodes.get(finding.focus, batch if finding.focus.startswith("_:") else []):
-                out[record].append(finding)
-    return out
+            owners = nodes.get(finding.focus)
+            if owners:
+                for record in owners:
+                    out[record].append(finding)
+            elif finding.focus not in roots:
+                orphans.append(finding)
+    return out, orphans
 
 
 def _key(node) -> str:
@@ -99,9 +112,9 @@ def validate_dump(
     report.checksum = "sha256:" + hashlib.sha256(parsed.data).hexdigest()
     index = RecordIndex(parsed.triples)
     record_validator, dump_validator = validators(settings.shacl_engine, profiles)
-    findings = validate_records(index, record_validator)
+    findings, orphans = validate_records(index, record_validator)
     types = [t for t in parsed.triples if t.predicate == RDF_TYPE]
-    report.dump_findings = dump_validator.validate(_distinct_types(types))
+    report.dump_findings = dump_validator.validate(_distinct_types(types)) + orphans
     dump_ok = not any(f.severity == "Violation" for f in report.dump_findings)
     for record in index.records:
         fs = findings[record]
