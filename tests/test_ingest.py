@@ -116,7 +116,8 @@ def test_quarantine_is_not_in_the_public_dataset(store, settings):
 
 
 def test_partial_mode_with_no_valid_record_stores_nothing(store, settings):
-    broken = without(GOOD, b"dct:publisher ex:agency")  # every record needs a publisher
+    # every record needs a publisher, and the agent left on its own needs a name
+    broken = without(without(GOOD, b"dct:publisher ex:agency"), b"foaf:name")
     before = snapshot(store)
     report = ingest(store, settings, "example", broken, filename="x.ttl", mode="partial")
     assert not report.stored and report.exit_code == 1

@@ -66,6 +66,11 @@ def load_shapes(files: tuple[Path, ...]) -> rdflib.Graph:
     g = rdflib.Graph()
     for f in files:
         g.parse(f, format="turtle")
+    for prefix, ns in (("dct", "http://purl.org/dc/terms/"), ("dcat", "http://www.w3.org/ns/dcat#"),
+                       ("foaf", "http://xmlns.com/foaf/0.1/"), ("adms", "http://www.w3.org/ns/adms#"),
+                       ("vcard", "http://www.w3.org/2006/vcard/ns#"),
+                       ("skos", "http://www.w3.org/2004/02/skos/core#")):
+        g.bind(prefix, ns, override=True, replace=True)
     return g
 
 
@@ -94,9 +99,11 @@ def findings_from_report(report: rdflib.Graph, shapes: rdflib.Graph) -> list[Fin
         value = report.value(result, SH.value)
         shape = report.value(result, SH.sourceShape)
         messages = list(report.objects(result, SH.resultMessage))
-        message = _pick_message(messages)
-        if not message:
-            message = _fallback_message(shapes, shape, path)
+        if shape is not None and shapes.value(shape, SH.message) is not None:
+            message = _pick_message(messages)
+        else:  # a shape of someone else's (e.g. DCAT-AP): the engine's text is jargon
+            component = report.value(result, SH.sourceConstraintComponent)
+            message = _plain_message(shapes, shape, path, component, _pick_message(messages))
         out.append(
             Finding(
                 severity,
@@ -117,10 +124,37 @@ def _pick_message(messages: list) -> str:
     return str(messages[0]) if messages else ""
 
 
-def _fallback_message(shapes: rdflib.Graph, shape, path) -> str:
+def _curie(shapes: rdflib.Graph, node) -> str:
+    if not isinstance(node, rdflib.URIRef):
+        return str(node)
+    try:
+        return shapes.namespace_manager.normalizeUri(node)
+    except Exception:  # noqa: BLE001 - any IRI rdflib cannot shorten is shown whole
+        return f"<{node}>"
+
+
+def _plain_message(shapes: rdflib.Graph, shape, path, component, engine_text: str) -> str:
+    """Plain words for a shape without its own sh:message, from its constraint."""
+    prop = _curie(shapes, path) if isinstance(path, rdflib.URIRef) else "this property"
     name = shapes.value(shape, SH.name) if shape is not None else None
-    prop = f" ({path})" if path is not None else ""
-    return f"The value of {name or 'a property'}{prop} does not meet the catalogue's rules."
+    label = f"{name} ({prop})" if name else prop
+    local = str(component).rsplit("#", 1)[-1] if component is not None else ""
+    value = {k: shapes.value(shape, getattr(SH, k)) for k in (
+        "minCount", "maxCount", "class", "datatype", "nodeKind")} if shape is not None else {}
+    if local == "MinCountConstraintComponent":
+        return f"{label} is missing: add at least {value['minCount'] or 1} value(s)."
+    if local == "MaxCountConstraintComponent":
+        return f"{label} has too many values: keep at most {value['maxCount']}."
+    if local == "ClassConstraintComponent" and value.get("class") is not None:
+        return (f"{label} must link to a resource typed {_curie(shapes, value['class'])}: "
+                "describe it with that class in the dump.")
+    if local == "DatatypeConstraintComponent" and value.get("datatype") is not None:
+        return f"{label} must be a value of type {_curie(shapes, value['datatype'])}."
+    if local == "NodeKindConstraintComponent":
+        kind = str(value.get("nodeKind") or "").rsplit("#", 1)[-1]
+        words = {"IRI": "a link (IRI)", "Literal": "text (a literal)", "BlankNodeOrIRI": "a resource"}
+        return f"{label} must be {words.get(kind, kind)}."
+    return f"{label} does not meet the profile's rule ({engine_text or local})."
 
 
 def _path_text(shapes: rdflib.Graph, report: rdflib.Graph, path) -> str | None:
