@@ -23,6 +23,13 @@ def server(tmp_path_factory):
     env = {**os.environ, "CATALOGUE_STORE": str(store)}
     subprocess.run([sys.executable, "-m", "catalogue.cli", "ingest", str(GOOD), "--source", "example"],
                    env=env, check=True, capture_output=True, cwd=ROOT)
+    # a second source whose solution-2 has no contact point: partial mode quarantines it
+    other = GOOD.read_bytes().replace(b"http://repo.example.org/", b"http://other.example.org/")
+    other = other.replace(b"  dcat:contactPoint ex:contact ;\n  dct:type <http://data.europa.eu/dr8/DataExchangeService>",
+                          b"  dct:type <http://data.europa.eu/dr8/DataExchangeService>")
+    subprocess.run([sys.executable, "-m", "catalogue.cli", "ingest", "-", "--source", "other",
+                    "--mode", "partial", "--format", "ttl"], input=other,
+                   env=env, check=True, capture_output=True, cwd=ROOT)
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "catalogue.cli", "serve", "--port", str(port)],
                             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -76,8 +83,15 @@ def test_sparql_sees_published_data_only(server):
         "query": "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"},
         headers={"Accept": "text/csv"})
     graphs = r.text.splitlines()[1:]
-    assert graphs and all("/graph/source/" in g or "/graph/provenance" in g or "/graph/vocab/" in g
-                          for g in graphs)
+    assert graphs and not [g for g in graphs if "/graph/quarantine/" in g]
+    r = requests.get(server + "/sparql", headers={"Accept": "application/sparql-results+json"}, params={
+        "query": "ASK { <http://other.example.org/solution-1> ?p ?o }"})
+    assert r.json()["boolean"] is True
+    for query in ("ASK { <http://other.example.org/solution-2> ?p ?o }",
+                  "ASK { GRAPH ?g { <http://other.example.org/solution-2> ?p ?o } }"):
+        r = requests.get(server + "/sparql", params={"query": query},
+                         headers={"Accept": "application/sparql-results+json"})
+        assert r.json()["boolean"] is False, query
 
 
 def test_resource_page_html_and_turtle(server):
