@@ -18,7 +18,7 @@ from .ingest import Report, ingest
 from .settings import ROOT, Settings
 from .sources import all_sources, current
 from .store import Dataset, Store, open_store
-from .vocab import load_vocabularies
+from .vocab import load_vocabularies, vocabularies
 
 DEMO_FILE = ROOT / "data" / "demo-catalogue.ttl"
 DEMO_SOURCE = "demo"
@@ -49,8 +49,8 @@ class Catalogue:
 
     def public_graphs(self) -> list[ox.NamedNode]:
         """Vocabularies, provenance, the registry and each source's current version."""
-        fixed = [g for g in self.store.named_graphs()
-                 if (self.graphs.kind(g) or ("",))[0] in ("vocab", "provenance", "registry")]
+        fixed = [self.graphs.vocab(v.name) for v in vocabularies()]
+        fixed += [self.graphs.provenance, self.graphs.registry]
         current = [s.graph for s in all_sources(self.store, self.graphs).values() if s.graph]
         return fixed + current
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -32,16 +33,20 @@ class Vocabulary:
     licence: str
 
 
-def vocabularies(directory: Path = VOCAB_DIR) -> list[Vocabulary]:
+@lru_cache(maxsize=4)
+def vocabularies(directory: Path = VOCAB_DIR) -> tuple[Vocabulary, ...]:
+    """The manifest's entries (none if the manifest is missing); read once per process."""
+    if not (directory / "vocabularies.json").exists():
+        return ()
     manifest = json.loads((directory / "vocabularies.json").read_text(encoding="utf-8"))
     entries = manifest["vocabularies"] if isinstance(manifest, dict) else manifest
-    return [
+    return tuple(
         Vocabulary(
             e["name"], directory / e["file"], e["format"], e.get("title", e["name"]),
             e.get("source", ""), e.get("licence", ""),
         )
         for e in entries
-    ]
+    )
 
 
 def load_vocabularies(store: Store, graphs: Graphs, *, force: bool = False) -> dict[str, str]:
