@@ -32,6 +32,42 @@ def test_quality_shapes_warn_or_inform_never_reject():
         assert int(g.value(shape, Q.weight)) > 0, shape
 
 
+SOLUTION_AND_RELEASES = """
+@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
+<http://ex/solution> a dcat:Dataset ; dct:title "Untagged title" ; dct:description "Too short." ;
+    dct:type <http://purl.org/adms/assettype/Ontology> ; dct:hasVersion <http://ex/r2> .
+<http://ex/r1> a dcat:Dataset ; dct:isVersionOf <http://ex/solution> ; dct:title "R1" .
+<http://ex/r2> a dcat:Dataset ; dct:title "R2" ; owl:versionInfo "2" .
+<http://ex/documented> a dcat:Dataset ; dct:title "Documented"@en ;
+    dct:description "%s"@en ; foaf:page <http://ex/manual> ; foaf:homepage <http://ex/home> ;
+    dcat:keyword "k" ; dct:type <http://data.europa.eu/dr8/Component> ;
+    dct:modified "2024-01-01T00:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime> .
+""" % ("x" * 100)
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", "turbo"])
+def test_solution_quality_is_judged_on_datasets_that_are_not_releases(engine):
+    """A solution typed dcat:Dataset only (as in Joinup's own samples) is judged; releases, by
+    dct:isVersionOf or by the solution's dct:hasVersion, are not."""
+    import pyshacl
+    import pyshacl_turbo
+
+    shapes = rdflib.Graph().parse(SHAPES / "quality.ttl")
+    data = rdflib.Graph().parse(data=SOLUTION_AND_RELEASES, format="turtle")
+    run = pyshacl.validate if engine == "pyshacl" else pyshacl_turbo.validate
+    report = run(data, shacl_graph=shapes, inference="none" if engine == "pyshacl" else None)[1]
+    found = {(str(report.value(r, SH.focusNode)), str(report.value(r, SH.sourceShape)).split("#")[1])
+             for r in report.objects(None, SH.result)}
+    solution_checks = {"Solution-description-length", "Solution-documentation", "Solution-keyword",
+                       "Solution-landingPage", "Solution-eira", "Solution-modified",
+                       "Solution-title-language"}
+    assert {s for f, s in found if f == "http://ex/solution"} >= solution_checks
+    assert not {s for f, s in found if f != "http://ex/solution"} & solution_checks
+    assert ("http://ex/r1", "Release-versionInfo") in found
+    assert ("http://ex/r2", "Release-versionInfo") not in found
+
+
 def test_the_dcat_ap_profile_runs_and_speaks_plainly(settings):
     report = validate_dump(BEES.read_bytes(), filename=BEES.name, settings=settings,
                            profiles=["dcat-ap-3.0.1"]).report
