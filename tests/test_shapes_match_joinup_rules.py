@@ -228,11 +228,7 @@ def test_joinup_invalid_sample_gives_exactly_the_contact_point_finding():
 # -- record by record, as ingest validates ---------------------------------------------------
 
 # file -> why its records, validated alone, do not get what the whole dump gives them
-RECORD_SPLIT_LOSES: dict[str, str] = {
-    "records-untyped-shared-nodes.ttl":
-        "records.py puts another record's node in a record graph by its rdf:type triples only; "
-        "an untyped node with triples then looks undescribed, so rules 10 and 41 are lost",
-}
+RECORD_SPLIT_LOSES: dict[str, str] = {}
 
 
 def document_triples(name: str) -> list[ox.Triple]:

@@ -10,8 +10,8 @@ A record is one *root* with what it owns:
 
 Agents, contact points, licences and concepts are *shared*: a record's validation graph
 includes the full description of every shared node it references (recursively), and
-only the ``rdf:type`` of other roots it points at, so a record validates the same alone
-as inside the whole dump.
+only the ``rdf:type`` of other roots it points at (or, for an untyped one, one of its
+triples), so a record validates the same alone as inside the whole dump.
 """
 
 from __future__ import annotations
@@ -152,7 +152,12 @@ class RecordIndex:
         out = self.owned_triples(record)
         for node in record.referenced:
             if node in self.owner:
-                out.extend(Triple(node, RDF_TYPE, c) for c in self.types.get(node, ()))
+                types = self.types.get(node, ())
+                out.extend(Triple(node, RDF_TYPE, c) for c in types)
+                if not types:
+                    # untyped, yet described: one of its triples shows the shapes that it is
+                    # described (a "value must be typed" rule then fires here as on the dump)
+                    out.append(self.by_subject[node][0])
             else:
                 out.extend(self.by_subject.get(node, ()))
         return out
