@@ -36,10 +36,12 @@ def child(phase: str, path: str, workdir: str, engine: str) -> dict:
     sys.path.insert(0, str(ROOT))
     import pyoxigraph as ox
 
+    from catalogue.graphs import Graphs
     from catalogue.ingest.parse import Limits, parse_dump
     from catalogue.ingest.pipeline import ingest, validate_records, validators
     from catalogue.ingest.records import RecordIndex
     from catalogue.settings import load_settings
+    from catalogue.sources import switch_update
     from catalogue.store import EmbeddedStore
 
     data = Path(path).read_bytes()
@@ -76,10 +78,11 @@ def child(phase: str, path: str, workdir: str, engine: str) -> dict:
         dump = parse_dump(data, format="nt", limits=limits)
         index = RecordIndex(dump.triples)
         store = EmbeddedStore(f"{workdir}/store-phase")
+        graphs = Graphs(settings.base_uri)
         t = time.perf_counter()
-        staging = ox.NamedNode("http://example.org/staging")
-        store.write_graph(staging, index.stored_triples(index.records))
-        store.replace_graphs(moves={ox.NamedNode("http://example.org/g"): staging})
+        version = graphs.source("bench", "v1")
+        store.write_graph(version, index.stored_triples(index.records))  # what ingest writes
+        store.update(switch_update(graphs, "bench", version, None, {}))   # the atomic switch
         store.raw.flush()
         out["seconds"] = time.perf_counter() - t
         out["triples"] = len(dump.triples)
