@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from ..terms import ADMS, DCAT, DCT, RDF_TYPE
+from ..terms import ADMS, CAT, DCAT, DCT, RDF_TYPE
 
 Node = NamedNode | BlankNode
 
 CATALOG, DATASET, ASSET = DCAT.Catalog, DCAT.Dataset, ADMS.Asset
 DATASET_CLASSES = frozenset({DATASET, ASSET})
+SOLUTION_ROLE = CAT.Solution  # see validation_triples
 IS_VERSION_OF, HAS_VERSION, DISTRIBUTION = DCT.isVersionOf, DCT.hasVersion, DCAT.distribution
 
 
@@ -148,8 +149,14 @@ class RecordIndex:
         return [t for n in record.owned for t in self.by_subject.get(n, ())]
 
     def validation_triples(self, record: Record) -> list[Triple]:
-        """The record's own triples, full descriptions of shared nodes, types of other roots."""
+        """The record's own triples, full descriptions of shared nodes, types of other roots.
+
+        Plus one role triple, for validation only (never stored): a solution's root is typed
+        ``cat:Solution``, so quality shapes can tell solutions from releases in core SHACL.
+        """
         out = self.owned_triples(record)
+        if record.kind == "solution":
+            out.append(Triple(record.root, RDF_TYPE, SOLUTION_ROLE))
         for node in record.referenced:
             if node in self.owner:
                 types = self.types.get(node, ())

@@ -7,6 +7,7 @@ fixtures. Shapes are compiled once per process and reused for every batch.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,14 +18,12 @@ import rdflib
 from rdflib.namespace import SH
 
 from ..settings import ROOT
-from .rdfconv import from_rdflib, graph_of
+from .rdfconv import from_rdflib, graph_of, to_rdflib
 
 SHAPES_DIR = ROOT / "shapes"
 RECORD_SHAPES = ("adms-ap.ttl", "quality.ttl")
 DUMP_SHAPES = ("adms-ap-dump.ttl",)
 PROFILES = {"dcat-ap-3.0.1": ("dcat-ap-3.0.1/DERIVED_dcat-ap-3.0.1-merged.ttl",)}
-
-SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
 
 @dataclass(frozen=True)
@@ -74,54 +73,74 @@ def load_shapes(files: tuple[Path, ...]) -> rdflib.Graph:
     return g
 
 
-def _node_text(node) -> str | None:
+SH_NS = "http://www.w3.org/ns/shacl#"
+SEVERITY_BY_IRI = {SH_NS + "Violation": "Violation", SH_NS + "Warning": "Warning", SH_NS + "Info": "Info"}
+RESULTS_QUERY = f"""
+PREFIX sh: <{SH_NS}>
+SELECT ?result ?severity ?focus ?path ?value ?shape ?component WHERE {{
+  ?report sh:result ?result .
+  OPTIONAL {{ ?result sh:resultSeverity ?severity }}
+  OPTIONAL {{ ?result sh:focusNode ?focus }}
+  OPTIONAL {{ ?result sh:resultPath ?path }}
+  OPTIONAL {{ ?result sh:value ?value }}
+  OPTIONAL {{ ?result sh:sourceShape ?shape }}
+  OPTIONAL {{ ?result sh:sourceConstraintComponent ?component }}
+}}"""
+
+
+def _text(node) -> str | None:
+    """A term as our report shows it: IRI or lexical form; blank nodes as ``_:id``."""
     if node is None:
         return None
-    if isinstance(node, rdflib.URIRef):
-        return str(node)
-    if isinstance(node, rdflib.BNode):
-        return f"_:{node}"
-    return str(node)
+    if isinstance(node, ox.BlankNode):
+        return f"_:{node.value}"
+    return node.value
 
 
-def _value_text(node) -> str | None:
-    if node is None:
-        return None
-    return str(node)
+def findings_from_report(
+    report: ox.Store, shapes: rdflib.Graph, shape_nodes: dict[str, rdflib.BNode] | None = None
+) -> list[Finding]:
+    """Our findings from a SHACL validation report held in a pyoxigraph store.
 
-
-def findings_from_report(report: rdflib.Graph, shapes: rdflib.Graph) -> list[Finding]:
+    Read with one SPARQL query: building an rdflib graph of a large report cost more than
+    validating (a report has ~7 triples per result, and partial dumps have thousands).
+    ``shape_nodes`` maps the report's blank-node labels of shapes to the shapes graph's own
+    blank nodes (the labels differ when the engine relabelled them).
+    """
+    shape_nodes = shape_nodes or {}
     out: list[Finding] = []
-    for result in report.objects(None, SH.result):
-        severity = SEVERITY.get(report.value(result, SH.resultSeverity), "Violation")
-        focus = report.value(result, SH.focusNode)
-        path = report.value(result, SH.resultPath)
-        value = report.value(result, SH.value)
-        shape = report.value(result, SH.sourceShape)
-        messages = list(report.objects(result, SH.resultMessage))
-        if shape is not None and shapes.value(shape, SH.message) is not None:
-            message = _pick_message(messages)
+    messages: dict[ox.Node, list[ox.Literal]] = defaultdict(list)
+    for q in report.quads_for_pattern(None, ox.NamedNode(SH_NS + "resultMessage"), None):
+        messages[q.subject].append(q.object)  # type: ignore[arg-type]
+    for row in report.query(RESULTS_QUERY):
+        result, severity, focus, path, value, shape, component = (
+            row[k] for k in ("result", "severity", "focus", "path", "value", "shape", "component"))
+        if isinstance(shape, ox.BlankNode):
+            shape_r = shape_nodes.get(shape.value, rdflib.BNode(shape.value))
+        else:
+            shape_r = to_rdflib(shape) if shape is not None else None
+        text = _pick_message(messages.get(result, []))
+        if shape_r is not None and shapes.value(shape_r, SH.message) is not None:
+            message = text
         else:  # a shape of someone else's (e.g. DCAT-AP): the engine's text is jargon
-            component = report.value(result, SH.sourceConstraintComponent)
-            message = _plain_message(shapes, shape, path, component, _pick_message(messages))
-        out.append(
-            Finding(
-                severity,
-                _node_text(focus) or "",
-                str(path) if isinstance(path, rdflib.URIRef) else _path_text(shapes, report, path),
-                _value_text(value),
-                message,
-                _node_text(shape),
-            )
-        )
+            path_r = to_rdflib(path) if isinstance(path, ox.NamedNode) else None
+            message = _plain_message(shapes, shape_r, path_r, component.value if component else None, text)
+        out.append(Finding(
+            SEVERITY_BY_IRI.get(severity.value if severity else "", "Violation"),
+            _text(focus) or "",
+            path.value if isinstance(path, ox.NamedNode) else _path_text(report, path),
+            _text(value) if not isinstance(value, ox.BlankNode) else f"_:{value.value}",
+            message,
+            _text(shape) if not isinstance(shape, ox.BlankNode) else f"_:{shape_r}",
+        ))
     return out
 
 
-def _pick_message(messages: list) -> str:
+def _pick_message(messages: list[ox.Literal]) -> str:
     for m in messages:
-        if isinstance(m, rdflib.Literal) and (m.language in (None, "en")):
-            return str(m)
-    return str(messages[0]) if messages else ""
+        if isinstance(m, ox.Literal) and m.language in (None, "en"):
+            return m.value
+    return messages[0].value if messages else ""
 
 
 def _curie(shapes: rdflib.Graph, node) -> str:
@@ -133,12 +152,12 @@ def _curie(shapes: rdflib.Graph, node) -> str:
         return f"<{node}>"
 
 
-def _plain_message(shapes: rdflib.Graph, shape, path, component, engine_text: str) -> str:
+def _plain_message(shapes: rdflib.Graph, shape, path, component: str | None, engine_text: str) -> str:
     """Plain words for a shape without its own sh:message, from its constraint."""
     prop = _curie(shapes, path) if isinstance(path, rdflib.URIRef) else "this property"
     name = shapes.value(shape, SH.name) if shape is not None else None
     label = f"{name} ({prop})" if name else prop
-    local = str(component).rsplit("#", 1)[-1] if component is not None else ""
+    local = component.rsplit("#", 1)[-1] if component is not None else ""
     value = {k: shapes.value(shape, getattr(SH, k)) for k in (
         "minCount", "maxCount", "class", "datatype", "nodeKind")} if shape is not None else {}
     if local == "MinCountConstraintComponent":
@@ -157,17 +176,33 @@ def _plain_message(shapes: rdflib.Graph, shape, path, component, engine_text: st
     return f"{label} does not meet the profile's rule ({engine_text or local})."
 
 
-def _path_text(shapes: rdflib.Graph, report: rdflib.Graph, path) -> str | None:
+def _path_text(report: ox.Store, path) -> str | None:
+    """A complex result path in SPARQL property-path syntax, as far as we can show it."""
     if path is None:
         return None
-    # a complex path: show it in SPARQL property-path syntax as far as we can
-    inverse = report.value(path, SH.inversePath)
-    if inverse is not None:
-        return f"^<{inverse}>"
-    items = list(rdflib.collection.Collection(report, path)) if report.value(path, rdflib.RDF.first) else []
-    if items:
-        return "/".join(f"<{i}>" for i in items)
-    return None
+    inverse = _objects(report, path, SH_NS + "inversePath")
+    if inverse:
+        return f"^<{inverse[0].value}>"
+    alternative = _objects(report, path, SH_NS + "alternativePath")
+    if alternative:
+        return "|".join(_list_items(report, alternative[0])) or None
+    return "/".join(_list_items(report, path)) or None
+
+
+def _objects(report: ox.Store, node, predicate: str) -> list:
+    return [q.object for q in report.quads_for_pattern(node, ox.NamedNode(predicate), None)]
+
+
+def _list_items(report: ox.Store, node) -> list[str]:
+    rdf, items = "http://www.w3.org/1999/02/22-rdf-syntax-ns#", []
+    while node is not None and len(items) < 50:
+        first = _objects(report, node, rdf + "first")
+        if not first:
+            break
+        items.append(f"<{first[0].value}>")
+        rest = _objects(report, node, rdf + "rest")
+        node = rest[0] if rest else None
+    return items
 
 
 class Validator:
@@ -187,18 +222,42 @@ class Validator:
     def validate(self, triples: Iterable[ox.Triple]) -> list[Finding]:
         if not self.files:
             return []
+        report = ox.Store()
         if self.engine == "turbo":
-            store = ox.Store()
-            store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-            _, report, _ = self._compiled.validate(store, inference=None, allow_warnings=True)
+            data = ox.Store()
+            data.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+            report.extend(ox.parse(_turbo_report(self._compiled, data), format=ox.RdfFormat.N_TRIPLES,
+                                   rename_blank_nodes=False))
         else:
             import pyshacl
 
-            _, report, _ = pyshacl.validate(
+            _, graph, _ = pyshacl.validate(
                 graph_of(triples), shacl_graph=self.shapes, inference="none",
                 allow_warnings=True, advanced=True,
             )
-        return findings_from_report(report, self.shapes)
+            report.extend(ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in graph)
+        shape_nodes = self._compiled._blank_nodes if self._compiled is not None else None
+        return findings_from_report(report, self.shapes, shape_nodes)
+
+
+def _turbo_report(compiled, data: ox.Store) -> str:
+    """pyshacl-turbo's report as the N-Triples its native engine writes.
+
+    ``CompiledShapes.validate`` decodes that text into an rdflib graph, which took 80% of
+    validation time on large reports; we parse it with pyoxigraph instead. This calls the
+    engine the way ``CompiledShapes.validate`` does (pyshacl-turbo is pinned in setup.cfg;
+    the tests compare this path with pySHACL on every fixture).
+    """
+    from pyshacl_turbo.rdf import input_graph
+
+    source = input_graph(data, None, direct=True)
+    _, report, _, _, _ = compiled._native.validate(
+        source.source, source.format, source.base,
+        False, 100, 15,          # no rules iteration; max rule iterations; max validation depth
+        False, False, True,      # not in place; allow_infos; allow_warnings (conformance only)
+        False, [], [], [],       # abort on first; focus nodes; shapes; namespaces
+    )
+    return report
 
 
 @lru_cache(maxsize=8)
