@@ -64,6 +64,11 @@ class Settings:
         "SHACL engine for ingest: 'turbo' (pyshacl-turbo, Rust) or 'pyshacl' (reference).",
         "CATALOGUE_SHACL_ENGINE",
     )
+    validation_workers: int = _setting(
+        0,
+        "Processes that validate a large dump's records in parallel (0: one per CPU, at most 4; 1: none).",
+        "CATALOGUE_VALIDATION_WORKERS",
+    )
     allow_private_urls: bool = _setting(
         False,
         "Allow fetching dumps from loopback and private network addresses (off: refused).",
@@ -101,6 +106,8 @@ class Settings:
             raise SettingsError(f"CATALOGUE_BASE_URI contains characters not allowed in an IRI: {self.base_uri!r}")
         if self.shacl_engine not in ("turbo", "pyshacl"):
             raise SettingsError(f"CATALOGUE_SHACL_ENGINE must be 'turbo' or 'pyshacl', got {self.shacl_engine!r}")
+        if self.validation_workers < 0:
+            raise SettingsError(f"CATALOGUE_VALIDATION_WORKERS must be 0 or more, got {self.validation_workers}")
         if self.sparql_update_url and not self.sparql_query_url:
             raise SettingsError("CATALOGUE_SPARQL_UPDATE_URL is set but CATALOGUE_SPARQL_QUERY_URL is not")
         return self

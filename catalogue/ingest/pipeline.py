@@ -7,6 +7,7 @@ one atomic replacement of the source's graph, its quarantine and a provenance re
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import uuid
 from collections import defaultdict
@@ -21,6 +22,7 @@ from ..settings import Settings
 from ..sources import current, switch_update
 from ..store import Store
 from ..terms import CAT, PROV, RDF_TYPE, XSD
+from . import parallel
 from .errors import InputError
 from .parse import Limits, ParsedDump, parse_dump
 from .records import Record, RecordIndex
@@ -28,6 +30,8 @@ from .report import Diff, RecordResult, Report
 from .shacl import DUMP_SHAPES, RECORD_SHAPES, Finding, Validator, shape_files
 
 BATCH = 400
+# below this many records, starting worker processes costs more than it saves
+PARALLEL_MIN_RECORDS = 2000
 MODES = ("strict", "partial")
 _locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
 
@@ -51,23 +55,24 @@ def validators(engine: str, profiles: Sequence[str] = ()) -> tuple[Validator, Va
 
 
 def validate_records(
-    index: RecordIndex, validator: Validator
+    index: RecordIndex, validator: Validator, workers: int = 1
 ) -> tuple[dict[Record, list[Finding]], list[Finding]]:
     """Validate records in batches; give each record the findings on nodes of its graph.
 
     Returns the findings per record, and those on nodes no record in the batch owns or
     shares (never expected; kept, not dropped, so they still block the dump). A finding on
     another batch's root is dropped here: that root is judged with its own batch.
+    With ``workers`` > 1 and a large dump, batches are validated in worker processes.
     """
     out: dict[Record, list[Finding]] = {r: [] for r in index.records}
     orphans: list[Finding] = []
     roots = {_key(r.root) for r in index.records}
     records = index.records
+    batches: list[tuple[dict[str, list[Record]], list[ox.Triple]]] = []
     for start in range(0, len(records), BATCH):
-        batch = records[start:start + BATCH]
         nodes: dict[str, list[Record]] = defaultdict(list)
         triples: dict[ox.Triple, None] = {}
-        for record in batch:
+        for record in records[start:start + BATCH]:
             for t in index.validation_triples(record):
                 triples[t] = None
             for n in record.owned:
@@ -75,7 +80,14 @@ def validate_records(
             for n in record.referenced:
                 if n not in index.owner:
                     nodes[_key(n)].append(record)
-        for finding in validator.validate(list(triples)):
+        batches.append((nodes, list(triples)))
+    workers = effective_workers(workers)
+    if workers > 1 and len(records) >= PARALLEL_MIN_RECORDS:
+        results = parallel.validate_batches(validator, [t for _, t in batches], workers)
+    else:
+        results = (validator.validate(t) for _, t in batches)
+    for (nodes, _), findings in zip(batches, results, strict=True):
+        for finding in findings:
             owners = nodes.get(finding.focus)
             if owners:
                 for record in owners:
@@ -83,6 +95,11 @@ def validate_records(
             elif finding.focus not in roots:
                 orphans.append(finding)
     return out, orphans
+
+
+def effective_workers(setting: int) -> int:
+    """The setting, with 0 meaning one per CPU (at most 4)."""
+    return setting if setting > 0 else min(4, os.cpu_count() or 1)
 
 
 def _key(node) -> str:
@@ -112,7 +129,7 @@ def validate_dump(
     report.checksum = "sha256:" + hashlib.sha256(parsed.data).hexdigest()
     index = RecordIndex(parsed.triples)
     record_validator, dump_validator = validators(settings.shacl_engine, profiles)
-    findings, orphans = validate_records(index, record_validator)
+    findings, orphans = validate_records(index, record_validator, settings.validation_workers)
     types = [t for t in parsed.triples if t.predicate == RDF_TYPE]
     report.dump_findings = dump_validator.validate(_distinct_types(types)) + orphans
     dump_ok = not any(f.severity == "Violation" for f in report.dump_findings)

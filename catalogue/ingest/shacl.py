@@ -133,6 +133,8 @@ def findings_from_report(
             message,
             _text(shape) if not isinstance(shape, ox.BlankNode) else f"_:{shape_r}",
         ))
+    # a stable order (the report store has none): same dump, same report, in any process
+    out.sort(key=lambda f: (f.focus, f.path or "", f.shape or "", f.severity, f.value or "", f.message))
     return out
 
 

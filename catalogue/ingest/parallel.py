@@ -1,0 +1,63 @@
+"""Validate batches of records in worker processes: SHACL is CPU-bound and the GIL-free
+native engine still runs one batch per process at a time.
+
+Workers are started with ``forkserver`` (never ``fork``: the web server has threads and an
+open RocksDB store), compile the shapes once, and live as long as the process, so a server
+pays the start-up once. Batches travel as N-Triples with blank-node labels kept, so
+findings name the same nodes as in the parent.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .shacl import Finding, Validator
+
+log = logging.getLogger(__name__)
+_worker_validator: Validator | None = None
+
+
+def _start(files: tuple[str, ...], engine: str) -> None:
+    global _worker_validator
+    _worker_validator = Validator([Path(f) for f in files], engine)
+
+
+def _validate(data: bytes) -> list[Finding]:
+    assert _worker_validator is not None, "worker not initialised"
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in
+               ox.parse(data, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False)]
+    return _worker_validator.validate(triples)
+
+
+@lru_cache(maxsize=4)
+def _pool(files: tuple[str, ...], engine: str, workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
+        initializer=_start, initargs=(files, engine),
+    )
+
+
+def validate_batches(
+    validator: Validator, batches: Sequence[list[ox.Triple]], workers: int
+) -> list[list[Finding]]:
+    """The findings of each batch, in order, from ``workers`` processes.
+
+    If the pool cannot run (a worker died, or processes cannot be started here), the batches
+    are validated in this process instead: slower, never a different answer.
+    """
+    key = (tuple(str(f) for f in validator.files), validator.engine, workers)
+    try:
+        payloads = [ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) for batch in batches]
+        return list(_pool(*key).map(_validate, payloads))
+    except (BrokenProcessPool, OSError, RuntimeError) as exc:
+        log.warning("parallel validation unavailable (%s); validating in one process", exc)
+        _pool.cache_clear()
+        return [validator.validate(batch) for batch in batches]
