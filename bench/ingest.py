@@ -38,7 +38,13 @@ def child(phase: str, path: str, workdir: str, engine: str) -> dict:
 
     from catalogue.graphs import Graphs
     from catalogue.ingest.parse import Limits, parse_dump
-    from catalogue.ingest.pipeline import ingest, validate_records, validators
+    from catalogue.ingest.pipeline import (
+        PARALLEL_MIN_RECORDS,
+        effective_workers,
+        ingest,
+        validate_records,
+        validators,
+    )
     from catalogue.ingest.records import RecordIndex
     from catalogue.settings import load_settings
     from catalogue.sources import switch_update
@@ -68,10 +74,12 @@ def child(phase: str, path: str, workdir: str, engine: str) -> dict:
         index = RecordIndex(dump.triples)
         split = time.perf_counter() - t
         record_validator, _ = validators(engine)
-        findings, _ = validate_records(index, record_validator)
+        findings, _ = validate_records(index, record_validator, settings.validation_workers)
         out["seconds"] = time.perf_counter() - t
         out["split_seconds"] = split
         out["records"] = len(index.records)
+        workers = effective_workers(settings.validation_workers)
+        out["workers"] = workers if len(index.records) >= PARALLEL_MIN_RECORDS else 1
         out["violations"] = sum(1 for fs in findings.values() for f in fs if f.severity == "Violation")
         out["triples"] = len(dump.triples)
     elif phase == "store":
@@ -140,7 +148,8 @@ def main() -> None:
                 print(f"{phase:<10} {r['seconds']:8.2f} {rate:11,.0f} {ceiling / rate:11.2f}x "
                       f"{r['peak_rss_mb']:12.0f}")
             v = results["validate"]
-            print(f"(validate: {v['records']:,} records, split {v['split_seconds']:.2f} s, "
+            print(f"(validate: {v['records']:,} records in {v['workers']} process(es), "
+                  f"split {v['split_seconds']:.2f} s, "
                   f"{v['violations']} violations; ingest stored={results['ingest']['stored']}, "
                   f"accepted {results['ingest']['accepted']}, rejected {results['ingest']['rejected']})")
             total = results["ingest"]["seconds"] / results["bulk_load"]["seconds"]

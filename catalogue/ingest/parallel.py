@@ -32,9 +32,7 @@ def _start(files: tuple[str, ...], engine: str) -> None:
 
 def _validate(data: bytes) -> list[Finding]:
     assert _worker_validator is not None, "worker not initialised"
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in
-               ox.parse(data, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False)]
-    return _worker_validator.validate(triples)
+    return _worker_validator.validate_ntriples(data)
 
 
 @lru_cache(maxsize=4)
