@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
+import os
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -28,6 +31,15 @@ _worker_validator: Validator | None = None
 def _start(files: tuple[str, ...], engine: str) -> None:
     global _worker_validator
     _worker_validator = Validator([Path(f) for f in files], engine)
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
+
+
+def _exit_with_parent() -> None:
+    """A killed ingest (SIGKILL, OOM) cannot stop its workers: they stop themselves."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        multiprocessing.connection.wait([parent.sentinel])
+    os._exit(0)
 
 
 def _validate(data: bytes) -> list[Finding]:
