@@ -5,13 +5,17 @@ One instance per process: it opens the store once (the embedded store holds a lo
 
 from __future__ import annotations
 
+import hashlib
 import threading
+import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import queries
+from . import harvest, queries
 from .formats import rdf_format
 from .graphs import Graphs
 from .ingest import Report, ingest
@@ -21,6 +25,20 @@ from .store import Dataset, Store, open_store
 from .vocab import load_vocabularies, vocabularies
 
 DEMO_FILE = ROOT / "data" / "demo-catalogue.ttl"
+VERSION_TTL = 1.0  # seconds a data version is trusted (other processes may write a remote store)
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    token: str
+    modified: datetime | None
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    source: str
+    when: str
+    activity: str
 DEMO_SOURCE = "demo"
 
 
@@ -30,6 +48,8 @@ class Catalogue:
         self.graphs = Graphs(settings.base_uri)
         self._store = store
         self._lock = threading.Lock()
+        self._version: tuple[float, DataVersion] | None = None
+        self._public: tuple[str, Dataset] | None = None
 
     @property
     def store(self) -> Store:
@@ -49,10 +69,41 @@ class Catalogue:
 
     def public_graphs(self) -> list[ox.NamedNode]:
         """Vocabularies, provenance, the registry and each source's current version."""
-        fixed = [self.graphs.vocab(v.name) for v in vocabularies()]
-        fixed += [self.graphs.provenance, self.graphs.registry]
         current = [s.graph for s in all_sources(self.store, self.graphs).values() if s.graph]
-        return fixed + current
+        return self._fixed_graphs() + current
+
+    def _fixed_graphs(self) -> list[ox.NamedNode]:
+        fixed = [self.graphs.vocab(v.name) for v in vocabularies()]
+        return fixed + [self.graphs.provenance, self.graphs.registry]
+
+    def data_version(self) -> DataVersion:
+        """A token that changes whenever published data changes, and when that last happened.
+
+        Read from the registry, the vocabulary checksums and the provenance records (one
+        small query), at most once per ``VERSION_TTL`` seconds, and at once after a write
+        through this instance. Caches of rendered resources are keyed by it.
+        """
+        now = time.monotonic()
+        cached = self._version
+        if cached is not None and now - cached[0] < VERSION_TTL:
+            return cached[1]
+        fixed = self._fixed_graphs()
+        rows = queries.run(self.store, "data_version", dataset=Dataset(default_graphs=fixed))
+        digest = hashlib.sha256()
+        latest: str | None = None
+        for line in sorted(f"{r.get('s')} {r.get('o')} {r.get('ended')}" for r in rows):  # type: ignore[union-attr]
+            digest.update(line.encode())
+        for r in rows:  # type: ignore[union-attr]
+            ended = r.get("ended")
+            if ended is not None and (latest is None or ended.value > latest):
+                latest = ended.value
+        modified = datetime.fromisoformat(latest) if latest else None
+        version = DataVersion(digest.hexdigest()[:16], modified)
+        self._version = (now, version)
+        return version
+
+    def _changed(self) -> None:
+        self._version = None
 
     def source_graph(self, slug: str) -> ox.NamedNode | None:
         """The public graph of a source's current version, if it has one."""
@@ -60,8 +111,25 @@ class Catalogue:
 
     def public_dataset(self) -> Dataset:
         """Public graphs merged as the default graph and visible by name; nothing else."""
+        token = self.data_version().token
+        cached = self._public
+        if cached is not None and cached[0] == token:
+            return cached[1]
         graphs = self.public_graphs()
-        return Dataset(default_graphs=graphs, named_graphs=graphs)
+        dataset = Dataset(default_graphs=graphs, named_graphs=graphs)
+        self._public = (token, dataset)
+        return dataset
+
+    def describe(self, iri: str) -> list[ox.Triple]:
+        """The published description of a resource (empty if none): see resource_description.rq."""
+        return self.query("resource_description", resource=ox.NamedNode(iri))  # type: ignore[return-value]
+
+    def withdrawal(self, iri: str) -> Withdrawal | None:
+        """When and by which source's ingest a resource was last withdrawn, if ever."""
+        rows = self.query("resource_withdrawal", resource=ox.NamedNode(iri))
+        for r in rows:  # type: ignore[union-attr]
+            return Withdrawal(r["source"].value, r["ended"].value, r["activity"].value)
+        return None
 
     def query(self, name: str, **params):
         """Run a saved query over the public dataset."""
@@ -71,6 +139,7 @@ class Catalogue:
 
     def init(self, *, demo: bool = True, force: bool = False) -> dict[str, str]:
         """Load vocabularies (and the demo catalogue) unless already loaded."""
+        self._changed()
         result = load_vocabularies(self.store, self.graphs, force=force)
         if demo and DEMO_FILE.exists():
             data = DEMO_FILE.read_bytes()
@@ -80,6 +149,7 @@ class Catalogue:
                 if not report.stored:
                     raise RuntimeError("the bundled demo catalogue was rejected:\n" + report.as_text())
             result["demo"] = "loaded" if report else "unchanged"
+        self._changed()
         return result
 
     def _already_loaded(self, source: str, data: bytes) -> bool:
@@ -92,7 +162,10 @@ class Catalogue:
                     and self.source_graph(source) is not None)
 
     def ingest(self, source: str, data: bytes, **kwargs) -> Report:
-        return ingest(self.store, self.settings, source, data, **kwargs)
+        try:
+            return ingest(self.store, self.settings, source, data, **kwargs)
+        finally:
+            self._changed()
 
     # reads
 
@@ -132,6 +205,26 @@ class Catalogue:
                                    format=f.rdf)
             else:
                 yield ox.serialize(triples, format=f.rdf)
+
+    # harvesting: thin entries to catalogue/harvest.py (site = the absolute root URL served)
+
+    def source_graphs(self) -> list[ox.NamedNode]:
+        """The current graph of every source: where published records live."""
+        return [s.graph for s in all_sources(self.store, self.graphs).values() if s.graph]
+
+    def catalog_page(self, paging: harvest.Paging, *, site: str, here: str) -> harvest.CatalogPage:
+        """One page of the DCAT catalogue. :raise harvest.PageNotFoundError: beyond the last."""
+        return harvest.catalog_page(self.store, self.graphs.base, self.source_graphs(),
+                                    site=site, here=here, paging=paging)
+
+    def void(self, site: str) -> list[ox.Triple]:
+        """The VoID description of the public dataset."""
+        return harvest.void(self.store, self.graphs, site, self.public_graphs(),
+                            self.source_graphs())
+
+    def sitemap_entries(self, site: str) -> list[harvest.SitemapEntry]:
+        """The site's human pages: home, then every published collection and solution."""
+        return harvest.sitemap_entries(self.store, self.source_graphs(), site)
 
 
 def demo_path() -> Path:

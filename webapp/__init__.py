@@ -15,9 +15,11 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.config["CATALOGUE_SETTINGS"] = settings
     app.extensions["catalogue"] = catalogue or Catalogue(settings)
 
-    from . import errors, sparql, views
+    from . import errors, harvest, linked_data, sparql, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(harvest.bp)  # dumps, /catalog, VoID, sitemap
+    app.register_blueprint(linked_data.bp)  # last: its /<path> rule catches minted PURIs
     errors.init_app(app)
     return app

@@ -280,4 +280,7 @@ def _provenance(
     ]
     if origin:
         triples.append(ox.Triple(activity, CAT.origin, lit(origin)))
+    # what the publisher withdrew: its PURI then answers 410 Gone, citing this run
+    triples += [ox.Triple(activity, CAT.removed, ox.NamedNode(iri))
+                for iri in diff.removed if not iri.startswith("_:")]
     return triples

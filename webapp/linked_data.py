@@ -1,0 +1,231 @@
+"""Dereferencing: every resource in the public graphs, as HTML or RDF, by content negotiation.
+
+* any resource: ``/resource?uri=IRI``;
+* an EIRA building block ``http://data.europa.eu/dr8/NAME``: ``/dr8/NAME``;
+* a PURI the catalogue minted (``{CATALOGUE_BASE_URI}PATH``): ``/PATH``.
+
+Each also answers with a suffix that fixes the format (``.ttl .nt .rdf .jsonld .html``).
+Cool-URIs choice: **200 with Content-Location** (never 303): the negotiated response names
+the format-specific document it is, and lists the others in ``Link: rel="alternate"``.
+Negotiated responses carry ``Vary: Accept``; all carry a strong ``ETag`` and, when known,
+``Last-Modified`` (the latest ingest), and answer conditional requests with 304.
+Representations are cached by (resource, format, data version), so a hot resource costs
+one dictionary lookup until the published data changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+
+from .negotiate import choose
+
+bp = Blueprint("ld", __name__)
+
+EIRA = "http://data.europa.eu/dr8/"
+FORMATS: dict[str, tuple[str, ox.RdfFormat | None]] = {  # suffix -> (media type, serializer)
+    "html": ("text/html", None),
+    "ttl": ("text/turtle", ox.RdfFormat.TURTLE),
+    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
+    "rdf": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    "nt": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+}
+BY_MEDIA = {media: ext for ext, (media, _) in FORMATS.items()}
+OFFERED = [media for media, _ in FORMATS.values()]  # server preference: HTML first
+PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#", "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
+    "adms": "http://www.w3.org/ns/adms#", "foaf": "http://xmlns.com/foaf/0.1/",
+    "vcard": "http://www.w3.org/2006/vcard/ns#", "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#", "spdx": "http://spdx.org/rdf/terms#",
+    "schema": "http://schema.org/", "eira": EIRA,
+}
+LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://purl.org/dc/terms/title",
+          "http://xmlns.com/foaf/0.1/name", "http://www.w3.org/2000/01/rdf-schema#label",
+          "http://www.w3.org/2006/vcard/ns#fn")
+
+
+class RepresentationCache:
+    """A bounded LRU of rendered bodies: (iri, media type, data version) -> (body, etag)."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, str, str], tuple[bytes, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, str]) -> tuple[bytes, str] | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
+
+    def put(self, key: tuple[str, str, str], value: tuple[bytes, str]) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_cache = RepresentationCache()
+
+
+def _catalogue():
+    return current_app.extensions["catalogue"]
+
+
+def _split_suffix(name: str) -> tuple[str, str | None]:
+    stem, dot, ext = name.rpartition(".")
+    if dot and ext in FORMATS and stem:
+        return stem, ext
+    return name, None
+
+
+@bp.route("/resource")
+@bp.route("/resource.<ext>")
+def resource(ext: str | None = None):
+    uri = request.args.get("uri", "")
+    if ext is not None and ext not in FORMATS:
+        abort(404, f"unknown format suffix .{ext}; use one of: {', '.join('.' + e for e in FORMATS)}")
+    try:
+        ox.NamedNode(uri)
+    except ValueError:
+        abort(400, "the uri parameter must be an absolute IRI, e.g. /resource?uri=http://data.europa.eu/dr8/DataExchangeService")
+    if not uri:
+        abort(400, "the uri parameter is required: /resource?uri=IRI")
+    return _dereference(uri, ext, lambda e: url_for("ld.resource", ext=e, uri=uri)
+                        if e else url_for("ld.resource", uri=uri))
+
+
+@bp.route("/dr8/<name>")
+def eira_block(name: str):
+    stem, ext = _split_suffix(name)
+    return _dereference(EIRA + stem, ext, lambda e: f"/dr8/{quote(stem)}" + (f".{e}" if e else ""))
+
+
+@bp.route("/<path:path>")
+def minted(path: str):
+    """A PURI under CATALOGUE_BASE_URI, at its own path (e.g. /source/demo)."""
+    stem, ext = _split_suffix(path)
+    base = _catalogue().settings.base_uri
+    return _dereference(base + stem, ext, lambda e: f"/{quote(stem)}" + (f".{e}" if e else ""))
+
+
+def _dereference(iri: str, ext: str | None, url_for_format) -> Response:
+    catalogue = _catalogue()
+    if ext is not None:
+        media = FORMATS[ext][0]
+        negotiated = False
+    else:
+        media = choose(request.headers.get("Accept"), OFFERED)
+        negotiated = True
+        if media is None:
+            abort(406, "none of the offered formats is acceptable; this resource is available as "
+                       + ", ".join(OFFERED))
+    version = catalogue.data_version()
+    key = (iri, media, version.token)
+    cached = _cache.get(key)
+    if cached is None:
+        triples = catalogue.describe(iri)
+        if not triples:
+            gone = catalogue.withdrawal(iri)
+            if gone is not None:
+                abort(410, f"{iri} was withdrawn by its publisher: the ingest of source "
+                           f"'{gone.source}' on {gone.when} no longer contained it ({gone.activity}).")
+            abort(404, f"nothing in the catalogue describes {iri}")
+        body = _render(iri, media, triples, url_for_format)
+        cached = (body, hashlib.sha256(body).hexdigest()[:32])
+        _cache.put(key, cached)
+    body, etag = cached
+    response = Response(body, content_type=f"{media}; charset=utf-8")
+    response.set_etag(etag)
+    if version.modified is not None:
+        response.last_modified = version.modified
+    links = [f'<{url_for_format(e)}>; rel="alternate"; type="{m}"'
+             for e, (m, _) in FORMATS.items() if m != media]
+    response.headers["Link"] = ", ".join(links)
+    if negotiated:
+        response.headers["Vary"] = "Accept"
+        response.headers["Content-Location"] = url_for_format(BY_MEDIA[media])
+    return response.make_conditional(request)
+
+
+def _render(iri: str, media: str, triples: list[ox.Triple], url_for_format) -> bytes:
+    fmt = FORMATS[BY_MEDIA[media]][1]
+    if fmt is not None:
+        prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+        return ox.serialize(triples, format=fmt, prefixes=prefixes) if prefixes else ox.serialize(triples, format=fmt)
+    jsonld = ox.serialize(triples, format=ox.RdfFormat.JSON_LD).decode("utf-8")
+    html = render_template(
+        "resource.html", uri=iri, rows=_rows(iri, triples), label=_label(iri, triples),
+        jsonld=safe_json_for_script(jsonld),
+        alternates=[(e.upper(), url_for_format(e), m) for e, (m, _) in FORMATS.items() if e != "html"],
+    )
+    return html.encode("utf-8")
+
+
+def safe_json_for_script(text: str) -> str:
+    """JSON that cannot end its <script> element or open a comment: <, > and & escaped.
+
+    Those characters occur only inside JSON strings, where \\u003c etc. mean the same.
+    """
+    json.loads(text)  # it is JSON, or this fails loudly
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _curie(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def _label(node, triples: list[ox.Triple]) -> str | None:
+    """A label of ``node`` from the description: English first, then untagged, then any."""
+    subject = node if not isinstance(node, str) else ox.NamedNode(node)
+    found = [t.object for t in triples if t.subject == subject and t.predicate.value in LABELS
+             and isinstance(t.object, ox.Literal)]
+    for want in ("en", ""):
+        for lit in found:
+            if (lit.language or "") == want:
+                return lit.value
+    return found[0].value if found else None
+
+
+def href(iri: str) -> str | None:
+    """Where a link to ``iri`` goes on this site; None for IRIs that must not be links."""
+    if iri.startswith(EIRA) and "/" not in iri[len(EIRA):]:
+        return "/dr8/" + quote(iri[len(EIRA):])
+    if iri.startswith(("http://", "https://")):
+        return url_for("ld.resource", uri=iri)
+    return None  # javascript:, data:, mailto: ... shown as text, never followed
+
+
+def _rows(iri: str, triples: list[ox.Triple]) -> list[dict]:
+    subject = ox.NamedNode(iri)
+    rows = []
+    for t in triples:
+        if t.subject != subject:
+            continue
+        o = t.object
+        row = {"property": _curie(t.predicate.value), "property_iri": t.predicate.value,
+               "value": o.value, "language": getattr(o, "language", None), "href": None, "label": None}
+        if isinstance(o, ox.NamedNode):
+            row["href"] = href(o.value)
+            row["label"] = _label(o, triples)
+            if o.value.startswith("mailto:"):
+                row["href"] = o.value
+        elif isinstance(o, ox.BlankNode):
+            row["value"] = "; ".join(f"{_curie(b.predicate.value)} {b.object.value}"
+                                     for b in triples if b.subject == o) or "(blank node)"
+        rows.append(row)
+    rows.sort(key=lambda r: (r["property"] != "rdf:type", r["property"], r["value"]))
+    return rows
