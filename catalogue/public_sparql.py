@@ -6,6 +6,9 @@ is refused before it runs. Updates are refused (only the query operation exists 
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -26,6 +29,10 @@ _UPDATE = re.compile(
 
 class RefusedQuery(ValueError):
     """The query is valid SPARQL but not allowed on the public endpoint."""
+
+
+class TooManyResults(ValueError):
+    """The answer is bigger than the endpoint's declared limit (never silently cut)."""
 
 
 def check_query(text: str) -> None:
@@ -53,17 +60,45 @@ def run_public_query(
     dataset: Dataset,
     results_format: str,
     graph_format: str,
+    max_results: int | None = None,
 ) -> Answer:
     """Run a visitor's query over the public dataset.
 
     :raise RefusedQuery: SERVICE or update.
     :raise QuerySyntaxError: it does not parse (the message says where).
+    :raise TooManyResults: more than ``max_results`` rows or triples.
     """
     check_query(text)
     media, body = store.query_serialized(
         text, dataset=dataset, results_format=results_format, graph_format=graph_format
     )
+    if max_results is not None and count_results(media, body, max_results + 1) > max_results:
+        raise TooManyResults(
+            f"the answer has more than {max_results} results, this endpoint's limit (declared "
+            "in its service description): page through it with LIMIT and OFFSET, or download "
+            "the data (/dump.nq)")
     return Answer(media, body)
+
+
+def count_results(media: str, body: bytes, stop: int) -> int:
+    """Rows or triples in a serialised answer, counting no further than ``stop``."""
+    n = 0
+    if media == "text/csv":  # not parseable back by pyoxigraph (lossy); csv knows its quoting
+        items = itertools.islice(csv.reader(io.StringIO(body.decode("utf-8"), newline="")), 1, None)
+    elif media == "text/tab-separated-values":  # TSV escapes newlines: one line per row
+        items = itertools.islice(body.splitlines(), 1, None)
+    elif media in graph_formats():
+        items = ox.parse(body, format=graph_formats()[media])
+    else:
+        parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.from_media_type(media))
+        if isinstance(parsed, ox.QueryBoolean):
+            return 1
+        items = parsed
+    for _ in items:
+        n += 1
+        if n >= stop:
+            break
+    return n
 
 
 def graph_formats() -> dict[str, ox.RdfFormat]:

@@ -10,11 +10,19 @@ A query file starts with ``#+`` header lines::
 Parameters are converted to RDF terms (``iri``, ``string``, ``integer``, ``date``,
 ``lang``) and bound, never pasted into the text, so a value cannot change the query.
 A SELECT must project every parameter (pyoxigraph binds only projected variables).
+
+A bound parameter is known from the start on the embedded store (pyoxigraph
+``substitutions``) but only joined at the end on a remote one (a trailing ``VALUES``), so
+it can serve as a join key, not in a ``FILTER``. A query that compares a parameter (e.g.
+``FILTER(?modified >= ?since)``) puts a line ``#+ values`` inside its ``WHERE`` where
+the parameters must be known: they are then bound there by an inline ``VALUES`` block
+written from pyoxigraph-serialised terms, the same on every backend.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,15 +31,29 @@ import pyoxigraph as ox
 
 from .settings import ROOT
 from .store import Dataset, Rows, Store
+from .store.sparql_text import values_clause
 from .terms import XSD
 
 QUERY_DIR = ROOT / "sparql"
 PARAM_TYPES = ("iri", "string", "integer", "date", "lang")
 _FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I | re.M)
+_VALUES_MARK = re.compile(r"^[ \t]*#\+[ \t]*values[ \t]*$", re.I | re.M)
 
 
 class QueryError(ValueError):
     """Unknown query or bad parameter value; the message says which and why."""
+
+
+class UnknownQuery(QueryError):
+    """No saved query has that name (or it is not public, where only public ones count)."""
+
+
+class ParameterError(QueryError):
+    """A parameter is unknown, missing or malformed; ``param`` names it."""
+
+    def __init__(self, message: str, param: str) -> None:
+        super().__init__(message)
+        self.param = param
 
 
 @dataclass(frozen=True)
@@ -65,13 +87,26 @@ class SavedQuery:
         known = {p.name: p for p in self.params}
         for name in values:
             if name not in known:
-                raise QueryError(f"query {self.name!r} has no parameter {name!r}")
+                raise ParameterError(f"query {self.name!r} has no parameter {name!r}", name)
         out: dict[str, ox.NamedNode | ox.Literal] = {}
         for p in self.params:
             if p.name not in values:
-                raise QueryError(f"query {self.name!r} needs parameter {p.name!r} ({p.description})")
+                raise ParameterError(
+                    f"query {self.name!r} needs parameter {p.name!r} ({p.description})", p.name)
             out[p.name] = to_term(p, values[p.name])
         return out
+
+    def prepare(self, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> tuple[str, dict]:
+        """The text to send and the bindings left for the store to apply.
+
+        With a ``#+ values`` line the bindings are written there as an inline ``VALUES``
+        block (from pyoxigraph-serialised terms) and none are left; otherwise the text is
+        unchanged and every binding is left.
+        """
+        if not _VALUES_MARK.search(self.text):
+            return self.text, dict(bindings)
+        block = values_clause(bindings).strip()
+        return _VALUES_MARK.sub(lambda _: block, self.text, count=1), {}
 
 
 def to_term(p: Param, value: str) -> ox.NamedNode | ox.Literal:
@@ -92,7 +127,7 @@ def to_term(p: Param, value: str) -> ox.NamedNode | ox.Literal:
             return ox.Literal(value.lower())
         return ox.Literal(value)
     except ValueError as exc:
-        raise QueryError(f"parameter {p.name!r}: {value!r} is {exc}") from None
+        raise ParameterError(f"parameter {p.name!r}: {value!r} is {exc}", p.name) from None
 
 
 def parse_query_file(path: Path) -> SavedQuery:
@@ -131,27 +166,87 @@ def all_queries() -> dict[str, SavedQuery]:
 
 
 def get(name: str) -> SavedQuery:
-    """:raise QueryError: no such query."""
+    """:raise UnknownQuery: no such query."""
     try:
         return all_queries()[name]
     except KeyError:
-        raise QueryError(
+        raise UnknownQuery(
             f"no saved query named {name!r}; known: {', '.join(sorted(all_queries()))}"
         ) from None
+
+
+def public_queries() -> list[SavedQuery]:
+    """The queries marked ``#+ public: true``, by title."""
+    return sorted((q for q in all_queries().values() if q.public), key=lambda q: q.title.lower())
+
+
+def get_public(name: str) -> SavedQuery:
+    """A query offered to the public.
+
+    :raise UnknownQuery: no such query, or it is not marked public (the same answer, so
+        private queries cannot be told from missing ones).
+    """
+    q = all_queries().get(name)
+    if q is None or not q.public:
+        known = ", ".join(q.name for q in public_queries())
+        raise UnknownQuery(f"no public saved query named {name!r}; known: {known}")
+    return q
 
 
 def run(
     store: Store, name: str, *, dataset: Dataset | None = None, **values: str | ox.NamedNode | ox.Literal
 ) -> Rows | bool | list[ox.Triple]:
-    """Run a saved query with its parameters (text values are converted by declared type)."""
+    """Run a saved query with its parameters (text values are converted by declared type).
+
+    :raise UnknownQuery: no such query.
+    :raise ParameterError: a parameter is unknown, missing or malformed.
+    """
     q = get(name)
     text_values = {k: v for k, v in values.items() if isinstance(v, str)}
     bindings = q.bind({**text_values, **{k: v.value for k, v in values.items()
                                           if not isinstance(v, str)}})
     bindings.update({k: v for k, v in values.items() if not isinstance(v, str)})
-    ds = dataset or Dataset()
+    return _execute(store, q, bindings, dataset or Dataset())
+
+
+def run_query(
+    store: Store, query: SavedQuery, values: Mapping[str, str], *, dataset: Dataset
+) -> Rows | bool | list[ox.Triple]:
+    """Run ``query`` with text parameter values (e.g. from a web form), as terms.
+
+    Unlike :func:`run`, values come in a mapping, so any parameter name is safe.
+
+    :raise ParameterError: a parameter is unknown, missing or malformed (``.param`` says which).
+    """
+    return _execute(store, query, query.bind(dict(values)), dataset)
+
+
+def _execute(store: Store, q: SavedQuery, bindings: dict, ds: Dataset) -> Rows | bool | list[ox.Triple]:
+    text, bindings = q.prepare(bindings)
     if q.form == "SELECT":
-        return store.select(q.text, bindings, dataset=ds)
+        return store.select(text, bindings, dataset=ds)
     if q.form == "ASK":
-        return store.ask(q.text, bindings, dataset=ds)
-    return store.construct(q.text, bindings, dataset=ds)
+        return store.ask(text, bindings, dataset=ds)
+    return store.construct(text, bindings, dataset=ds)
+
+
+def run_serialized(
+    store: Store,
+    query: SavedQuery,
+    values: Mapping[str, str],
+    *,
+    dataset: Dataset,
+    results_format: str = "application/sparql-results+json",
+    graph_format: str = "text/turtle",
+) -> tuple[str, bytes]:
+    """Run ``query`` and return (media type, body) serialised by the store itself.
+
+    SELECT/ASK answers come in ``results_format``, CONSTRUCT/DESCRIBE in ``graph_format``
+    (media types from :mod:`catalogue.formats`). Parameters not placed by ``#+ values`` are
+    bound by a trailing ``VALUES`` block, as the remote backend binds them for :func:`run`.
+
+    :raise ParameterError: a parameter is unknown, missing or malformed (``.param`` says which).
+    """
+    text, bindings = query.prepare(query.bind(dict(values)))
+    return store.query_serialized(text + values_clause(bindings), dataset=dataset,
+                                  results_format=results_format, graph_format=graph_format)

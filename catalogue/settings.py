@@ -69,6 +69,22 @@ class Settings:
         "Processes that validate a large dump's records in parallel (0: one per CPU, at most 4; 1: none).",
         "CATALOGUE_VALIDATION_WORKERS",
     )
+    sparql_timeout: float = _setting(
+        10.0,
+        "Seconds a query on the public /sparql endpoint may run before it is stopped (503).",
+        "CATALOGUE_SPARQL_TIMEOUT",
+    )
+    sparql_workers: int = _setting(
+        2,
+        "Worker processes for /sparql queries: also the cap on concurrent visitor queries.",
+        "CATALOGUE_SPARQL_WORKERS",
+    )
+    sparql_max_results: int = _setting(
+        10000,
+        "Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) one /sparql answer may hold; "
+        "bigger answers are refused with a message, never silently cut.",
+        "CATALOGUE_SPARQL_MAX_RESULTS",
+    )
     allow_private_urls: bool = _setting(
         False,
         "Allow fetching dumps from loopback and private network addresses (off: refused).",
@@ -106,6 +122,9 @@ class Settings:
             raise SettingsError(f"CATALOGUE_BASE_URI contains characters not allowed in an IRI: {self.base_uri!r}")
         if self.shacl_engine not in ("turbo", "pyshacl"):
             raise SettingsError(f"CATALOGUE_SHACL_ENGINE must be 'turbo' or 'pyshacl', got {self.shacl_engine!r}")
+        if self.sparql_timeout <= 0 or self.sparql_workers < 1 or self.sparql_max_results < 1:
+            raise SettingsError("CATALOGUE_SPARQL_TIMEOUT, CATALOGUE_SPARQL_WORKERS and "
+                                "CATALOGUE_SPARQL_MAX_RESULTS must be positive")
         if self.validation_workers < 0:
             raise SettingsError(f"CATALOGUE_VALIDATION_WORKERS must be 0 or more, got {self.validation_workers}")
         if self.sparql_update_url and not self.sparql_query_url:

@@ -1,11 +1,23 @@
-"""``/sparql``: the SPARQL 1.1 Protocol query operation over the public graphs."""
+"""``/sparql``: the SPARQL 1.1 Protocol query operation over the public graphs.
+
+GET, POST form and POST ``application/sparql-query``; ``default-graph-uri`` and
+``named-graph-uri``; results as JSON, XML, CSV, TSV; graphs as Turtle, N-Triples, RDF/XML,
+JSON-LD. Queries run in killable worker processes (time limit → 503), the answer size is
+capped (→ 422 with the reason, never a silent cut), updates and SERVICE are refused (403).
+``GET /sparql`` without a query serves the query editor to browsers and a SPARQL Service
+Description to RDF clients.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
-from catalogue.public_sparql import RefusedQuery, run_public_query
-from catalogue.store import QuerySyntaxError
+from catalogue.public_sparql import RefusedQuery, TooManyResults, graph_formats
+from catalogue.query_workers import EndpointBusy, QueryTimeout
+from catalogue.store import QuerySyntaxError, StoreError
+
+from .negotiate import choose
 
 bp = Blueprint("sparql", __name__)
 
@@ -16,21 +28,49 @@ RESULT_TYPES = [
     "text/tab-separated-values",
 ]
 GRAPH_TYPES = ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json"]
-EXAMPLE = """PREFIX dcat: <http://www.w3.org/ns/dcat#>
+ALIASES = {"application/json": "application/sparql-results+json",
+           "application/xml": "application/sparql-results+xml", "text/xml": "application/sparql-results+xml"}
+FORMAT_IRIS = {  # https://www.w3.org/ns/formats/
+    "application/sparql-results+json": "SPARQL_Results_JSON", "application/sparql-results+xml": "SPARQL_Results_XML",
+    "text/csv": "SPARQL_Results_CSV", "text/tab-separated-values": "SPARQL_Results_TSV",
+    "text/turtle": "Turtle", "application/n-triples": "N-Triples", "application/rdf+xml": "RDF_XML",
+    "application/ld+json": "JSON-LD",
+}
+EXAMPLES = {
+    "Solutions with their English titles": """PREFIX dcat: <http://www.w3.org/ns/dcat#>
 PREFIX dct: <http://purl.org/dc/terms/>
 SELECT ?solution ?title WHERE {
   ?solution a dcat:Dataset ; dct:title ?title .
   FILTER NOT EXISTS { ?solution dct:isVersionOf ?parent }
   FILTER (lang(?title) = "en")
-} LIMIT 20"""
+} LIMIT 20""",
+    "Solutions per EIRA building block": """PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?block (SAMPLE(?name) AS ?label) (COUNT(DISTINCT ?solution) AS ?solutions) WHERE {
+  ?solution dct:type ?block .
+  FILTER STRSTARTS(STR(?block), "http://data.europa.eu/dr8/")
+  OPTIONAL { ?block skos:prefLabel ?name }
+} GROUP BY ?block ORDER BY DESC(?solutions) LIMIT 20""",
+    "Licences in use": """PREFIX dct: <http://purl.org/dc/terms/>
+SELECT ?licence (COUNT(?distribution) AS ?distributions) WHERE {
+  ?distribution dct:license ?licence .
+} GROUP BY ?licence ORDER BY DESC(?distributions)""",
+    "Sources and their current graphs": """PREFIX cat: <https://catalogue.example.org/def/catalogue#>
+SELECT ?source ?graph WHERE { ?source cat:graph ?graph }""",
+}
+EXAMPLE = next(iter(EXAMPLES.values()))
 
 
 def _query_text() -> str | None:
     if request.method == "GET":
+        if "update" in request.args:
+            abort(403, "this endpoint is read-only: SPARQL updates are refused")
         return request.args.get("query")
     ctype = (request.mimetype or "").lower()
     if ctype == "application/sparql-query":
         return request.get_data(as_text=True)
+    if ctype == "application/sparql-update":
+        abort(403, "this endpoint is read-only: SPARQL updates are refused")
     if ctype == "application/x-www-form-urlencoded":
         if "update" in request.form:
             abort(403, "this endpoint is read-only: SPARQL updates are refused")
@@ -39,30 +79,90 @@ def _query_text() -> str | None:
                "application/x-www-form-urlencoded form with a 'query' field")
 
 
+def _graph_params(name: str) -> list[str]:
+    values = request.args.getlist(name) + (request.form.getlist(name) if request.method == "POST" else [])
+    for v in values:
+        try:
+            ox.NamedNode(v)
+        except ValueError:
+            abort(400, f"{name} must be an absolute IRI, got {v!r}")
+    return values
+
+
+def _accept() -> str:
+    header = request.headers.get("Accept") or "*/*"
+    for alias, media in ALIASES.items():  # clients that ask for plain JSON/XML mean results
+        header = header.replace(alias, media)
+    return header
+
+
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint():
     text = _query_text()
-    accept = request.accept_mimetypes
     if text is None:
-        return render_template("sparql.html", example=EXAMPLE)
-    # a browser asks for text/html by name; */* (curl, libraries) gets SPARQL results
-    html = accept.best_match([*RESULT_TYPES, *GRAPH_TYPES, "text/html"]) == "text/html"
-    results_type = accept.best_match(RESULT_TYPES, default=RESULT_TYPES[0])
-    graph_type = accept.best_match(GRAPH_TYPES, default=GRAPH_TYPES[0])
+        wanted = choose(request.headers.get("Accept"), ["text/html", *GRAPH_TYPES])
+        if wanted in GRAPH_TYPES:
+            return _service_description(wanted)
+        return render_template("sparql.html", example=EXAMPLE, examples=EXAMPLES)
+    accept = _accept()
+    # a browser names text/html; curl and libraries (*/*) get SPARQL results
+    html = choose(accept, [*RESULT_TYPES, *GRAPH_TYPES, "text/html"]) == "text/html" and \
+        "text/html" in accept
+    results_type = choose(accept, RESULT_TYPES)
+    graph_type = choose(accept, GRAPH_TYPES)
     if html:
         results_type, graph_type = "text/csv", "text/turtle"
+    if results_type is None and graph_type is None:
+        abort(406, "none of the offered formats is acceptable; results come as "
+                   + ", ".join(RESULT_TYPES) + "; graphs as " + ", ".join(GRAPH_TYPES))
     catalogue = current_app.extensions["catalogue"]
     try:
-        answer = run_public_query(
-            catalogue.store, text, dataset=catalogue.public_dataset(),
-            results_format=results_type, graph_format=graph_type,
+        answer = catalogue.public_query(
+            text, results_format=results_type or RESULT_TYPES[0], graph_format=graph_type or GRAPH_TYPES[0],
+            default_graph_uris=_graph_params("default-graph-uri"),
+            named_graph_uris=_graph_params("named-graph-uri"),
         )
     except RefusedQuery as exc:
         abort(403, str(exc))
     except QuerySyntaxError as exc:
         abort(400, f"the query does not parse: {exc}")
+    except TooManyResults as exc:
+        abort(422, str(exc))
+    except QueryTimeout as exc:
+        abort(503, str(exc))
+    except EndpointBusy as exc:
+        abort(503, str(exc))
+    except StoreError as exc:
+        abort(400, f"the query could not be run: {exc}")
+    # a SELECT answer when only graph types were acceptable (or the reverse): 406
+    if (answer.media_type in RESULT_TYPES and results_type is None) or \
+            (answer.media_type in GRAPH_TYPES and graph_type is None):
+        abort(406, f"this query's answer comes as {', '.join(RESULT_TYPES if results_type is None else GRAPH_TYPES)}; "
+                   "none of them is acceptable")
     if html:
-        return render_template("sparql.html", example=text, media_type=answer.media_type,
+        return render_template("sparql.html", example=text, examples=EXAMPLES, media_type=answer.media_type,
                                result=answer.body.decode("utf-8", "replace"))
-    return Response(answer.body, content_type=f"{answer.media_type}; charset=utf-8",
-                    headers={"Vary": "Accept"})
+    response = Response(answer.body, content_type=f"{answer.media_type}; charset=utf-8",
+                        headers={"Vary": "Accept"})
+    if request.method == "GET":
+        response.headers["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def _service_description(media: str) -> Response:
+    """SPARQL 1.1 Service Description of this endpoint (what it supports and its limits)."""
+    settings = current_app.extensions["catalogue"].settings
+    sd, cat = "http://www.w3.org/ns/sparql-service-description#", "https://catalogue.example.org/def/catalogue#"
+    me = ox.NamedNode(url_for("sparql.endpoint", _external=True))
+    service = ox.BlankNode()
+    t = [ox.Triple(service, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(sd + "Service")),
+         ox.Triple(service, ox.NamedNode(sd + "endpoint"), me),
+         ox.Triple(service, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Query")),
+         ox.Triple(service, ox.NamedNode(sd + "feature"), ox.NamedNode(sd + "UnionDefaultGraph")),
+         ox.Triple(service, ox.NamedNode(cat + "queryTimeLimitSeconds"), ox.Literal(str(settings.sparql_timeout), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))),
+         ox.Triple(service, ox.NamedNode(cat + "maxResults"), ox.Literal(str(settings.sparql_max_results), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))]
+    for name in FORMAT_IRIS.values():
+        t.append(ox.Triple(service, ox.NamedNode(sd + "resultFormat"),
+                           ox.NamedNode("http://www.w3.org/ns/formats/" + name)))
+    body = ox.serialize(t, format=graph_formats()[media])
+    return Response(body, content_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})

@@ -38,11 +38,13 @@ class EmbeddedStore(Store):
     :raise StoreLockedError: another process has the store open.
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         try:
             if self.path is None:
                 self._store = ox.Store()
+            elif read_only:  # only for a directory no process writes (a snapshot)
+                self._store = ox.Store.read_only(str(self.path))
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))

@@ -1,0 +1,205 @@
+"""Visitors' SPARQL queries run in worker processes that can be killed.
+
+pyoxigraph cannot cancel a running query, and a thread cannot be stopped, so a runaway
+query on the public endpoint would hold a CPU (and the store) until it ends, if ever. Each
+query runs instead in a worker process; when it overruns its time limit the worker is
+killed and replaced, and the caller gets :class:`QueryTimeout`. The number of workers is
+also the cap on concurrent visitor queries: a request that finds none free within a short
+wait gets :class:`EndpointBusy`, and the site's own pages (which do not go through here)
+stay fast.
+
+Workers never open the live embedded store (RocksDB allows one writer process, and a
+read-only opening beside a writer is undefined behaviour). They read a **snapshot**: a
+RocksDB checkpoint of the store (hard links, taken in milliseconds), made once per data
+version and opened read-only. On a remote store the workers query the remote endpoint.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import multiprocessing.connection
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .public_sparql import Answer, run_public_query
+from .settings import Settings
+from .store import Dataset, EmbeddedStore, Store, open_store
+
+log = logging.getLogger(__name__)
+BUSY_WAIT = 2.0  # seconds a query waits for a free worker before "busy"
+
+
+class QueryTimeout(RuntimeError):
+    """The query ran longer than the endpoint allows; it was stopped."""
+
+
+class EndpointBusy(RuntimeError):
+    """Every query worker is busy."""
+
+
+@dataclass(frozen=True)
+class Job:
+    text: str
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+    results_format: str
+    graph_format: str
+    max_results: int
+    snapshot: str | None  # embedded: the checkpoint directory to read; remote: None
+
+
+def _serve(conn: multiprocessing.connection.Connection, settings: Settings) -> None:
+    """A worker's loop: one job in, one (kind, payload) out."""
+    import pyoxigraph as ox
+
+    store: Store | None = None
+    opened: str | None = None
+    while True:
+        try:
+            job: Job = conn.recv()
+        except EOFError:
+            return
+        try:
+            if job.snapshot is None:
+                if store is None:
+                    store = open_store(settings)
+            elif opened != job.snapshot:
+                if store is not None:
+                    store.close()
+                store = EmbeddedStore(job.snapshot, read_only=True)
+                opened = job.snapshot
+            dataset = Dataset(default_graphs=[ox.NamedNode(g) for g in job.default_graphs],
+                              named_graphs=[ox.NamedNode(g) for g in job.named_graphs])
+            answer = run_public_query(store, job.text, dataset=dataset,  # type: ignore[arg-type]
+                                      results_format=job.results_format,
+                                      graph_format=job.graph_format, max_results=job.max_results)
+            conn.send(("ok", answer))
+        except Exception as exc:  # noqa: BLE001 - sent back and re-raised in the caller
+            conn.send(("error", exc))
+
+
+class _Worker:
+    def __init__(self, ctx, settings: Settings) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(child, settings), daemon=True,
+                                   name="catalogue-query-worker")
+        self.process.start()
+        child.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class QueryWorkers:
+    """A fixed set of query worker processes with a time limit per query."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings = settings
+        self.store = store
+        self.timeout = settings.sparql_timeout
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._idle: list[_Worker] = []
+        self._count = 0
+        self._cond = threading.Condition()
+        self._snapshot_lock = threading.Lock()
+        self._snapshots: dict[str, str] = {}
+        self.snapshot_root = Path(f"{settings.store}-query-snapshots")
+
+    # snapshots (embedded store only)
+
+    def snapshot(self, version: str) -> str | None:
+        """The checkpoint directory for this data version, made on first use."""
+        if not isinstance(self.store, EmbeddedStore) or self.store.path is None:
+            return None
+        with self._snapshot_lock:
+            path = self._snapshots.get(version)
+            if path is None:
+                path = str(self.snapshot_root / f"{version}-{os.getpid()}-{time.time_ns()}")
+                self.snapshot_root.mkdir(parents=True, exist_ok=True)
+                self.store.raw.flush()
+                self.store.raw.backup(path)
+                self._snapshots[version] = path
+                self._forget_old()
+            return path
+
+    def _forget_old(self) -> None:
+        # keep the previous snapshot too: a query that started on it may still be reading it
+        while len(self._snapshots) > 2:
+            version = next(iter(self._snapshots))
+            shutil.rmtree(self._snapshots.pop(version), ignore_errors=True)
+
+    # workers
+
+    def _acquire(self) -> _Worker:
+        deadline = time.monotonic() + BUSY_WAIT
+        with self._cond:
+            while not self._idle and self._count >= self.settings.sparql_workers:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise EndpointBusy(
+                        f"all {self.settings.sparql_workers} query workers are busy; try again shortly")
+                self._cond.wait(left)
+            if self._idle:
+                return self._idle.pop()
+            self._count += 1
+        try:
+            return _Worker(self._ctx, self.settings)
+        except Exception:
+            with self._cond:
+                self._count -= 1
+                self._cond.notify()
+            raise
+
+    def _release(self, worker: _Worker | None) -> None:
+        with self._cond:
+            if worker is None:
+                self._count -= 1
+            else:
+                self._idle.append(worker)
+            self._cond.notify()
+
+    def run(self, job: Job) -> Answer:
+        """Run a job in a worker.
+
+        :raise QueryTimeout: it overran ``CATALOGUE_SPARQL_TIMEOUT``; its worker was killed.
+        :raise EndpointBusy: no worker was free in time.
+        Anything the query itself raised (syntax error, refusal, too many results) is re-raised.
+        """
+        worker = self._acquire()
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(self.timeout):
+                worker.kill()
+                self._release(None)
+                worker = None
+                raise QueryTimeout(
+                    f"the query ran longer than {self.timeout:g} s, this endpoint's limit, and was "
+                    "stopped. Narrow it (more specific patterns, LIMIT) or run it on a copy of the "
+                    "data (/dump.nq).")
+            kind, payload = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            if worker is not None:
+                worker.kill()
+                self._release(None)
+                worker = None
+            raise QueryTimeout(f"the query worker stopped unexpectedly ({exc})") from exc
+        finally:
+            if worker is not None:
+                self._release(worker)
+        if kind == "error":
+            raise payload
+        return payload
+
+    def close(self) -> None:
+        with self._cond:
+            workers, self._idle = self._idle, []
+        for w in workers:
+            w.kill()
+        shutil.rmtree(self.snapshot_root, ignore_errors=True)
