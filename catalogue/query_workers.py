@@ -111,6 +111,9 @@ class QueryWorkers:
         self._snapshot_lock = threading.Lock()
         self._snapshots: dict[str, str] = {}
         self.snapshot_root = Path(f"{settings.store}-query-snapshots")
+        if isinstance(store, EmbeddedStore):
+            # left by an earlier server that was killed: only the store's one owner makes them
+            shutil.rmtree(self.snapshot_root, ignore_errors=True)
 
     # snapshots (embedded store only)
 

@@ -19,6 +19,8 @@ from . import harvest, queries
 from .formats import rdf_format
 from .graphs import Graphs
 from .ingest import Report, ingest
+from .public_sparql import Answer, check_query
+from .query_workers import Job, QueryWorkers
 from .settings import ROOT, Settings
 from .sources import all_sources, current
 from .store import Dataset, Store, open_store
@@ -50,6 +52,7 @@ class Catalogue:
         self._lock = threading.Lock()
         self._version: tuple[float, DataVersion] | None = None
         self._public: tuple[str, Dataset] | None = None
+        self._workers: QueryWorkers | None = None
 
     @property
     def store(self) -> Store:
@@ -61,6 +64,9 @@ class Catalogue:
         return self._store
 
     def close(self) -> None:
+        if self._workers is not None:
+            self._workers.close()
+            self._workers = None
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -119,6 +125,37 @@ class Catalogue:
         dataset = Dataset(default_graphs=graphs, named_graphs=graphs)
         self._public = (token, dataset)
         return dataset
+
+    def public_query(
+        self,
+        text: str,
+        *,
+        results_format: str,
+        graph_format: str,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+    ) -> Answer:
+        """A visitor's query, in a killable worker, over the public dataset (or the public
+        graphs among those named by ``default-graph-uri`` / ``named-graph-uri``: other graphs
+        are simply absent, so nothing private can be named into view).
+
+        :raise QueryTimeout, EndpointBusy, RefusedQuery, QuerySyntaxError, TooManyResults:
+        """
+        check_query(text)  # refuse before taking a worker
+        public = [g.value for g in self.public_graphs()]
+        default = public if not (default_graph_uris or named_graph_uris) else \
+            [g for g in default_graph_uris if g in set(public)]
+        named = public if not (default_graph_uris or named_graph_uris) else \
+            [g for g in named_graph_uris if g in set(public)]
+        if self._workers is None:
+            store = self.store  # opened outside the lock below (opening takes it too)
+            with self._lock:
+                if self._workers is None:
+                    self._workers = QueryWorkers(self.settings, store)
+        job = Job(text, tuple(default), tuple(named), results_format, graph_format,
+                  self.settings.sparql_max_results,
+                  self._workers.snapshot(self.data_version().token))
+        return self._workers.run(job)
 
     def describe(self, iri: str) -> list[ox.Triple]:
         """The published description of a resource (empty if none): see resource_description.rq."""

@@ -20,6 +20,8 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.register_blueprint(views.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(harvest.bp)  # dumps, /catalog, VoID, sitemap
+    from . import saved_queries
+    app.register_blueprint(saved_queries.bp)  # /queries: the public saved queries
     app.register_blueprint(linked_data.bp)  # last: its /<path> rule catches minted PURIs
     errors.init_app(app)
     return app
