@@ -61,6 +61,7 @@ def run_public_query(
     results_format: str,
     graph_format: str,
     max_results: int | None = None,
+    base_iri: str | None = None,
 ) -> Answer:
     """Run a visitor's query over the public dataset.
 
@@ -70,7 +71,8 @@ def run_public_query(
     """
     check_query(text)
     media, body = store.query_serialized(
-        text, dataset=dataset, results_format=results_format, graph_format=graph_format
+        text, dataset=dataset, results_format=results_format, graph_format=graph_format,
+        base_iri=base_iri,
     )
     if max_results is not None and count_results(media, body, max_results + 1) > max_results:
         raise TooManyResults(

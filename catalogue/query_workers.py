@@ -51,6 +51,7 @@ class Job:
     graph_format: str
     max_results: int
     snapshot: str | None  # embedded: the checkpoint directory to read; remote: None
+    base_iri: str | None = None
 
 
 def _serve(conn: multiprocessing.connection.Connection, settings: Settings) -> None:
@@ -77,7 +78,8 @@ def _serve(conn: multiprocessing.connection.Connection, settings: Settings) -> N
                               named_graphs=[ox.NamedNode(g) for g in job.named_graphs])
             answer = run_public_query(store, job.text, dataset=dataset,  # type: ignore[arg-type]
                                       results_format=job.results_format,
-                                      graph_format=job.graph_format, max_results=job.max_results)
+                                      graph_format=job.graph_format, max_results=job.max_results,
+                                      base_iri=job.base_iri)
             conn.send(("ok", answer))
         except Exception as exc:  # noqa: BLE001 - sent back and re-raised in the caller
             conn.send(("error", exc))

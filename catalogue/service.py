@@ -134,6 +134,7 @@ class Catalogue:
         graph_format: str,
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
+        base_iri: str | None = None,
     ) -> Answer:
         """A visitor's query, in a killable worker, over the public dataset (or the public
         graphs among those named by ``default-graph-uri`` / ``named-graph-uri``: other graphs
@@ -154,7 +155,7 @@ class Catalogue:
                     self._workers = QueryWorkers(self.settings, store)
         job = Job(text, tuple(default), tuple(named), results_format, graph_format,
                   self.settings.sparql_max_results,
-                  self._workers.snapshot(self.data_version().token))
+                  self._workers.snapshot(self.data_version().token), base_iri)
         return self._workers.run(job)
 
     def describe(self, iri: str) -> list[ox.Triple]:

@@ -65,7 +65,7 @@ def _query_text() -> str | None:
     if request.method == "GET":
         if "update" in request.args:
             abort(403, "this endpoint is read-only: SPARQL updates are refused")
-        return request.args.get("query")
+        return _one_query(request.args.getlist("query"))
     ctype = (request.mimetype or "").lower()
     if ctype == "application/sparql-query":
         return request.get_data(as_text=True)
@@ -74,9 +74,25 @@ def _query_text() -> str | None:
     if ctype == "application/x-www-form-urlencoded":
         if "update" in request.form:
             abort(403, "this endpoint is read-only: SPARQL updates are refused")
-        return request.form.get("query")
+        return _one_query(request.form.getlist("query") + request.args.getlist("query"))
     abort(415, "send the query as application/sparql-query or an "
                "application/x-www-form-urlencoded form with a 'query' field")
+
+
+def _one_query(values: list[str]) -> str | None:
+    if len(values) > 1:
+        abort(400, f"send exactly one query parameter, not {len(values)}")
+    return values[0] if values else None
+
+
+def _base_iri() -> str | None:
+    """The endpoint's own URL, the base for relative IRIs in queries (if it is a valid IRI)."""
+    url = url_for("sparql.endpoint", _external=True)
+    try:
+        ox.NamedNode(url)
+    except ValueError:
+        return None
+    return url
 
 
 def _graph_params(name: str) -> list[str]:
@@ -121,6 +137,7 @@ def endpoint():
             text, results_format=results_type or RESULT_TYPES[0], graph_format=graph_type or GRAPH_TYPES[0],
             default_graph_uris=_graph_params("default-graph-uri"),
             named_graph_uris=_graph_params("named-graph-uri"),
+            base_iri=_base_iri(),
         )
     except RefusedQuery as exc:
         abort(403, str(exc))

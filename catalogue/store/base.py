@@ -92,8 +92,12 @@ class Store(ABC):
         dataset: Dataset = ALL,
         results_format: str = "application/sparql-results+json",
         graph_format: str = "text/turtle",
+        base_iri: str | None = None,
     ) -> tuple[str, bytes]:
         """Run any read query and return (media type, body) ready to send to a client.
+
+        ``base_iri`` resolves relative IRIs in the query (the protocol suggests the
+        endpoint's own URL).
 
         SELECT/ASK come back in ``results_format``, CONSTRUCT/DESCRIBE in ``graph_format``
         (both media types from :mod:`catalogue.formats`).

@@ -65,9 +65,12 @@ class EmbeddedStore(Store):
         """The pyoxigraph store itself, for bulk paths that need it (bench, export)."""
         return self._store
 
-    def _query(self, sparql: str, bindings: Bindings | None, dataset: Dataset):
+    def _query(self, sparql: str, bindings: Bindings | None, dataset: Dataset, base_iri: str | None = None):
+        kwargs = _kwargs(bindings, dataset)
+        if base_iri:
+            kwargs["base_iri"] = base_iri
         try:
-            return self._store.query(sparql, **_kwargs(bindings, dataset))
+            return self._store.query(sparql, **kwargs)
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from None
         except (OSError, RuntimeError) as exc:
@@ -104,8 +107,9 @@ class EmbeddedStore(Store):
         dataset: Dataset = ALL,
         results_format: str = "application/sparql-results+json",
         graph_format: str = "text/turtle",
+        base_iri: str | None = None,
     ) -> tuple[str, bytes]:
-        result = self._query(sparql, None, dataset)
+        result = self._query(sparql, None, dataset, base_iri)
         if isinstance(result, ox.QueryTriples):
             fmt = ox.RdfFormat.from_media_type(graph_format)
             return graph_format, result.serialize(format=fmt)

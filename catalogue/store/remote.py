@@ -119,8 +119,11 @@ class RemoteStore(Store):
         dataset: Dataset = ALL,
         results_format: str = "application/sparql-results+json",
         graph_format: str = "text/turtle",
+        base_iri: str | None = None,
     ) -> tuple[str, bytes]:
         accept = f"{results_format}, {graph_format}"
+        if base_iri:  # the protocol has no parameter for it: a BASE declaration, same line
+            sparql = f"BASE {ox.NamedNode(base_iri)} {sparql}"
         form = self._form(sparql, None, dataset)
         response = self._post(self.query_url, form,
                               {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
