@@ -6,6 +6,7 @@ One instance per process: it opens the store once (the embedded store holds a lo
 from __future__ import annotations
 
 import hashlib
+import itertools
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -27,6 +28,7 @@ from .store import Dataset, Store, open_store
 from .vocab import load_vocabularies, vocabularies
 
 DEMO_FILE = ROOT / "data" / "demo-catalogue.ttl"
+EXPORT_CHUNK = 50_000  # triples serialised at a time by export()
 VERSION_TTL = 1.0  # seconds a data version is trusted (other processes may write a remote store)
 
 
@@ -237,12 +239,15 @@ class Catalogue:
             self.store.named_graphs() if include_private else self.public_graphs()
         )
         for g in graphs:
-            triples = self.store.triples(g)
-            if f.quads:
-                yield ox.serialize((ox.Quad(t.subject, t.predicate, t.object, g) for t in triples),
-                                   format=f.rdf)
-            else:
-                yield ox.serialize(triples, format=f.rdf)
+            # in chunks, so a large graph is never held whole: concatenated N-Quads, TriG
+            # blocks of one graph, or prefix-less Turtle documents are still one valid document
+            stream = self.store.iter_triples(g)
+            while chunk := list(itertools.islice(stream, EXPORT_CHUNK)):
+                if f.quads:
+                    yield ox.serialize([ox.Quad(t.subject, t.predicate, t.object, g) for t in chunk],
+                                       format=f.rdf)
+                else:
+                    yield ox.serialize(chunk, format=f.rdf)
 
     # harvesting: thin entries to catalogue/harvest.py (site = the absolute root URL served)
 

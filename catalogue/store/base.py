@@ -143,6 +143,10 @@ class Store(ABC):
             "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph}
         )
 
+    def iter_triples(self, graph: NamedNode) -> Iterator[Triple]:
+        """Every triple of one named graph, as a stream where the backend can (dumps)."""
+        return iter(self.triples(graph))
+
     def quads(self, graphs: Sequence[NamedNode] | None = None) -> Iterator[Quad]:
         """Every quad of the given named graphs (default: all), graph by graph."""
         for g in graphs if graphs is not None else self.named_graphs():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -135,6 +135,10 @@ class EmbeddedStore(Store):
             self._store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph,
                                   lenient=True)
         return len(triples)
+
+    def iter_triples(self, graph: ox.NamedNode) -> Iterator[Triple]:
+        for q in self._store.quads_for_pattern(None, None, None, graph):
+            yield ox.Triple(q.subject, q.predicate, q.object)
 
     def named_graphs(self) -> list[ox.NamedNode]:
         return [g for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)
