@@ -30,6 +30,7 @@ lint: $(VENV)/.installed ## ruff over the code
 
 bench: $(VENV)/.installed ## benchmarks that print figures (ingest at 1k and 10k solutions)
 	$(PY) bench/ingest.py --sizes 1000 10000
+	$(PY) bench/deref.py && $(PY) bench/sparql.py
 
 clean: ## remove the environment and the local store
 	rm -rf $(VENV) var

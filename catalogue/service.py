@@ -145,7 +145,7 @@ class Catalogue:
         :raise QueryTimeout, EndpointBusy, RefusedQuery, QuerySyntaxError, TooManyResults:
         """
         check_query(text)  # refuse before taking a worker
-        public = [g.value for g in self.public_graphs()]
+        public = [g.value for g in self.public_dataset().default_graphs or []]
         default = public if not (default_graph_uris or named_graph_uris) else \
             [g for g in default_graph_uris if g in set(public)]
         named = public if not (default_graph_uris or named_graph_uris) else \

@@ -53,21 +53,22 @@ LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://purl.org/dc/t
 
 
 class RepresentationCache:
-    """A bounded LRU of rendered bodies: (iri, media type, data version) -> (body, etag)."""
+    """A bounded LRU of rendered responses: (iri, media type, data version) -> (body, etag,
+    headers): a hit costs no query, no rendering and no URL building."""
 
     def __init__(self, size: int = 4096) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[str, str, str], tuple[bytes, str]] = OrderedDict()
+        self._items: OrderedDict[tuple[str, str, str], tuple[bytes, str, dict]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, str, str]) -> tuple[bytes, str] | None:
+    def get(self, key: tuple[str, str, str]) -> tuple[bytes, str, dict] | None:
         with self._lock:
             item = self._items.get(key)
             if item is not None:
                 self._items.move_to_end(key)
             return item
 
-    def put(self, key: tuple[str, str, str], value: tuple[bytes, str]) -> None:
+    def put(self, key: tuple[str, str, str], value: tuple[bytes, str, dict]) -> None:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
@@ -142,19 +143,22 @@ def _dereference(iri: str, ext: str | None, url_for_format) -> Response:
                            f"'{gone.source}' on {gone.when} no longer contained it ({gone.activity}).")
             abort(404, f"nothing in the catalogue describes {iri}")
         body = _render(iri, media, triples, url_for_format)
-        cached = (body, hashlib.sha256(body).hexdigest()[:32])
+        headers = {
+            "Link": ", ".join(f'<{url_for_format(e)}>; rel="alternate"; type="{m}"'
+                              for e, (m, _) in FORMATS.items() if m != media),
+            "Content-Location": url_for_format(BY_MEDIA[media]),
+        }
+        cached = (body, hashlib.sha256(body).hexdigest()[:32], headers)
         _cache.put(key, cached)
-    body, etag = cached
+    body, etag, headers = cached
     response = Response(body, content_type=f"{media}; charset=utf-8")
     response.set_etag(etag)
     if version.modified is not None:
         response.last_modified = version.modified
-    links = [f'<{url_for_format(e)}>; rel="alternate"; type="{m}"'
-             for e, (m, _) in FORMATS.items() if m != media]
-    response.headers["Link"] = ", ".join(links)
+    response.headers["Link"] = headers["Link"]
     if negotiated:
         response.headers["Vary"] = "Accept"
-        response.headers["Content-Location"] = url_for_format(BY_MEDIA[media])
+        response.headers["Content-Location"] = headers["Content-Location"]
     return response.make_conditional(request)
 
 

@@ -1,0 +1,153 @@
+"""Dereferencing throughput over HTTP (wrk), beside our bare-route ceiling and native Oxigraph.
+
+Measures, on one generated catalogue (cached in the temp dir, see bench/_serve.py):
+
+* **embedded**: our app in one waitress process (the same ``create_app`` + waitress threads as
+  ``catalogue serve``) with a bare ``/hello`` route added in this script: the ceiling of our
+  own stack; then ``/resource?uri=...`` as Turtle and as HTML, cycling over every solution
+  IRI (mostly representation-cache misses) and on one hot IRI (cache hits);
+* **native**: ``oxigraph serve`` on the same graphs answering the equivalent CONSTRUCT
+  (``sparql/resource_description.rq`` with the IRI inlined, over the same public graphs
+  as ``default-graph-uri``) at ``/query``: the native ceiling;
+* **remote**: ``catalogue serve`` × N processes (one port each; one wrk per port, run
+  together, connections split) with ``CATALOGUE_SPARQL_QUERY_URL`` on that ``oxigraph serve``.
+
+Prints req/s, p50, p99 and the ratios to the bare route and to native. Needs ``wrk``. Usage::
+
+    python bench/deref.py [--duration 8] [--connections 8] [--processes 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _serve  # noqa: E402
+from _serve import Lab, Result  # noqa: E402
+
+TURTLE = {"Accept": "text/turtle"}
+HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def resource_path(iri: str) -> str:
+    return "/resource?uri=" + quote(iri, safe="")
+
+
+def construct_text(iri: str) -> str:
+    """sparql/resource_description.rq with the resource inlined (what the app binds)."""
+    text = (_serve.ROOT / "sparql" / "resource_description.rq").read_text(encoding="utf-8")
+    body = "\n".join(ln for ln in text.splitlines() if not ln.startswith("#+"))
+    return body.replace("?resource", f"<{iri}>")
+
+
+def native_path(iri: str, graphs: list[str]) -> str:
+    params = [("query", construct_text(iri))] + [("default-graph-uri", g) for g in graphs]
+    return "/query?" + urlencode(params)
+
+
+def simple_path(iri: str, graphs: list[str]) -> str:
+    """For reference: the naive one-subject CONSTRUCT (what FACTS.md's native figure measured)."""
+    query = f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}"
+    return "/query?" + urlencode([("query", query)] + [("default-graph-uri", g) for g in graphs])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--duration", type=float, default=8, help="seconds per wrk run (default 8)")
+    ap.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
+    ap.add_argument("--threads", type=int, default=8, help="waitress threads per process (default 8, as catalogue serve)")
+    ap.add_argument("--processes", type=int, default=2, help="catalogue serve processes on the remote store (default 2)")
+    ap.add_argument("--solutions", type=int, default=10000)
+    ap.add_argument("--collections", type=int, default=100)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--refresh", action="store_true", help="rebuild the cached data")
+    args = ap.parse_args()
+    _serve.require_wrk()
+    _serve.install_signal_handlers()
+    try:
+        run(args)
+    except KeyboardInterrupt:
+        sys.exit("interrupted: servers stopped, temp dirs removed")
+
+
+def run(args) -> None:
+    data = _serve.prepare_data(args.solutions, args.collections, args.seed, refresh=args.refresh)
+    hot = data.solutions[0]
+    w = {"duration": args.duration, "connections": args.connections}
+    results: dict[str, Result] = {}
+    with Lab() as lab:
+        many = lab.paths_file("resources", [resource_path(i) for i in data.solutions])
+        native_many = lab.paths_file("native", [native_path(i, data.public_graphs) for i in data.solutions])
+
+        print(f"\nembedded store, one process, waitress {args.threads} threads", flush=True)
+        app = _serve.start_app(lab, lab.copy(data.store, "store"), args.threads)
+        _serve.check(app.base + resource_path(hot), TURTLE, want=hot.encode())
+        _serve.check(app.base + resource_path(hot), HTML, want=b"<html")
+        results["bare"] = _serve.wrk("bare /hello route", app.base + "/hello", warmup=1, **w)
+        results["e-ttl-many"] = _serve.wrk(f"Turtle, {len(data.solutions):,} IRIs", app.base, paths=many, headers=TURTLE, **w)
+        results["e-ttl-hot"] = _serve.wrk("Turtle, one hot IRI", app.base + resource_path(hot), headers=TURTLE, **w)
+        results["e-html-many"] = _serve.wrk(f"HTML, {len(data.solutions):,} IRIs", app.base, paths=many, headers=HTML, **w)
+        results["e-html-hot"] = _serve.wrk("HTML, one hot IRI", app.base + resource_path(hot), headers=HTML, **w)
+        lab.stop(app)
+
+        print("\nnative: oxigraph serve, /query CONSTRUCT", flush=True)
+        ox = _serve.start_oxigraph(lab, data)
+        _serve.check(ox.base + native_path(hot, data.public_graphs), TURTLE, want=hot.encode())
+        results["n-many"] = _serve.wrk(f"CONSTRUCT, {len(data.solutions):,} IRIs", ox.base, paths=native_many,
+                                       headers=TURTLE, warmup=1, **w)
+        results["n-hot"] = _serve.wrk("CONSTRUCT, one hot IRI", ox.base + native_path(hot, data.public_graphs),
+                                      headers=TURTLE, **w)
+        simple = lab.paths_file("simple", [simple_path(i, data.public_graphs) for i in data.solutions])
+        results["n-simple"] = _serve.wrk(f"simple CONSTRUCT, {len(data.solutions):,} IRIs", ox.base,
+                                         paths=simple, headers=TURTLE, **w)
+
+        print(f"\nremote store: {args.processes} × catalogue serve ({args.threads} threads each) "
+              "on that oxigraph serve", flush=True)
+        servers = [_serve.start_catalogue_serve(lab, f"catalogue-serve-{k}", ox.base, args.threads,
+                                                resource_path(hot)) for k in range(args.processes)]
+        for s in servers:
+            _serve.check(s.base + resource_path(hot), TURTLE, want=hot.encode())
+            _serve.check(s.base + resource_path(hot), HTML, want=b"<html")
+        bases = [s.base for s in servers]
+        results["r-ttl-many"] = _serve.wrk_spread(f"Turtle, {len(data.solutions):,} IRIs", bases, paths=many, headers=TURTLE, **w)
+        results["r-ttl-hot"] = _serve.wrk_spread("Turtle, one hot IRI", [b + resource_path(hot) for b in bases], headers=TURTLE, **w)
+        results["r-html-many"] = _serve.wrk_spread(f"HTML, {len(data.solutions):,} IRIs", bases, paths=many, headers=HTML, **w)
+        results["r-html-hot"] = _serve.wrk_spread("HTML, one hot IRI", [b + resource_path(hot) for b in bases], headers=HTML, **w)
+
+    bare = results["bare"].rps
+    nat = {"many": results["n-many"].rps, "hot": results["n-hot"].rps}
+
+    def row(key: str, group: str, with_bare: bool) -> tuple:
+        r = results[key]
+        kind = "hot" if key.endswith("hot") else "many"
+        return (group, r, r.rps / bare if with_bare else None,
+                r.rps / nat[kind] if key[0] in "er" and key != "bare" else None)
+
+    rows = [row("bare", "embedded", True)]
+    rows += [row(k, "embedded", True) for k in ("e-ttl-many", "e-ttl-hot", "e-html-many", "e-html-hot")]
+    rows += [row(k, "native", False) for k in ("n-many", "n-hot")]
+    rows.append(("native", results["n-simple"], None, None))
+    rows += [row(k, "remote", False) for k in ("r-ttl-many", "r-ttl-hot", "r-html-many", "r-html-hot")]
+    for _, r, _, _ in rows[:5]:
+        r.name = "embedded: " + r.name
+    for _, r, _, _ in rows[5:8]:
+        r.name = "native oxigraph serve: " + r.name
+    for _, r, _, _ in rows[8:]:
+        r.name = "remote: " + r.name
+    print(_serve.table(
+        f"Dereferencing, {len(data.solutions):,} solutions ({data.triples:,} triples), wrk "
+        f"{args.connections} connections, {args.duration:g} s per run",
+        rows,
+        "Goals: embedded ≥ 0.80 × bare route; remote ≥ 0.50 × native; p99 < 50 ms. "
+        "× native compares like with like (many IRIs with many, hot with hot; HTML with the "
+        "native Turtle CONSTRUCT of resource_description.rq; the simple CONSTRUCT row is only a "
+        "reference). Remote: one wrk per catalogue serve process, run together; "
+        "req/s summed, p50 request-weighted, p99 the worst."))
+
+
+if __name__ == "__main__":
+    main()
