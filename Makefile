@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 
-.PHONY: help run init test lint bench clean
+.PHONY: help run init test lint bench clean chromium
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -22,8 +22,14 @@ init: $(VENV)/.installed ## load vocabularies and the demo catalogue into the em
 run: init ## set up, load the demo catalogue and serve the site on http://$(HOST):$(PORT)/
 	$(VENV)/bin/catalogue serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed ## install what the tests need and run them all
+test: $(VENV)/.installed chromium ## install what the tests need and run them all
 	$(PY) -m pytest
+
+chromium: ## Debian's chromium for the browser tests (Playwright drives it; no browser download)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
 lint: $(VENV)/.installed ## ruff over the code
 	$(VENV)/bin/ruff check catalogue webapp tests bench vocab
