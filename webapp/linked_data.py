@@ -159,7 +159,9 @@ def _dereference(iri: str, ext: str | None, url_for_format) -> Response:
     if negotiated:
         response.headers["Vary"] = "Accept"
         response.headers["Content-Location"] = headers["Content-Location"]
-    return response.make_conditional(request)
+    if request.if_none_match or request.if_modified_since or "Range" in request.headers:
+        return response.make_conditional(request)
+    return response  # nothing to compare: skip werkzeug's conditional machinery (hot path)
 
 
 def _render(iri: str, media: str, triples: list[ox.Triple], url_for_format) -> bytes:
