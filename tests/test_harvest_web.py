@@ -310,3 +310,17 @@ def test_a_large_sitemap_is_split_behind_an_index():
     assert doc[0][0].text == "http://h/resource?uri=50000&x"  # & escaped, read back
     index = ET.fromstring("".join(harvest.sitemap_index(["http://h/sitemap-1.xml"])))
     assert index.tag == SITEMAP + "sitemapindex"
+
+
+@pytest.mark.parametrize("path", ["/dump.nq", "/dump.trig", "/catalog.ttl?page=1&page_size=2"])
+def test_dumps_and_pages_answer_conditional_requests(server, path):
+    url = server[0] + path  # the fixture yields (url, stats)
+    first = requests.get(url, timeout=30)
+    assert first.status_code == 200
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    again = requests.get(url, headers={"If-None-Match": etag}, timeout=30)
+    assert again.status_code == 304 and again.content == b"" and again.headers["ETag"] == etag
+    since = requests.get(url, headers={"If-Modified-Since": modified}, timeout=30)
+    assert since.status_code == 304
+    stale = requests.get(url, headers={"If-None-Match": '"something-else"'}, timeout=30)
+    assert stale.status_code == 200 and stale.content == first.content

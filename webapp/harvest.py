@@ -16,6 +16,8 @@ Absolute URLs (page links, dumps, endpoint, sitemap) are built on the request's 
 
 from __future__ import annotations
 
+import hashlib
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request, stream_with_context
 
@@ -47,6 +49,34 @@ def _negotiate(ext: str | None) -> str:
     return MEDIA[best]
 
 
+def _validators(media: str) -> tuple[str, object]:
+    """(ETag, Last-Modified) of this URL in this format at the current data version."""
+    version = _catalogue().data_version()
+    etag = hashlib.sha256(f"{version.token} {request.full_path} {media}".encode()).hexdigest()[:32]
+    return etag, version.modified
+
+
+def _unchanged(etag: str, modified) -> Response | None:
+    """A 304 before any work, when the client's copy is current."""
+    fresh = request.if_none_match.contains(etag) if request.if_none_match else (
+        modified is not None and request.if_modified_since is not None
+        and modified.replace(microsecond=0) <= request.if_modified_since)
+    if not fresh:
+        return None
+    response = Response(status=304)
+    response.set_etag(etag)
+    if modified is not None:
+        response.last_modified = modified
+    return response
+
+
+def _with_validators(response: Response, etag: str, modified) -> Response:
+    response.set_etag(etag)
+    if modified is not None:
+        response.last_modified = modified
+    return response
+
+
 def _rdf(triples: list[ox.Triple], name: str, *, negotiated: bool, links: dict[str, str] | None = None
          ) -> Response:
     f = rdf_format(name)
@@ -65,8 +95,14 @@ def _rdf(triples: list[ox.Triple], name: str, *, negotiated: bool, links: dict[s
 def dump(ext: str):
     """Every public graph (never quarantine or drafts), streamed graph by graph."""
     f = rdf_format(ext)
-    return Response(stream_with_context(_catalogue().export(ext)), content_type=f.media_type,
-                    headers={"Content-Disposition": f"attachment; filename=catalogue-dump.{ext}"})
+    etag, modified = _validators(f.media_type)
+    unchanged = _unchanged(etag, modified)
+    if unchanged is not None:
+        return unchanged
+    return _with_validators(
+        Response(stream_with_context(_catalogue().export(ext)), content_type=f.media_type,
+                 headers={"Content-Disposition": f"attachment; filename=catalogue-dump.{ext}"}),
+        etag, modified)
 
 
 @bp.route("/catalog", defaults={"ext": None})
@@ -79,6 +115,12 @@ def catalog(ext: str | None):
     :raise 406: no acceptable format (``/catalog`` only).
     """
     name = _negotiate(ext)
+    etag, modified = _validators(name)
+    unchanged = _unchanged(etag, modified)
+    if unchanged is not None:
+        if ext is None:
+            unchanged.headers["Vary"] = "Accept"
+        return unchanged
     try:
         paging = harvest.parse_paging(request.args)
         page = _catalogue().catalog_page(paging, site=request.url_root, here=request.base_url)
@@ -86,7 +128,8 @@ def catalog(ext: str | None):
         abort(400, str(exc))
     except harvest.PageNotFoundError as exc:
         abort(404, str(exc))
-    return _rdf(page.triples, name, negotiated=ext is None, links=page.links)
+    return _with_validators(_rdf(page.triples, name, negotiated=ext is None, links=page.links),
+                            etag, modified)
 
 
 @bp.route("/.well-known/void")
