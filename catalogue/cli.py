@@ -1,4 +1,4 @@
-"""The ``catalogue`` command: init, validate, ingest, stats, query, export, serve.
+"""The ``catalogue`` command: init, validate, ingest, stats, query, export, index, serve.
 
 Exit codes: 0 success (validate: conforms; ingest: stored), 1 violations (rejected),
 2 unreadable or refused input, 3 the store is unavailable (e.g. in use by the server).
@@ -170,6 +170,24 @@ def cmd_export(args, settings) -> int:
     return 0
 
 
+def cmd_index(args, settings) -> int:
+    import time
+
+    from .search import SearchIndexError
+
+    catalogue = Catalogue(settings)
+    started = time.monotonic()
+    try:
+        n = catalogue.reindex(args.source)
+    except SearchIndexError as exc:
+        print(f"catalogue: {exc}", file=sys.stderr)
+        return EXIT_STORE
+    finally:
+        catalogue.close()
+    print(f"indexed {n:,} records in {time.monotonic() - started:.1f} s")
+    return 0
+
+
 def cmd_serve(args, settings) -> int:
     from webapp.server import serve
 
@@ -215,6 +233,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=("nq", "ttl", "trig", "nt"), default="nq")
     s.add_argument("--all", action="store_true", help="include quarantine and drafts (backup)")
     s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("index", help="rebuild the search index from the store")
+    s.add_argument("--source", help="only this source's records (default: all)")
+    s.set_defaults(func=cmd_index)
 
     s = sub.add_parser("serve", help="serve the site and SPARQL endpoint")
     s.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))

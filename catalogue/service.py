@@ -190,6 +190,7 @@ class Catalogue:
                     raise RuntimeError("the bundled demo catalogue was rejected:\n" + report.as_text())
             result["demo"] = "loaded" if report else "unchanged"
         self._changed()
+        self.reindex()
         return result
 
     def _already_loaded(self, source: str, data: bytes) -> bool:
@@ -203,7 +204,7 @@ class Catalogue:
 
     def ingest(self, source: str, data: bytes, **kwargs) -> Report:
         try:
-            return ingest(self.store, self.settings, source, data, **kwargs)
+            return self._reindexed(source, ingest(self.store, self.settings, source, data, **kwargs))
         finally:
             self._changed()
 
@@ -268,6 +269,41 @@ class Catalogue:
     def sitemap_entries(self, site: str) -> list[harvest.SitemapEntry]:
         """The site's human pages: home, then every published collection and solution."""
         return harvest.sitemap_entries(self.store, self.source_graphs(), site)
+
+    # search: a derived index beside the store (catalogue/search/), never a record of truth
+
+    def reindex(self, source: str | None = None) -> int:
+        """Rebuild the search index from the store: one source's documents, or (``None``)
+        every source's. Returns the documents written.
+
+        :raise search.SearchIndexError: another process is writing the index.
+        """
+        from . import search
+
+        index = search.open_index(search.index_path(self.settings.store))
+        states = all_sources(self.store, self.graphs)
+        slugs = [source] if source is not None else sorted(states)
+        records, graphs = {}, []
+        for slug in slugs:
+            graph = states[slug].graph if slug in states else None
+            records[slug] = search.read_records(self.store, graph, slug) if graph else []
+            graphs += [graph] if graph else []
+        labels = search.read_labels(self.store, graphs + self._fixed_graphs()) if graphs else {}
+        return index.replace(records, labels, everything=source is None)
+
+    def _reindexed(self, source: str, report: Report) -> Report:
+        """After a stored ingest, refresh that source in the search index; a failure there
+        is logged, not raised: the data is stored and ``catalogue index`` rebuilds it."""
+        if report.stored:
+            import logging
+
+            from .search import SearchIndexError
+
+            try:
+                self.reindex(source)
+            except (SearchIndexError, OSError, ValueError) as exc:
+                logging.getLogger(__name__).warning("search index not updated: %s", exc)
+        return report
 
 
 def demo_path() -> Path:

@@ -22,6 +22,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.register_blueprint(harvest.bp)  # dumps, /catalog, VoID, sitemap
     from . import saved_queries
     app.register_blueprint(saved_queries.bp)  # /queries: the public saved queries
+    from . import search; app.register_blueprint(search.bp)  # noqa: E702, I001  /search, keywords + facets
     app.register_blueprint(linked_data.bp)  # last: its /<path> rule catches minted PURIs
     errors.init_app(app)
     return app

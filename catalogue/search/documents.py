@@ -1,0 +1,125 @@
+"""What the search index holds, read from the store in four bulk queries per source.
+
+One document per published solution (a ``dcat:Dataset`` that is not a release) and per
+collection (``dcat:Catalog``). Releases and distributions are not documents of their own:
+their licences are a facet of the solution they belong to.
+
+The queries are ``sparql/search_records.rq``, ``search_texts.rq``, ``search_facets.rq``
+(run over one source's graph) and ``search_labels.rq`` (run over that graph plus the
+vocabularies, for the names of building blocks, themes, countries and licence types).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pyoxigraph as ox
+
+from .. import queries
+from ..store import Dataset, Store
+
+FACETS = ("type", "eira", "theme", "spatial", "licence", "publisher", "collection", "language")
+SUMMARY_CHARS = 300
+# label properties in order of preference (search_labels.rq returns them all)
+LABEL_PROPERTIES = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://purl.org/dc/terms/title",
+                    "http://xmlns.com/foaf/0.1/name", "http://www.w3.org/2000/01/rdf-schema#label")
+
+
+@dataclass
+class Record:
+    """One search document: a solution or a collection as read from one source."""
+
+    iri: str
+    kind: str  # "solution" | "collection"
+    source: str
+    modified: datetime | None = None
+    titles: list[tuple[str, str]] = field(default_factory=list)  # (language tag, text)
+    texts: list[tuple[str, str]] = field(default_factory=list)  # descriptions and keywords
+    descriptions: list[tuple[str, str]] = field(default_factory=list)
+    facets: dict[str, set[str]] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return best(self.titles) or self.iri
+
+    @property
+    def summary(self) -> str:
+        text = " ".join(best(self.descriptions).split())
+        return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
+
+    @property
+    def languages(self) -> set[str]:
+        return {primary(lang) for lang, _ in self.titles + self.texts if lang}
+
+
+def primary(tag: str) -> str:
+    """The primary subtag of a language tag, lower case: ``de-AT`` -> ``de``."""
+    return tag.split("-", 1)[0].lower()
+
+
+def best(texts: Sequence[tuple[str, str]]) -> str:
+    """English first, then untagged, then the first in language-tag order."""
+    if not texts:
+        return ""
+    ranked = sorted(texts, key=lambda t: (primary(t[0]) != "en", t[0] != "", t[0], t[1]))
+    return ranked[0][1]
+
+
+def _date(term: ox.Literal) -> datetime | None:
+    try:
+        value = datetime.fromisoformat(term.value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)  # naive: read as UTC
+
+
+def read_records(store: Store, graph: ox.NamedNode, source: str) -> list[Record]:
+    """Every solution and collection in one source's graph, with texts and facet values."""
+    ds = Dataset(default_graphs=[graph])
+    records: dict[str, Record] = {}
+    for r in queries.run(store, "search_records", dataset=ds):  # type: ignore[union-attr]
+        iri = r["record"].value
+        rec = records.setdefault(iri, Record(iri, r["kind"].value, source))
+        if r["kind"].value == "solution":
+            rec.kind = "solution"  # typed both ways: a solution
+        modified = r.get("modified")
+        when = _date(modified) if isinstance(modified, ox.Literal) else None
+        if when is not None and (rec.modified is None or when > rec.modified):
+            rec.modified = when
+    for r in queries.run(store, "search_texts", dataset=ds):  # type: ignore[union-attr]
+        rec = records.get(r["record"].value)
+        if rec is None:
+            continue
+        text = r["text"]
+        pair = (text.language or "", text.value)
+        if r["field"].value == "title":
+            rec.titles.append(pair)
+        else:
+            rec.texts.append(pair)
+            if r["field"].value == "description":
+                rec.descriptions.append(pair)
+    for r in queries.run(store, "search_facets", dataset=ds):  # type: ignore[union-attr]
+        rec = records.get(r["record"].value)
+        if rec is not None:
+            rec.facets.setdefault(r["facet"].value, set()).add(r["value"].value)
+    for rec in records.values():
+        rec.facets["type"] = {rec.kind}
+        rec.facets["language"] = rec.languages
+    return list(records.values())
+
+
+def read_labels(store: Store, graphs: Sequence[ox.NamedNode]) -> dict[str, str]:
+    """Display names of facet values: IRI -> label (English, else untagged, else any)."""
+    found: dict[str, list[tuple[int, str, str]]] = {}
+    rows = queries.run(store, "search_labels", dataset=Dataset(default_graphs=list(graphs)))
+    for r in rows:  # type: ignore[union-attr]
+        label = r["label"]
+        rank = LABEL_PROPERTIES.index(r["property"].value)
+        found.setdefault(r["value"].value, []).append((rank, label.language or "", label.value))
+    out = {}
+    for iri, labels in found.items():
+        top = min(rank for rank, _, _ in labels)
+        out[iri] = best([(lang, text) for rank, lang, text in labels if rank == top])
+    return out

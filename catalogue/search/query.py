@@ -1,0 +1,175 @@
+"""Searching the index: keywords, facet filters, facet counts, sorting and paging.
+
+Every word of ``q`` must match (in a title, description or keyword, in any language);
+filters are OR within a facet and AND across facets. Each facet's counts are computed
+with the other facets' filters applied but not its own, so selecting one value still
+shows what choosing another instead would give.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import tantivy
+
+from .documents import FACETS
+from .index import TITLE_BOOST, SearchIndex, text_fields
+
+SORTS = ("relevance", "date", "title")
+PAGE_SIZE = 20
+MAX_QUERY_CHARS = 500
+MAX_WORDS = 20
+MAX_PAGE = 500
+FACET_SIZE = 500  # values counted per facet; the page shows the top ones
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class SearchRequestError(ValueError):
+    """A parameter of the search is malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    sort: str = "relevance"
+    page: int = 1
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if len(self.q) > MAX_QUERY_CHARS:
+            raise SearchRequestError(f"q is too long: at most {MAX_QUERY_CHARS} characters")
+        if self.sort not in SORTS:
+            raise SearchRequestError(f"sort must be one of {', '.join(SORTS)}")
+        if not 1 <= self.page <= MAX_PAGE:
+            raise SearchRequestError(f"page must be a whole number from 1 to {MAX_PAGE}")
+        for name in self.filters:
+            if name not in FACETS:
+                raise SearchRequestError(f"unknown facet {name}: use {', '.join(FACETS)}")
+        kinds = set(self.filters.get("type", ())) - {"solution", "collection"}
+        if kinds:
+            raise SearchRequestError("type must be solution or collection")
+
+    @property
+    def words(self) -> list[str]:
+        return [w.lower() for w in _WORD.findall(self.q)][:MAX_WORDS]
+
+
+@dataclass(frozen=True)
+class Hit:
+    iri: str
+    kind: str
+    title: str
+    summary: str
+    modified: datetime | None
+    source: str
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+
+def _text_query(index: SearchIndex, words: list[str]) -> tantivy.Query:
+    if not words:
+        return tantivy.Query.all_query()
+    titles, texts = text_fields()
+    boosts = {name: TITLE_BOOST for name in titles}
+    # each word alone through the parser, so it is analysed per field (stemmed, folded);
+    # words are \w+ and lower-cased, so they cannot carry query syntax (AND, field:, quotes)
+    must = [(tantivy.Occur.Must, index.index.parse_query(w, titles + texts, field_boosts=boosts))
+            for w in words]
+    return tantivy.Query.boolean_query(must)
+
+
+def _filter(index: SearchIndex, name: str, values: tuple[str, ...]) -> tantivy.Query:
+    return tantivy.Query.term_set_query(index.schema, name, list(values))
+
+
+def _combine(base: tantivy.Query, filters: list[tantivy.Query]) -> tantivy.Query:
+    if not filters:
+        return base
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, base)] +
+                                       [(tantivy.Occur.Must, f) for f in filters])
+
+
+def _counts(searcher: tantivy.Searcher, query: tantivy.Query, names: list[str]) -> dict[str, dict[str, int]]:
+    aggs = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names}
+    out = searcher.aggregate(query, aggs)
+    return {name: {b["key"]: b["doc_count"] for b in out.get(name, {}).get("buckets", [])}
+            for name in names}
+
+
+def search(index: SearchIndex, request: SearchRequest) -> SearchResult:
+    """Run a search: one page of hits, the total, and every facet's counts."""
+    searcher = index.index.searcher()
+    text = _text_query(index, request.words)
+    active = {k: v for k, v in request.filters.items() if v}
+    filters = {k: _filter(index, k, v) for k, v in active.items()}
+    query = _combine(text, list(filters.values()))
+
+    offset = (request.page - 1) * PAGE_SIZE
+    sort = request.sort if request.words or request.sort != "relevance" else "title"
+    if sort == "relevance":
+        found = searcher.search(query, PAGE_SIZE, count=True, offset=offset)
+    elif sort == "date":
+        found = searcher.search(query, PAGE_SIZE, count=True, offset=offset,
+                                order_by_field="modified", order=tantivy.Order.Desc)
+    else:
+        found = searcher.search(query, PAGE_SIZE, count=True, offset=offset,
+                                order_by_field="sort_title", order=tantivy.Order.Asc)
+    hits = []
+    for _, address in found.hits:
+        doc = searcher.doc(address)
+        hits.append(Hit(doc.get_first("iri"), doc.get_first("type"), doc.get_first("title"),
+                        doc.get_first("summary") or "", doc.get_first("modified"),
+                        doc.get_first("source")))
+
+    counts = _counts(searcher, query, [n for n in FACETS if n not in active])
+    for name in active:  # disjunctive: this facet's counts ignore its own filter
+        others = [f for k, f in filters.items() if k != name]
+        counts.update(_counts(searcher, _combine(text, others), [name]))
+    facets = {}
+    for name in FACETS:
+        chosen = set(active.get(name, ()))
+        values = [FacetValue(v, _label(index, name, v), n, v in chosen)
+                  for v, n in counts.get(name, {}).items()]
+        values += [FacetValue(v, _label(index, name, v), 0, True)
+                   for v in chosen - set(counts.get(name, {}))]
+        values.sort(key=lambda f: (-f.count, f.label.lower()))
+        facets[name] = values
+    return SearchResult(request, found.count or 0, hits, facets)
+
+
+def _label(index: SearchIndex, facet: str, value: str) -> str:
+    if facet == "type":
+        return {"solution": "Solution", "collection": "Collection"}.get(value, value)
+    if facet == "language":
+        return LANGUAGE_NAMES.get(value, value)
+    return index.label(value)
+
+
+LANGUAGE_NAMES = {
+    "bg": "Bulgarian", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek",
+    "en": "English", "es": "Spanish", "et": "Estonian", "fi": "Finnish", "fr": "French",
+    "ga": "Irish", "hr": "Croatian", "hu": "Hungarian", "it": "Italian", "lt": "Lithuanian",
+    "lv": "Latvian", "mt": "Maltese", "nl": "Dutch", "pl": "Polish", "pt": "Portuguese",
+    "ro": "Romanian", "sk": "Slovak", "sl": "Slovenian", "sv": "Swedish", "no": "Norwegian",
+    "is": "Icelandic",
+}

@@ -1,0 +1,216 @@
+"""Search: the derived index (catalogue/search/) on the demo catalogue plus a small dump,
+and /search through the real server."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from catalogue import search
+from catalogue.search import SearchRequest, SearchRequestError
+from catalogue.service import Catalogue
+from catalogue.settings import load_settings
+from tests.conftest import free_port, wait_for
+
+ROOT = Path(__file__).resolve().parent.parent
+TWO = Path(__file__).parent / "data" / "ingest" / "two-solutions.ttl"
+EX = "http://repo.example.org/"
+ECON = "http://publications.europa.eu/resource/authority/data-theme/ECON"
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory):
+    settings = load_settings({}, store=str(tmp_path_factory.mktemp("search") / "store"))
+    c = Catalogue(settings)
+    c.init()  # vocabularies and the demo catalogue, indexed
+    assert c.ingest("example", TWO.read_bytes(), filename=TWO.name).stored
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def index(catalogue):
+    return search.open_index(search.index_path(catalogue.settings.store))
+
+
+def iris(index, **kwargs) -> list[str]:
+    result = search.search(index, SearchRequest(**kwargs))
+    return [h.iri for h in result.hits]
+
+
+def test_a_word_of_a_description_finds_the_solution(index):
+    assert EX + "solution-1" in iris(index, q="suppliers")
+    assert EX + "solution-2" in iris(index, q="municipal")
+
+
+def test_search_is_accent_and_case_insensitive(index):
+    for q in ("electronique", "ÉLECTRONIQUE", "électronique"):
+        assert EX + "solution-1" in iris(index, q=q), q
+
+
+def test_french_and_german_titles_are_searchable_with_stemming(index):
+    assert EX + "solution-1" in iris(index, q="passerelle facturation")
+    assert EX + "solution-1" in iris(index, q="factures")  # French stemmer: factur
+    assert EX + "solution-2" in iris(index, q="Basisregister")
+    assert EX + "solution-2" in iris(index, q="konnektor")
+
+
+def test_every_word_must_match(index):
+    assert iris(index, q="passerelle municipal") == []
+
+
+def test_facet_counts_agree_with_sparql_and_filters_narrow(catalogue, index):
+    rows = catalogue.store.select(
+        "PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX dct: <http://purl.org/dc/terms/> "
+        "SELECT ?theme (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s dcat:theme ?theme "
+        "FILTER NOT EXISTS { ?s dct:isVersionOf ?p } { ?s a dcat:Dataset } UNION { ?s a dcat:Catalog } "
+        "} GROUP BY ?theme", {"theme": ox.NamedNode(ECON)}, dataset=catalogue.public_dataset())
+    expected = int(rows.rows[0]["n"].value)
+    everything = search.search(index, SearchRequest())
+    counts = {f.value: f.count for f in everything.facets["theme"]}
+    assert counts[ECON] == expected > 0
+    narrowed = search.search(index, SearchRequest(filters={"theme": (ECON,)}))
+    assert narrowed.total == expected < everything.total
+    # a second facet narrows further, and its counts add up within the first
+    spatial = {f.value: f.count for f in narrowed.facets["spatial"]}
+    country, n = max(spatial.items(), key=lambda kv: kv[1])
+    both = search.search(index, SearchRequest(filters={"theme": (ECON,), "spatial": (country,)}))
+    assert both.total == n <= narrowed.total
+    # the selected facet keeps counting its other values (OR within a facet)
+    assert {f.value: f.count for f in both.facets["spatial"]} == spatial
+
+
+def test_labels_of_facet_values_come_from_the_store(index):
+    facets = search.search(index, SearchRequest(q="gateway")).facets
+    labels = {f.value: f.label for values in facets.values() for f in values}
+    assert labels["http://data.europa.eu/dr8/DataExchangeApplicationService"] != \
+        "http://data.europa.eu/dr8/DataExchangeApplicationService"
+    assert labels[EX + "agency"] == "Example Digital Agency"
+    assert labels[EX + "collection"] == "Example repository"
+
+
+def test_title_matches_rank_before_description_matches(index):
+    hits = [h for page in (1, 2) for h in search.search(index, SearchRequest(q="gateway", page=page)).hits]
+    in_title = ["gateway" in h.title.lower() for h in hits]
+    assert in_title[0] and False in in_title  # both kinds present
+    assert in_title == sorted(in_title, reverse=True)
+
+
+def test_sorting_and_paging(index):
+    first = search.search(index, SearchRequest(sort="title"))
+    second = search.search(index, SearchRequest(sort="title", page=2))
+    assert first.total > search.PAGE_SIZE and len(first.hits) == search.PAGE_SIZE
+    titles = [h.title.lower() for h in first.hits + second.hits]
+    assert titles == sorted(titles)
+    dated = [h.modified for h in search.search(index, SearchRequest(sort="date")).hits]
+    assert all(dated) and dated == sorted(dated, reverse=True)
+
+
+@pytest.mark.parametrize("kwargs", [{"page": 0}, {"sort": "random"}, {"q": "x" * 501},
+                                    {"filters": {"colour": ("red",)}},
+                                    {"filters": {"type": ("person",)}}])
+def test_bad_requests_are_refused_with_a_reason(kwargs):
+    with pytest.raises(SearchRequestError):
+        SearchRequest(**kwargs)
+
+
+def test_a_reingest_without_a_solution_removes_it_from_the_index(tmp_path):
+    c = Catalogue(load_settings({}, store=str(tmp_path / "store")))
+    try:
+        assert c.ingest("example", TWO.read_bytes(), filename=TWO.name).stored
+        idx = search.open_index(search.index_path(c.settings.store))
+        assert EX + "solution-2" in iris(idx, q="Basisregister")
+        text = TWO.read_text()
+        text = text.replace("dcat:dataset ex:solution-1, ex:solution-2 .", "dcat:dataset ex:solution-1 .")
+        text = re.sub(r"ex:solution-2 a dcat:Dataset.*?\n\n", "", text, flags=re.S)
+        assert c.ingest("example", text.encode(), filename=TWO.name).stored
+        assert iris(idx, q="Basisregister") == []
+        assert EX + "solution-1" in iris(idx, q="passerelle")
+        assert c.reindex() == idx.num_docs() == 2  # full rebuild: collection + solution-1
+    finally:
+        c.close()
+
+
+# the real server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    store = tmp_path_factory.mktemp("web-search") / "store"
+    env = {**os.environ, "CATALOGUE_STORE": str(store)}
+    subprocess.run([sys.executable, "-m", "catalogue.cli", "init"], env=env, check=True,
+                   capture_output=True, cwd=ROOT)
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "catalogue.cli", "serve", "--port", str(port)],
+                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url + "/")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def get(server, path, **params):
+    return requests.get(server + path, params=params, headers={"Accept": "text/html"}, timeout=10)
+
+
+def total(page: requests.Response) -> int:
+    return int(re.search(r"([\d,]+) results?", page.text).group(1).replace(",", ""))
+
+
+def test_search_page_lists_results_linked_to_their_resource_pages(server):
+    r = get(server, "/search", q="taxation")
+    assert r.status_code == 200 and "text/html" in r.headers["content-type"]
+    assert "/resource?uri=https://demo.interop.example.eu/solution/" in r.text
+    assert total(r) > 1
+    home = get(server, "/")
+    assert 'action="/search"' in home.text
+
+
+def test_two_facets_narrow_through_their_links(server):
+    r = get(server, "/search")
+    everything = total(r)
+    theme = re.search(r'href="(/search\?theme=[^"]+)"', r.text).group(1).replace("&amp;", "&")
+    r1 = requests.get(server + theme, headers={"Accept": "text/html"}, timeout=10)
+    assert r1.status_code == 200 and total(r1) < everything
+    spatial = re.search(r'href="(/search\?[^"]*spatial=[^"]+)"', r1.text).group(1).replace("&amp;", "&")
+    assert "theme=" in spatial  # the link keeps the first facet
+    r2 = requests.get(server + spatial, headers={"Accept": "text/html"}, timeout=10)
+    assert r2.status_code == 200 and 0 < total(r2) <= total(r1)
+    assert r2.text.count("aria-current") == 2  # both selected values shown as selected
+
+
+def test_pagination_link_leads_to_the_next_page(server):
+    r = get(server, "/search", sort="title")
+    link = re.search(r'rel="next" href="([^"]+)"', r.text).group(1).replace("&amp;", "&")
+    assert "page=2" in link and "sort=title" in link
+    r2 = requests.get(server + link, headers={"Accept": "text/html"}, timeout=10)
+    assert r2.status_code == 200 and "Page 2 of" in r2.text and 'rel="prev"' in r2.text
+
+
+def test_zero_results_page_helps(server):
+    r = get(server, "/search", q="zzyzxqwv", theme=ECON)
+    assert r.status_code == 200 and total(r) == 0
+    assert "Nothing matches" in r.text and "Check the spelling" in r.text
+    assert "search without any filter" in r.text
+
+
+def test_a_hostile_query_is_escaped(server):
+    r = get(server, "/search", q='<script>alert("x")</script>', publisher='"><script>x</script>')
+    assert r.status_code == 200
+    assert "<script>" not in r.text and "&lt;script&gt;" in r.text
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "99999"])
+def test_a_bad_page_is_a_400_with_a_message(server, page):
+    r = requests.get(server + "/search", params={"page": page}, timeout=10)
+    assert r.status_code == 400 and "page" in r.text

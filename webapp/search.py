@@ -1,0 +1,84 @@
+"""``/search``: keywords and facets over the derived search index (catalogue/search/).
+
+Every state is a URL: ``q``, ``sort``, ``page`` and repeatable facet parameters
+(``type eira theme spatial licence publisher collection language``), so results can be
+shared and bookmarked. Links to results go through :func:`webapp.linked_data.href`.
+
+:raise 400: a malformed ``page``, ``sort``, ``type`` or an over-long parameter.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+
+from catalogue.search import (
+    FACETS,
+    SORTS,
+    SearchRequest,
+    SearchRequestError,
+    index_path,
+    open_index,
+    search,
+)
+
+from .linked_data import href
+
+bp = Blueprint("search", __name__)
+
+FACET_TITLES = {"type": "Type", "eira": "EIRA building block", "theme": "Topic",
+                "spatial": "Spatial coverage", "licence": "Licence", "publisher": "Publisher",
+                "collection": "Collection", "language": "Language"}
+SHOWN_PER_FACET = 12
+MAX_VALUES = 20
+MAX_VALUE_CHARS = 2000
+
+
+def _request() -> SearchRequest:
+    raw_page = request.args.get("page", "1")
+    if not raw_page.isdigit():
+        abort(400, "page must be a whole number from 1 up, e.g. /search?q=invoice&page=2")
+    filters: dict[str, tuple[str, ...]] = {}
+    for name in FACETS:
+        values = tuple(dict.fromkeys(v for v in request.args.getlist(name) if v))
+        if len(values) > MAX_VALUES or any(len(v) > MAX_VALUE_CHARS for v in values):
+            abort(400, f"too many or too long {name} values: at most {MAX_VALUES} of "
+                       f"{MAX_VALUE_CHARS} characters")
+        if values:
+            filters[name] = values
+    try:
+        return SearchRequest(q=request.args.get("q", "").strip(),
+                             sort=request.args.get("sort", "relevance") or "relevance",
+                             page=int(raw_page), filters=filters)
+    except SearchRequestError as exc:
+        abort(400, str(exc))
+
+
+def _state(req: SearchRequest, **changes) -> dict:
+    """The URL parameters of a search state, with ``changes`` applied (page reset to 1)."""
+    params: dict = {"q": req.q or None, "sort": None if req.sort == "relevance" else req.sort}
+    params.update({name: list(values) for name, values in req.filters.items()})
+    params.update(changes)
+    if params.get("page") == 1:
+        params["page"] = None
+    return {k: v for k, v in params.items() if v not in (None, "", [])}
+
+
+@bp.route("/search")
+def page():
+    req = _request()
+    catalogue = current_app.extensions["catalogue"]
+    index = open_index(index_path(catalogue.settings.store))
+    index.refresh(catalogue.data_version().token)
+    result = search(index, req)
+
+    def toggle(name: str, value: str) -> str:
+        values = list(req.filters.get(name, ()))
+        values = [v for v in values if v != value] if value in values else values + [value]
+        return url_for("search.page", **_state(req, **{name: values}))
+
+    def goto(**changes) -> str:
+        return url_for("search.page", **_state(req, **changes))
+
+    return render_template("search.html", result=result, req=req, href=href, toggle=toggle,
+                           goto=goto, sorts=SORTS, facet_titles=FACET_TITLES,
+                           shown=SHOWN_PER_FACET)
