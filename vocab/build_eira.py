@@ -3,7 +3,9 @@
 There is no RDF release of EIRA v6: the European Commission publishes it as an ArchiMate
 model. ``eira-v6.0.0-elements.DERIVED.csv`` is one row per ArchiMate element of that model
 (see README.md); this script turns the elements that have a PURI into SKOS concepts with
-their definitions, views (as ``skos:Collection``), viewpoints and ArchiMate types.
+their definitions, views (as ``skos:Collection``), viewpoints and ArchiMate types. A name
+that several blocks share ("Data Exchange" is a component, a service...) gets the
+ArchiMate type in its label: "Data Exchange (Application Service)".
 
 Joinup's data types solutions with EIRA *v4* PURIs (``eira-v4.0.0.rdf``), many of which v6
 renamed (``DataExchangeService`` became ``DataExchangeApplicationService``). A v4 block gets
@@ -113,12 +115,20 @@ def v6_triples(by_puri: dict[str, list[dict[str, str]]]) -> list[ox.Triple]:
         ox.Triple(SCHEME_V6, RDFS("seeAlso"), SCHEME_V4),
     ]
     views_used: set[str] = set()
+    names: dict[str, int] = defaultdict(int)
+    for rows in by_puri.values():
+        names[rows[0]["name"].strip().lower()] += 1
     for puri, rows in sorted(by_puri.items()):
         c = ox.NamedNode(puri)
         t += [ox.Triple(c, RDF("type"), SKOS("Concept")), ox.Triple(c, SKOS("inScheme"), SCHEME_V6),
               ox.Triple(c, SKOS("notation"), ox.Literal(puri[len(DR8):]))]
         first = rows[0]
-        t.append(ox.Triple(c, SKOS("prefLabel"), en(first["name"].strip())))
+        name = first["name"].strip()
+        if names[name.lower()] > 1:  # "Data Exchange" names several blocks: say which one
+            t.append(ox.Triple(c, SKOS("prefLabel"), en(f"{name} ({split_words(first['archimate_type'])})")))
+            t.append(ox.Triple(c, SKOS("altLabel"), en(name)))
+        else:
+            t.append(ox.Triple(c, SKOS("prefLabel"), en(name)))
         seen: set[ox.Triple] = set()
         for row in rows:
             extra: list[ox.Triple] = [ox.Triple(c, X("archimateType"), ox.Literal(row["archimate_type"]))]
