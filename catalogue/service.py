@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import harvest, queries
+from . import harvest, pages, queries
 from .formats import rdf_format
 from .graphs import Graphs
 from .ingest import Report, ingest
@@ -163,6 +163,14 @@ class Catalogue:
     def describe(self, iri: str) -> list[ox.Triple]:
         """The published description of a resource (empty if none): see resource_description.rq."""
         return self.query("resource_description", resource=ox.NamedNode(iri))  # type: ignore[return-value]
+
+    def solution_page(self, iri: str, languages: tuple[str, ...] = ("en",)) -> pages.SolutionPage:
+        """Everything a solution's HTML page shows (see catalogue/pages.py)."""
+        return pages.solution_page(
+            lambda x: self.describe(x),
+            lambda x: [r["release"].value for r in self.query("releases_of", solution=ox.NamedNode(x))],
+            lambda x: [r["collection"].value for r in self.query("collections_of", solution=ox.NamedNode(x))],
+            iri, languages)
 
     def withdrawal(self, iri: str) -> Withdrawal | None:
         """When and by which source's ingest a resource was last withdrawn, if ever."""

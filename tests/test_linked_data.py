@@ -206,3 +206,28 @@ def test_hostile_data_is_shown_as_text(server):
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', r.text, re.S).group(1)
     assert "</script" not in block and "<" not in block
     assert "alert('title')" in json.dumps(json.loads(block))  # same data, safely escaped
+
+
+def test_a_solution_page_shows_what_a_reuser_needs(server):
+    r = get(server, "/resource", "text/html", params={"uri": SOLUTION})
+    assert r.status_code == 200
+    page = r.text
+    assert "<h1" in page and "Open e-Invoicing Gateway" in page
+    assert "Passerelle de facturation électronique" in page                  # other languages
+    assert "Example Digital Agency" in page and "mailto:desk@example.org" in page  # publisher, contact
+    assert "Open e-Invoicing Gateway 1.0" in page                             # the release
+    assert 'href="https://code.example.org/einvoicing/1.0.zip"' in page        # its download
+    assert "Data Exchange (Application Service)" in page and "/dr8/DataExchangeApplicationService" in page
+    assert "What this building block is" in page                              # its definition
+    assert "Example repository" in page                                       # the collection
+    assert 'type="text/turtle"' in page                                       # data alternates
+
+
+def test_descriptions_are_rendered_and_sanitised(server):
+    r = get(server, "/resource", "text/html", params={"uri": "http://hostile.example.org/solution"})
+    page = r.text
+    assert "<strong>Important:</strong>" in page                              # Markdown rendered
+    assert "<img" not in page                                                 # shown as text, if at all
+    assert not re.search(r"<[a-z][^>]*\bon(error|click)\s*=", page)          # no handler in any tag
+    assert 'href="javascript:' not in page
+    assert '<a href="https://ok.example.org/" rel="noopener nofollow ugc">this</a>' in page

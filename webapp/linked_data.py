@@ -24,7 +24,10 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
+from catalogue.pages import is_solution
+
 from .negotiate import choose
+from .rich_text import rich_text
 
 bp = Blueprint("ld", __name__)
 
@@ -170,10 +173,15 @@ def _render(iri: str, media: str, triples: list[ox.Triple], url_for_format) -> b
         prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
         return ox.serialize(triples, format=fmt, prefixes=prefixes) if prefixes else ox.serialize(triples, format=fmt)
     jsonld = ox.serialize(triples, format=ox.RdfFormat.JSON_LD).decode("utf-8")
+    alternates = [(e.upper(), url_for_format(e), m) for e, (m, _) in FORMATS.items() if e != "html"]
+    if is_solution(triples, iri):
+        page = _catalogue().solution_page(iri)
+        return render_template("solution.html", page=page, href=href, rich_text=rich_text,
+                               jsonld=safe_json_for_script(jsonld), alternates=alternates).encode("utf-8")
     html = render_template(
         "resource.html", uri=iri, rows=_rows(iri, triples), label=_label(iri, triples),
         jsonld=safe_json_for_script(jsonld),
-        alternates=[(e.upper(), url_for_format(e), m) for e, (m, _) in FORMATS.items() if e != "html"],
+        alternates=alternates,
     )
     return html.encode("utf-8")
 

@@ -1,0 +1,190 @@
+"""What a solution's page shows, gathered from the store (no HTML here; the web layer
+renders it). Built from the same descriptions the Linked Data views serve, one small
+anchored query per resource (each a few milliseconds), never one big unanchored query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from .terms import ADMS, DCAT, DCT, FOAF, OWL, RDF_TYPE, RDFS, SKOS, VCARD
+
+LABELS = (SKOS.prefLabel, DCT.title, FOAF.name, RDFS.label, VCARD.fn)
+EIRA = "http://data.europa.eu/dr8/"
+
+
+@dataclass
+class Link:
+    iri: str
+    label: str
+    detail: str | None = None  # e.g. a building block's definition
+
+
+@dataclass
+class Distribution:
+    iri: str
+    title: str
+    access_url: str | None
+    download_url: str | None
+    formats: list[Link]
+    licences: list[Link]
+
+
+@dataclass
+class Release:
+    iri: str
+    title: str
+    version: str | None
+    issued: str | None
+    notes: str | None
+    distributions: list[Distribution]
+
+
+@dataclass
+class SolutionPage:
+    iri: str
+    title: str
+    title_language: str | None
+    other_titles: list[tuple[str, str]]
+    description: str | None
+    description_language: str | None
+    publishers: list[Link]
+    contacts: list[Link]
+    building_blocks: list[Link]
+    themes: list[Link]
+    places: list[Link]
+    languages: list[Link]
+    statuses: list[Link]
+    keywords: list[str]
+    landing_pages: list[str]
+    documentation: list[str]
+    modified: str | None
+    issued: str | None
+    collections: list[Link]
+    releases: list[Release] = field(default_factory=list)
+
+
+def pick(literals: list[ox.Literal], languages: tuple[str, ...] = ("en",)) -> ox.Literal | None:
+    """The literal in the first wanted language, then untagged, then any (never nothing if
+    there is one)."""
+    for want in (*languages, ""):
+        for lit in literals:
+            if (lit.language or "") == want:
+                return lit
+    return literals[0] if literals else None
+
+
+class Description:
+    """Triples about several resources, with lookups by subject and predicate."""
+
+    def __init__(self, triples: list[ox.Triple]) -> None:
+        self.triples = triples
+        self._by: dict[tuple[ox.Node, ox.NamedNode], list] = {}
+        for t in triples:
+            self._by.setdefault((t.subject, t.predicate), []).append(t.object)
+
+    def objects(self, s, p) -> list:
+        return list(dict.fromkeys(self._by.get((s, p), [])))
+
+    def literals(self, s, p) -> list[ox.Literal]:
+        return [o for o in self.objects(s, p) if isinstance(o, ox.Literal)]
+
+    def iris(self, s, p) -> list[ox.NamedNode]:
+        return [o for o in self.objects(s, p) if isinstance(o, ox.NamedNode)]
+
+    def text(self, s, p, languages: tuple[str, ...] = ("en",)) -> str | None:
+        lit = pick(self.literals(s, p), languages)
+        return lit.value if lit is not None else None
+
+    def label(self, node, languages: tuple[str, ...] = ("en",)) -> str:
+        for p in LABELS:
+            found = self.text(node, p, languages)
+            if found:
+                return found
+        return node.value.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or node.value
+
+
+def is_solution(triples: list[ox.Triple], iri: str) -> bool:
+    node = ox.NamedNode(iri)
+    types = {t.object for t in triples if t.subject == node and t.predicate == RDF_TYPE}
+    released = any(t.subject == node and t.predicate == DCT.isVersionOf for t in triples)
+    return bool(types & {DCAT.Dataset, ADMS.Asset}) and not released
+
+
+def solution_page(describe, releases_of, collections_of, iri: str,
+                  languages: tuple[str, ...] = ("en",)) -> SolutionPage:
+    """Gather a solution's page. ``describe(iri)`` gives a resource's published description,
+    ``releases_of(iri)`` its releases' IRIs, ``collections_of(iri)`` the collections listing it."""
+    node = ox.NamedNode(iri)
+    d = Description(describe(iri))
+    cache: dict[str, Description] = {}
+
+    def about(x: ox.NamedNode) -> Description:
+        if x.value not in cache:
+            cache[x.value] = Description(describe(x.value))
+        return cache[x.value]
+
+    def links(p, *, detail=None) -> list[Link]:
+        out = []
+        for x in d.iris(node, p):
+            out.append(Link(x.value, d.label(x, languages), detail(x) if detail else None))
+        return sorted(out, key=lambda link: link.label.lower())
+
+    def definition(x: ox.NamedNode) -> str | None:
+        return about(x).text(x, SKOS.definition, languages) if x.value.startswith(EIRA) else None
+
+    titles = d.literals(node, DCT.title)
+    title = pick(titles, languages)
+    description = pick(d.literals(node, DCT.description), languages)
+    contacts = []
+    for c in d.iris(node, DCAT.contactPoint):
+        emails = about(c).iris(c, VCARD.hasEmail)
+        contacts.append(Link(c.value, d.label(c, languages), emails[0].value if emails else None))
+    page = SolutionPage(
+        iri=iri,
+        title=title.value if title else d.label(node, languages),
+        title_language=title.language if title else None,
+        other_titles=sorted((t.language or "", t.value) for t in titles if t != title),
+        description=description.value if description else None,
+        description_language=description.language if description else None,
+        publishers=links(DCT.publisher),
+        contacts=contacts,
+        building_blocks=[b for b in links(DCT.type, detail=definition) if b.iri.startswith(EIRA)],
+        themes=links(DCAT.theme),
+        places=links(DCT.spatial),
+        languages=links(DCT.language),
+        statuses=links(ADMS.status),
+        keywords=sorted({k.value for k in d.literals(node, DCAT.keyword)}),
+        landing_pages=[x.value for x in d.iris(node, DCAT.landingPage)],
+        documentation=[x.value for x in d.iris(node, FOAF.page)],
+        modified=d.text(node, DCT.modified),
+        issued=d.text(node, DCT.issued),
+        collections=sorted((Link(c, about(ox.NamedNode(c)).label(ox.NamedNode(c), languages))
+                            for c in collections_of(iri)), key=lambda link: link.label.lower()),
+    )
+    for r in releases_of(iri):
+        rn = ox.NamedNode(r)
+        rd = about(rn)
+        dists = []
+        for dist in rd.iris(rn, DCAT.distribution):
+            dd = about(dist)
+            dists.append(Distribution(
+                iri=dist.value,
+                title=dd.label(dist, languages) if dd.triples else dist.value,
+                access_url=next((x.value for x in dd.iris(dist, DCAT.accessURL)), None),
+                download_url=next((x.value for x in dd.iris(dist, DCAT.downloadURL)), None),
+                formats=[Link(f.value, dd.label(f, languages)) for f in dd.iris(dist, DCT.format)],
+                licences=[Link(lic.value, dd.label(lic, languages)) for lic in dd.iris(dist, DCT.license)],
+            ))
+        page.releases.append(Release(
+            iri=r,
+            title=rd.label(rn, languages),
+            version=rd.text(rn, OWL.versionInfo),
+            issued=rd.text(rn, DCT.issued),
+            notes=rd.text(rn, ADMS.versionNotes, languages),
+            distributions=sorted(dists, key=lambda x: x.title.lower()),
+        ))
+    page.releases.sort(key=lambda r: (r.issued or "", r.version or ""), reverse=True)
+    return page
