@@ -39,6 +39,13 @@ class DataVersion:
 
 
 @dataclass(frozen=True)
+class UsedBy:
+    facet: str  # the search facet, also the /search parameter: eira, licence, publisher...
+    total: int
+    first: list[tuple[str, str]]  # (iri, title) of the first few, by title
+
+
+@dataclass(frozen=True)
 class Withdrawal:
     source: str
     when: str
@@ -298,6 +305,21 @@ class Catalogue:
             graphs += [graph] if graph else []
         labels = search.read_labels(self.store, graphs + self._fixed_graphs()) if graphs else {}
         return index.replace(records, labels, everything=source is None)
+
+    def used_by(self, iri: str) -> list[UsedBy]:
+        """Solutions that point at ``iri`` through a search facet (an EIRA block they
+        implement, a licence, a publisher, a topic, a place, a collection), read from the
+        search index: where a page says "who uses this"."""
+        from . import search
+
+        index = search.open_index(search.index_path(self.settings.store))
+        index.refresh(self.data_version().token)
+        out = []
+        for facet in ("eira", "licence", "publisher", "theme", "spatial", "collection"):
+            result = search.search(index, search.SearchRequest(sort="title", filters={facet: (iri,)}))
+            if result.total:
+                out.append(UsedBy(facet, result.total, [(h.iri, h.title) for h in result.hits[:10]]))
+        return out
 
     def _reindexed(self, source: str, report: Report) -> Report:
         """After a stored ingest, refresh that source in the search index; a failure there

@@ -81,6 +81,7 @@ def test_search_narrow_open_download(site, browser, device):
         page.locator("ul.blocks a").first.click()
         page.wait_for_url("**/dr8/**")
         assert page.locator("h1").inner_text()
+        assert "Solutions implementing this building block" in page.locator("main").inner_text()
         no_sideways_scroll()
     finally:
         context.close()

@@ -231,3 +231,14 @@ def test_descriptions_are_rendered_and_sanitised(server):
     assert not re.search(r"<[a-z][^>]*\bon(error|click)\s*=", page)          # no handler in any tag
     assert 'href="javascript:' not in page
     assert '<a href="https://ok.example.org/" rel="noopener nofollow ugc">this</a>' in page
+
+
+def test_blocks_and_licences_say_who_uses_them(server):
+    block = get(server, "/dr8/DataExchangeApplicationService", "text/html").text
+    assert "Solutions implementing this building block (1)" in block
+    assert "Open e-Invoicing Gateway" in block and "solution-1" in block
+    licence = get(server, "/resource", "text/html", params={"uri": "http://repo.example.org/eupl"}).text
+    assert "Solutions distributed under this licence (1)" in licence
+    # the withdrawn solution-2 no longer counts for the v4 block it was typed with
+    v4 = get(server, "/dr8/DataExchangeService", "text/html").text
+    assert "repo.example.org/solution-2" not in v4

@@ -50,6 +50,11 @@ PREFIXES = {
     "prov": "http://www.w3.org/ns/prov#", "spdx": "http://spdx.org/rdf/terms#",
     "schema": "http://schema.org/", "eira": EIRA,
 }
+USED_BY_TITLES = {  # a resource's page: who points at it, by search facet
+    "eira": "Solutions implementing this building block", "licence": "Solutions distributed under this licence",
+    "publisher": "Published solutions and collections", "theme": "Solutions on this topic",
+    "spatial": "Solutions covering this place", "collection": "Solutions in this collection",
+}
 LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://purl.org/dc/terms/title",
           "http://xmlns.com/foaf/0.1/name", "http://www.w3.org/2000/01/rdf-schema#label",
           "http://www.w3.org/2006/vcard/ns#fn")
@@ -180,6 +185,7 @@ def _render(iri: str, media: str, triples: list[ox.Triple], url_for_format) -> b
                                jsonld=safe_json_for_script(jsonld), alternates=alternates).encode("utf-8")
     html = render_template(
         "resource.html", uri=iri, rows=_rows(iri, triples), label=_label(iri, triples),
+        used_by=_catalogue().used_by(iri), used_by_titles=USED_BY_TITLES, href=href,
         jsonld=safe_json_for_script(jsonld),
         alternates=alternates,
     )
