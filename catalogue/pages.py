@@ -64,6 +64,7 @@ class SolutionPage:
     issued: str | None
     collections: list[Link]
     releases: list[Release] = field(default_factory=list)
+    related: list[Link] = field(default_factory=list)
 
 
 def pick(literals: list[ox.Literal], languages: tuple[str, ...] = ("en",)) -> ox.Literal | None:

@@ -173,11 +173,33 @@ class Catalogue:
 
     def solution_page(self, iri: str, languages: tuple[str, ...] = ("en",)) -> pages.SolutionPage:
         """Everything a solution's HTML page shows (see catalogue/pages.py)."""
-        return pages.solution_page(
+        page = pages.solution_page(
             lambda x: self.describe(x),
             lambda x: [r["release"].value for r in self.query("releases_of", solution=ox.NamedNode(x))],
             lambda x: [r["collection"].value for r in self.query("collections_of", solution=ox.NamedNode(x))],
             iri, languages)
+        page.related = self.related(iri, [b.iri for b in page.building_blocks])
+        return page
+
+    def related(self, iri: str, blocks: list[str], limit: int = 8) -> list[pages.Link]:
+        """Other solutions implementing the same EIRA building blocks (from the search index),
+        those sharing the most blocks first."""
+        if not blocks:
+            return []
+        from . import search
+
+        index = search.open_index(search.index_path(self.settings.store))
+        index.refresh(self.data_version().token)
+        shared: dict[str, list] = {}
+        for block in blocks:
+            result = search.search(index, search.SearchRequest(
+                sort="title", filters={"eira": (block,), "type": ("solution",)}))
+            for h in result.hits:
+                if h.iri != iri:
+                    shared.setdefault(h.iri, [h.title, 0])[1] += 1
+        ranked = sorted(shared.items(), key=lambda kv: (-kv[1][1], kv[1][0].lower()))
+        return [pages.Link(other, title, f"{n} building block{'s' if n > 1 else ''} in common")
+                for other, (title, n) in ranked[:limit]]
 
     def withdrawal(self, iri: str) -> Withdrawal | None:
         """When and by which source's ingest a resource was last withdrawn, if ever."""

@@ -77,6 +77,8 @@ def test_search_narrow_open_download(site, browser, device):
         assert urlparse(download.get_attribute("href")).scheme == "https"
         licence = page.locator(".release table tbody td:last-child a").first
         assert licence.count() == 1
+        related = page.locator("#related + ul a")                # sharing EIRA building blocks
+        assert related.count() >= 1 and related.first.get_attribute("href").startswith("/resource?uri=")
         # follow an EIRA building block
         page.locator("ul.blocks a").first.click()
         page.wait_for_url("**/dr8/**")

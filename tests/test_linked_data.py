@@ -242,3 +242,12 @@ def test_blocks_and_licences_say_who_uses_them(server):
     # the withdrawn solution-2 no longer counts for the v4 block it was typed with
     v4 = get(server, "/dr8/DataExchangeService", "text/html").text
     assert "repo.example.org/solution-2" not in v4
+
+
+def test_a_solution_page_lists_related_solutions_sharing_building_blocks(server):
+    # solution-1 (v6 DataExchangeApplicationService) shares no block; the hostile solution
+    # and (withdrawn) solution-2 shared the v4 DataExchangeService: only live ones count
+    page = get(server, "/resource", "text/html", params={"uri": SOLUTION}).text
+    assert "Related solutions" not in page
+    hostile = get(server, "/resource", "text/html", params={"uri": "http://hostile.example.org/solution"}).text
+    assert "solution-2" not in hostile
