@@ -1,6 +1,6 @@
 """A newcomer's journey in a real browser, on the bundled demo catalogue, desktop and phone:
-search a word, narrow by two facets, open a solution, reach its download and licence, follow
-an EIRA building block. No console errors, nothing fetched from another host, no sideways
+search a word, narrow by two facets, open a solution, reach its download and licence, switch
+the language, follow an EIRA building block. No console errors, nothing fetched from another host, no sideways
 scrolling on a phone. Screenshots are kept in test-artifacts/.
 """
 
@@ -77,13 +77,17 @@ def test_search_narrow_open_download(site, browser, device):
         assert urlparse(download.get_attribute("href")).scheme == "https"
         licence = page.locator(".release table tbody td:last-child a").first
         assert licence.count() == 1
+        page.get_by_role("link", name="Deutsch").click()           # the language switch
+        page.wait_for_selector("#releases")
+        assert page.locator("#releases").inner_text() == "Versionen und Downloads"
+        assert page.locator("html").get_attribute("lang") == "de"
         related = page.locator("#related + ul a")                # sharing EIRA building blocks
         assert related.count() >= 1 and related.first.get_attribute("href").startswith("/resource?uri=")
         # follow an EIRA building block
         page.locator("ul.blocks a").first.click()
         page.wait_for_url("**/dr8/**")
         assert page.locator("h1").inner_text()
-        assert "Solutions implementing this building block" in page.locator("main").inner_text()
+        assert "Lösungen, die diesen Baustein umsetzen" in page.locator("main").inner_text()  # still German
         no_sideways_scroll()
     finally:
         context.close()

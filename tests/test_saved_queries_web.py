@@ -101,7 +101,7 @@ def test_listing_shows_every_public_query_with_params_and_a_form(server):
 def test_run_as_html_table_with_links(server):
     r = requests.get(server + "/queries/solutions_by_publisher", params={"publisher": AGENCY},
                      headers=HTML)
-    assert r.status_code == 200 and r.headers["vary"] == "Accept"
+    assert r.status_code == 200 and "Accept" in [v.strip() for v in r.headers["vary"].split(",")]
     assert '<th scope="col">solution</th>' in r.text
     assert '<a class="iri" href="/resource?uri=http://repo.example.org/solution-1">' in r.text
     assert "Open e-Invoicing Gateway" in r.text and "Base Registry Connector" in r.text

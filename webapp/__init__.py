@@ -15,14 +15,14 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.config["CATALOGUE_SETTINGS"] = settings
     app.extensions["catalogue"] = catalogue or Catalogue(settings)
 
-    from . import errors, harvest, linked_data, sparql, views
+    from . import errors, harvest, i18n, linked_data, saved_queries, search, sparql, views
 
+    i18n.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(harvest.bp)  # dumps, /catalog, VoID, sitemap
-    from . import saved_queries
     app.register_blueprint(saved_queries.bp)  # /queries: the public saved queries
-    from . import search; app.register_blueprint(search.bp)  # noqa: E702, I001  /search, keywords + facets
+    app.register_blueprint(search.bp)  # /search: keywords + facets
     app.register_blueprint(linked_data.bp)  # last: its /<path> rule catches minted PURIs
     errors.init_app(app)
     return app

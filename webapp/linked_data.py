@@ -23,9 +23,11 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_babel import lazy_gettext
 
 from catalogue.pages import is_solution
 
+from .i18n import label_languages, reader_language
 from .negotiate import choose
 from .rich_text import rich_text
 
@@ -51,9 +53,12 @@ PREFIXES = {
     "schema": "http://schema.org/", "eira": EIRA,
 }
 USED_BY_TITLES = {  # a resource's page: who points at it, by search facet
-    "eira": "Solutions implementing this building block", "licence": "Solutions distributed under this licence",
-    "publisher": "Published solutions and collections", "theme": "Solutions on this topic",
-    "spatial": "Solutions covering this place", "collection": "Solutions in this collection",
+    "eira": lazy_gettext("Solutions implementing this building block"),
+    "licence": lazy_gettext("Solutions distributed under this licence"),
+    "publisher": lazy_gettext("Published solutions and collections"),
+    "theme": lazy_gettext("Solutions on this topic"),
+    "spatial": lazy_gettext("Solutions covering this place"),
+    "collection": lazy_gettext("Solutions in this collection"),
 }
 LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://purl.org/dc/terms/title",
           "http://xmlns.com/foaf/0.1/name", "http://www.w3.org/2000/01/rdf-schema#label",
@@ -140,7 +145,8 @@ def _dereference(iri: str, ext: str | None, url_for_format) -> Response:
             abort(406, "none of the offered formats is acceptable; this resource is available as "
                        + ", ".join(OFFERED))
     version = catalogue.data_version()
-    key = (iri, media, version.token)
+    # HTML is in the reader's language (UI strings, label choice): it is part of the key
+    key = (iri, media, version.token + ("/" + reader_language() if media == "text/html" else ""))
     cached = _cache.get(key)
     if cached is None:
         triples = catalogue.describe(iri)
@@ -165,7 +171,7 @@ def _dereference(iri: str, ext: str | None, url_for_format) -> Response:
         response.last_modified = version.modified
     response.headers["Link"] = headers["Link"]
     if negotiated:
-        response.headers["Vary"] = "Accept"
+        response.headers["Vary"] = "Accept, Accept-Language, Cookie" if media == "text/html" else "Accept"
         response.headers["Content-Location"] = headers["Content-Location"]
     if request.if_none_match or request.if_modified_since or "Range" in request.headers:
         return response.make_conditional(request)
@@ -180,7 +186,7 @@ def _render(iri: str, media: str, triples: list[ox.Triple], url_for_format) -> b
     jsonld = ox.serialize(triples, format=ox.RdfFormat.JSON_LD).decode("utf-8")
     alternates = [(e.upper(), url_for_format(e), m) for e, (m, _) in FORMATS.items() if e != "html"]
     if is_solution(triples, iri):
-        page = _catalogue().solution_page(iri)
+        page = _catalogue().solution_page(iri, label_languages())
         return render_template("solution.html", page=page, href=href, rich_text=rich_text,
                                jsonld=safe_json_for_script(jsonld), alternates=alternates).encode("utf-8")
     html = render_template(
@@ -209,11 +215,12 @@ def _curie(iri: str) -> str:
 
 
 def _label(node, triples: list[ox.Triple]) -> str | None:
-    """A label of ``node`` from the description: English first, then untagged, then any."""
+    """A label of ``node`` from the description: the reader's language first, then English,
+    then untagged, then any."""
     subject = node if not isinstance(node, str) else ox.NamedNode(node)
     found = [t.object for t in triples if t.subject == subject and t.predicate.value in LABELS
              and isinstance(t.object, ox.Literal)]
-    for want in ("en", ""):
+    for want in (*label_languages(), ""):
         for lit in found:
             if (lit.language or "") == want:
                 return lit.value

@@ -10,6 +10,7 @@ shared and bookmarked. Links to results go through :func:`webapp.linked_data.hre
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import lazy_gettext
 
 from catalogue.search import (
     FACETS,
@@ -25,9 +26,12 @@ from .linked_data import href
 
 bp = Blueprint("search", __name__)
 
-FACET_TITLES = {"type": "Type", "eira": "EIRA building block", "theme": "Topic",
-                "spatial": "Spatial coverage", "licence": "Licence", "publisher": "Publisher",
-                "collection": "Collection", "language": "Language"}
+FACET_TITLES = {"type": lazy_gettext("Type"), "eira": lazy_gettext("EIRA building block"),
+                "theme": lazy_gettext("Topic"), "spatial": lazy_gettext("Spatial coverage"),
+                "licence": lazy_gettext("Licence"), "publisher": lazy_gettext("Publisher"),
+                "collection": lazy_gettext("Collection"), "language": lazy_gettext("Language")}
+SORT_NAMES = {"relevance": lazy_gettext("relevance"), "date": lazy_gettext("date"),
+              "title": lazy_gettext("title")}
 SHOWN_PER_FACET = 12
 MAX_VALUES = 20
 MAX_VALUE_CHARS = 2000
@@ -80,5 +84,5 @@ def page():
         return url_for("search.page", **_state(req, **changes))
 
     return render_template("search.html", result=result, req=req, href=href, toggle=toggle,
-                           goto=goto, sorts=SORTS, facet_titles=FACET_TITLES,
+                           goto=goto, sorts=SORTS, sort_names=SORT_NAMES, facet_titles=FACET_TITLES,
                            shown=SHOWN_PER_FACET)
