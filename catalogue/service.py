@@ -183,7 +183,7 @@ class Catalogue:
 
     def related(self, iri: str, blocks: list[str], limit: int = 8) -> list[pages.Link]:
         """Other solutions implementing the same EIRA building blocks (from the search index),
-        those sharing the most blocks first."""
+        those sharing the most blocks first; ``detail`` is the number shared."""
         if not blocks:
             return []
         from . import search
@@ -198,8 +198,7 @@ class Catalogue:
                 if h.iri != iri:
                     shared.setdefault(h.iri, [h.title, 0])[1] += 1
         ranked = sorted(shared.items(), key=lambda kv: (-kv[1][1], kv[1][0].lower()))
-        return [pages.Link(other, title, f"{n} building block{'s' if n > 1 else ''} in common")
-                for other, (title, n) in ranked[:limit]]
+        return [pages.Link(other, title, str(n)) for other, (title, n) in ranked[:limit]]
 
     def withdrawal(self, iri: str) -> Withdrawal | None:
         """When and by which source's ingest a resource was last withdrawn, if ever."""
