@@ -39,6 +39,15 @@ class DataVersion:
 
 
 @dataclass(frozen=True)
+class HomePage:
+    newest: list  # search hits, newest first
+    solutions: int
+    by_view: list  # (view label, [facet values of the blocks solutions implement])
+    topics: list
+    countries: list
+
+
+@dataclass(frozen=True)
 class UsedBy:
     facet: str  # the search facet, also the /search parameter: eira, licence, publisher...
     total: int
@@ -341,6 +350,29 @@ class Catalogue:
             if result.total:
                 out.append(UsedBy(facet, result.total, [(h.iri, h.title) for h in result.hits[:10]]))
         return out
+
+    def home(self) -> HomePage:
+        """The home page's ways in: newest solutions, EIRA views with the blocks solutions
+        implement, topics and countries with their counts (from the search index)."""
+        from . import search
+
+        index = search.open_index(search.index_path(self.settings.store))
+        index.refresh(self.data_version().token)
+        result = search.search(index, search.SearchRequest(sort="date", filters={"type": ("solution",)}))
+        used = {f.value: f for f in result.facets.get("eira", [])}
+        views: dict[str, tuple[str, list]] = {}
+        for r in self.query("eira_views"):  # type: ignore[union-attr]
+            block = r["block"].value
+            if block in used and "Deprecated" not in r["label"].value and r["label"].value != "deprecated":
+                # v4 and v6 name the same view ("Legal View", "Legal view"): one list each
+                label, blocks = views.setdefault(r["label"].value.strip().lower(), (r["label"].value, []))
+                if used[block] not in blocks:
+                    blocks.append(used[block])
+        by_view = sorted(((label, sorted(blocks, key=lambda f: -f.count)[:8])
+                          for label, blocks in views.values()), key=lambda v: v[0])
+        return HomePage(newest=result.hits[:8], solutions=result.total, by_view=by_view,
+                        topics=result.facets.get("theme", [])[:12],
+                        countries=result.facets.get("spatial", [])[:12])
 
     def _reindexed(self, source: str, report: Report) -> Report:
         """After a stored ingest, refresh that source in the search index; a failure there

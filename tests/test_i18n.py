@@ -95,3 +95,12 @@ def test_a_solution_page_in_french_with_labels_in_french_or_marked(client):
 def test_search_facets_and_counts_are_translated(client):
     page = client.get("/search?q=taxation&lang=de").get_data(as_text=True)
     assert "Ergebnisse" in page and "Räumliche Abdeckung" in page and "Sortieren nach" in page
+
+
+def test_the_home_page_offers_ways_in(client):
+    page = client.get("/?lang=en").get_data(as_text=True)
+    assert "Recently changed solutions" in page and "All 320 solutions, newest first" in page
+    for heading in ("By topic", "By country", "By EIRA view"):
+        assert heading in page
+    assert "/search?theme=http" in page and "/search?spatial=http" in page and "/search?eira=http" in page
+    assert "Technical view - application" in page or "Technical View - Application" in page

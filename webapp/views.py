@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
+from .linked_data import href
+
 bp = Blueprint("views", __name__)
 
 
@@ -13,4 +15,4 @@ def _catalogue():
 
 @bp.route("/")
 def home():
-    return render_template("home.html", stats=_catalogue().stats())
+    return render_template("home.html", stats=_catalogue().stats(), home=_catalogue().home(), href=href)

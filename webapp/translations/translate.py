@@ -109,6 +109,11 @@ FR = {
     "Related solutions": "Solutions apparentées",
     "%(count)s building block(s) in common": "%(count)s composant(s) en commun",
     "This page as data:": "Cette page en données :",
+    "Recently changed solutions": "Solutions récemment modifiées",
+    "All %(count)s solutions, newest first": "Les %(count)s solutions, les plus récentes d'abord",
+    "By topic": "Par thème",
+    "By country": "Par pays",
+    "By EIRA view": "Par vue EIRA",
 }
 
 DE = {
@@ -203,6 +208,11 @@ DE = {
     "Related solutions": "Verwandte Lösungen",
     "%(count)s building block(s) in common": "%(count)s gemeinsame(r) Baustein(e)",
     "This page as data:": "Diese Seite als Daten:",
+    "Recently changed solutions": "Zuletzt geänderte Lösungen",
+    "All %(count)s solutions, newest first": "Alle %(count)s Lösungen, neueste zuerst",
+    "By topic": "Nach Thema",
+    "By country": "Nach Land",
+    "By EIRA view": "Nach EIRA-Sicht",
 }
 
 
