@@ -110,7 +110,8 @@ def prepare_data(solutions: int, collections: int, seed: int, *, refresh: bool =
 
 
 def _build(d: Path, solutions: int, collections: int, seed: int) -> None:
-    env = dict(os.environ, CATALOGUE_STORE=str(d / "store"))
+    # a 100k-solution dump is ~1 GB of N-Triples: above the upload limit meant for publishers
+    env = dict(os.environ, CATALOGUE_STORE=str(d / "store"), CATALOGUE_MAX_UPLOAD_BYTES=str(10**10))
     env.pop("CATALOGUE_SPARQL_QUERY_URL", None)
     env.pop("CATALOGUE_SPARQL_UPDATE_URL", None)
     nt = d / "data.nt"
