@@ -34,9 +34,10 @@ chromium: ## Debian's chromium for the browser tests (Playwright drives it; no b
 lint: $(VENV)/.installed ## ruff over the code
 	$(VENV)/bin/ruff check catalogue webapp tests bench vocab
 
-bench: $(VENV)/.installed ## benchmarks that print figures (ingest at 1k and 10k solutions)
+bench: $(VENV)/.installed ## benchmarks that print figures: ingest, dereferencing, SPARQL, search (wrk needed)
 	$(PY) bench/ingest.py --sizes 1000 10000
 	$(PY) bench/deref.py && $(PY) bench/sparql.py
+	$(PY) bench/search.py --solutions 10000
 
 clean: ## remove the environment and the local store
 	rm -rf $(VENV) var
