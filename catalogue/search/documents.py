@@ -4,7 +4,7 @@ One document per published solution (a ``dcat:Dataset`` that is not a release) a
 collection (``dcat:Catalog``). Releases and distributions are not documents of their own:
 their licences are a facet of the solution they belong to.
 
-The queries are ``sparql/search_records.rq``, ``search_texts.rq``, ``search_facets.rq``
+The queries are ``sparql/search_records.rq``, ``search_texts.rq``, ``search_facet_*.rq`` (one per facet)
 (run over one source's graph) and ``search_labels.rq`` (run over that graph plus the
 vocabularies, for the names of building blocks, themes, countries and licence types).
 """
@@ -21,6 +21,7 @@ from .. import queries
 from ..store import Dataset, Store
 
 FACETS = ("type", "eira", "theme", "spatial", "licence", "publisher", "collection", "language")
+FACET_QUERIES = ("eira", "theme", "spatial", "publisher", "licence", "collection")  # search_facet_*.rq
 SUMMARY_CHARS = 300
 # label properties in order of preference (search_labels.rq returns them all)
 LABEL_PROPERTIES = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://purl.org/dc/terms/title",
@@ -100,10 +101,11 @@ def read_records(store: Store, graph: ox.NamedNode, source: str) -> list[Record]
             rec.texts.append(pair)
             if r["field"].value == "description":
                 rec.descriptions.append(pair)
-    for r in queries.run(store, "search_facets", dataset=ds):  # type: ignore[union-attr]
-        rec = records.get(r["record"].value)
-        if rec is not None:
-            rec.facets.setdefault(r["facet"].value, set()).add(r["value"].value)
+    for facet in FACET_QUERIES:
+        for r in queries.run(store, f"search_facet_{facet}", dataset=ds):  # type: ignore[union-attr]
+            rec = records.get(r["record"].value)
+            if rec is not None:  # releases and other nodes are not search documents
+                rec.facets.setdefault(facet, set()).add(r["value"].value)
     for rec in records.values():
         rec.facets["type"] = {rec.kind}
         rec.facets["language"] = rec.languages
