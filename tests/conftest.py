@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,21 @@ def wait_for(url: str, timeout: float = 30.0) -> None:
         except requests.RequestException:
             time.sleep(0.1)
     raise RuntimeError(f"{url} did not come up in {timeout} s")
+
+
+@contextmanager
+def serving(env: dict, cwd: Path = ROOT) -> Iterator[str]:
+    """`catalogue serve` in a subprocess on a free port of 127.0.0.1; yields its URL."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "catalogue.cli", "serve", "--port", str(port)],
+                            env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url + "/")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 def oxigraph_binary() -> str:

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import ARTIFACTS, free_port, wait_for
+from tests.conftest import ARTIFACTS, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
@@ -26,16 +26,8 @@ def site(tmp_path_factory):
     env = {**os.environ, "CATALOGUE_STORE": str(store)}
     subprocess.run([sys.executable, "-m", "catalogue.cli", "init"], env=env, cwd=ROOT,
                    check=True, capture_output=True)  # vocabularies + the demo catalogue
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "catalogue.cli", "serve", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + "/")
+    with serving(env) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 @pytest.mark.parametrize("device", list(VIEWPORTS))

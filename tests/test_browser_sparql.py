@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import ARTIFACTS, free_port, wait_for
+from tests.conftest import ARTIFACTS, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = Path(__file__).parent / "data" / "ingest" / "two-solutions.ttl"
@@ -28,16 +28,8 @@ def server(tmp_path_factory):
     for args in (["init", "--no-demo"], ["ingest", str(GOOD), "--source", "example"]):
         subprocess.run([sys.executable, "-m", "catalogue.cli", *args], env=env, cwd=ROOT,
                        check=True, capture_output=True)
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "catalogue.cli", "serve", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + "/")
+    with serving(env) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 @pytest.fixture

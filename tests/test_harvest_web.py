@@ -18,7 +18,7 @@ import requests
 from catalogue import harvest
 from catalogue.store import EmbeddedStore
 from catalogue.terms import DCAT, RDF_TYPE, VOID
-from tests.conftest import free_port, wait_for
+from tests.conftest import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = Path(__file__).parent / "data" / "ingest" / "two-solutions.ttl"
@@ -47,16 +47,8 @@ def server(tmp_path_factory):
                           b"  dct:type <http://data.europa.eu/dr8/DataExchangeService>")
     _cli(env, "ingest", "-", "--source", "other", "--mode", "partial", "--format", "ttl", data=other)
     stats = json.loads(_cli(env, "stats", "--json").stdout)
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "catalogue.cli", "serve", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + "/")
+    with serving(env) as url:
         yield url, stats
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def _turtle(r: requests.Response) -> ox.Store:

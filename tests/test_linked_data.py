@@ -18,7 +18,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from tests.conftest import free_port, wait_for
+from tests.conftest import serving
 from webapp.negotiate import choose
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,16 +72,8 @@ def server(tmp_path_factory):
     without = text[:text.index("ex:solution-2 a")] + text[text.index("ex:agency a"):]
     without = without.replace("dcat:dataset ex:solution-1, ex:solution-2 .", "dcat:dataset ex:solution-1 .")
     cli(env, "ingest", "-", "--source", "example", "--format", "ttl", data=without.encode())
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "catalogue.cli", "serve", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + "/")
+    with serving(env) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def get(server, path, accept=None, **kw):

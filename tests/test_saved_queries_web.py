@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from tests.conftest import free_port, wait_for
+from tests.conftest import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = Path(__file__).parent / "data" / "ingest" / "two-solutions.ttl"
@@ -68,16 +68,8 @@ def server(tmp_path_factory):
                           b"  dct:type <http://data.europa.eu/dr8/DataExchangeService>")
     _ingest(env, "other", other, "--mode", "partial")
     _ingest(env, "hostile", HOSTILE)
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "catalogue.cli", "serve", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + "/")
+    with serving(env) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def _json_rows(r: requests.Response) -> list[dict[str, str]]:

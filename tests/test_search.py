@@ -17,7 +17,7 @@ from catalogue import search
 from catalogue.search import SearchRequest, SearchRequestError
 from catalogue.service import Catalogue
 from catalogue.settings import load_settings
-from tests.conftest import free_port, wait_for
+from tests.conftest import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 TWO = Path(__file__).parent / "data" / "ingest" / "two-solutions.ttl"
@@ -147,16 +147,8 @@ def server(tmp_path_factory):
     env = {**os.environ, "CATALOGUE_STORE": str(store)}
     subprocess.run([sys.executable, "-m", "catalogue.cli", "init"], env=env, check=True,
                    capture_output=True, cwd=ROOT)
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "catalogue.cli", "serve", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + "/")
+    with serving(env) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def get(server, path, **params):

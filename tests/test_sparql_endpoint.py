@@ -18,7 +18,7 @@ import pytest
 import requests
 from SPARQLWrapper import JSONLD, N3, RDFXML, TURTLE, SPARQLWrapper
 
-from tests.conftest import free_port, wait_for
+from tests.conftest import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = Path(__file__).parent / "data" / "ingest" / "two-solutions.ttl"
@@ -42,16 +42,8 @@ def server(tmp_path_factory):
     other = other.replace(b"  dcat:contactPoint ex:contact ;\n  dct:type <http://data.europa.eu/dr8/DataExchangeService>",
                           b"  dct:type <http://data.europa.eu/dr8/DataExchangeService>")
     cli("ingest", "-", "--source", "other", "--mode", "partial", "--format", "ttl", data=other)
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "catalogue.cli", "serve", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + "/")
+    with serving(env) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def sparql(server, query, accept="application/sparql-results+json", **params):

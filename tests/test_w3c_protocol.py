@@ -35,7 +35,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from tests.conftest import free_port, wait_for
+from tests.conftest import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).parent / "data" / "w3c-protocol"
@@ -290,16 +290,8 @@ def server(tmp_path_factory):
 
     cli("init", "--no-demo")
     cli("ingest", str(GOOD), "--source", "example")
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "catalogue.cli", "serve", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + "/")
+    with serving(env) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def query_string(params) -> str:

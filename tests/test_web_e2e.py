@@ -11,7 +11,7 @@ import pytest
 import requests
 from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
 
-from tests.conftest import free_port, wait_for
+from tests.conftest import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = Path(__file__).parent / "data" / "ingest" / "two-solutions.ttl"
@@ -30,16 +30,8 @@ def server(tmp_path_factory):
     subprocess.run([sys.executable, "-m", "catalogue.cli", "ingest", "-", "--source", "other",
                     "--mode", "partial", "--format", "ttl"], input=other,
                    env=env, check=True, capture_output=True, cwd=ROOT)
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "catalogue.cli", "serve", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + "/")
+    with serving(env) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def test_home_page_shows_the_source(server):
