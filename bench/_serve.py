@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import os
@@ -459,6 +460,26 @@ def serve_app(port: int, threads: int) -> None:
         waitress_serve(app, host="127.0.0.1", port=port, threads=threads, ident="catalogue")
     finally:
         catalogue.close()
+
+
+def bench_main(description: str, run) -> None:
+    """The command line shared by deref.py and sparql.py: options, wrk check, clean Ctrl-C."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--duration", type=float, default=8, help="seconds per wrk run (default 8)")
+    ap.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
+    ap.add_argument("--threads", type=int, default=8, help="waitress threads per process (default 8, as catalogue serve)")
+    ap.add_argument("--processes", type=int, default=2, help="catalogue serve processes on the remote store (default 2)")
+    ap.add_argument("--solutions", type=int, default=10000)
+    ap.add_argument("--collections", type=int, default=100)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--refresh", action="store_true", help="rebuild the cached data")
+    args = ap.parse_args()
+    require_wrk()
+    install_signal_handlers()
+    try:
+        run(args)
+    except KeyboardInterrupt:
+        sys.exit("interrupted: servers stopped, temp dirs removed")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ Prints req/s, p50, p99 and the ratios to the bare route and to native. Needs ``w
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -56,22 +55,7 @@ def simple_path(iri: str, graphs: list[str]) -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--duration", type=float, default=8, help="seconds per wrk run (default 8)")
-    ap.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
-    ap.add_argument("--threads", type=int, default=8, help="waitress threads per process (default 8, as catalogue serve)")
-    ap.add_argument("--processes", type=int, default=2, help="catalogue serve processes on the remote store (default 2)")
-    ap.add_argument("--solutions", type=int, default=10000)
-    ap.add_argument("--collections", type=int, default=100)
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--refresh", action="store_true", help="rebuild the cached data")
-    args = ap.parse_args()
-    _serve.require_wrk()
-    _serve.install_signal_handlers()
-    try:
-        run(args)
-    except KeyboardInterrupt:
-        sys.exit("interrupted: servers stopped, temp dirs removed")
+    _serve.bench_main(__doc__.splitlines()[0], run)
 
 
 def run(args) -> None:
