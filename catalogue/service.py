@@ -71,6 +71,7 @@ class Catalogue:
         self._version: tuple[float, DataVersion] | None = None
         self._public: tuple[str, Dataset] | None = None
         self._workers: QueryWorkers | None = None
+        self._derived: dict[str, tuple[str, object]] = {}  # name -> (data version, value)
 
     @property
     def store(self) -> Store:
@@ -128,6 +129,17 @@ class Catalogue:
 
     def _changed(self) -> None:
         self._version = None
+
+    def _per_version(self, name: str, compute):
+        """``compute()`` once per data version: what only changes when published data does
+        (counts on the home page) is not recomputed on every request."""
+        token = self.data_version().token
+        cached = self._derived.get(name)
+        if cached is not None and cached[0] == token:
+            return cached[1]
+        value = compute()
+        self._derived[name] = (token, value)
+        return value
 
     def source_graph(self, slug: str) -> ox.NamedNode | None:
         """The public graph of a source's current version, if it has one."""
@@ -256,7 +268,11 @@ class Catalogue:
     # reads
 
     def stats(self) -> dict:
-        """Triples in all graphs; records and triples of each source's current version."""
+        """Triples in all graphs; records and triples of each source's current version
+        (counted once per data version: a count over the whole store is not cheap)."""
+        return self._per_version("stats", self._count)  # type: ignore[return-value]
+
+    def _count(self) -> dict:
         sizes = {r["g"].value: int(r["triples"].value)
                  for r in queries.run(self.store, "graph_sizes")}  # type: ignore[union-attr]
         records = {r["g"].value: int(r["records"].value)
@@ -353,7 +369,11 @@ class Catalogue:
 
     def home(self) -> HomePage:
         """The home page's ways in: newest solutions, EIRA views with the blocks solutions
-        implement, topics and countries with their counts (from the search index)."""
+        implement, topics and countries with their counts (from the search index), once per
+        data version."""
+        return self._per_version("home", self._home)  # type: ignore[return-value]
+
+    def _home(self) -> HomePage:
         from . import search
 
         index = search.open_index(search.index_path(self.settings.store))
