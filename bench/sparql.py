@@ -23,9 +23,12 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import _serve  # noqa: E402
 from _serve import Lab, Result  # noqa: E402
+
+from webapp.sparql import EXAMPLES  # noqa: E402
 
 ASK = "/query?query=ASK%7B%7D"
 JSON = {"Accept": "application/sparql-results+json"}
@@ -43,13 +46,7 @@ PREFIX dct: <http://purl.org/dc/terms/>
 SELECT ?licence (COUNT(DISTINCT ?distribution) AS ?distributions)
 WHERE { ?distribution a dcat:Distribution ; dct:license ?licence . }
 GROUP BY ?licence ORDER BY DESC(?distributions) ?licence""",
-    "titles": """PREFIX dcat: <http://www.w3.org/ns/dcat#>
-PREFIX dct: <http://purl.org/dc/terms/>
-SELECT ?solution ?title WHERE {
-  ?solution a dcat:Dataset ; dct:title ?title .
-  FILTER NOT EXISTS { ?solution dct:isVersionOf ?parent }
-  FILTER (lang(?title) = "en")
-} LIMIT 20""",
+    "titles": EXAMPLES["Solutions with their English titles"],  # the editor's first example
 }
 LABELS = {"block": "solutions of one EIRA block", "licences": "licence usage counts",
           "titles": "20 English titles (lang FILTER)"}
