@@ -40,6 +40,7 @@ class EmbeddedStore(Store):
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
+        self.read_only = read_only
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -159,6 +160,7 @@ class EmbeddedStore(Store):
 
     def close(self) -> None:
         if getattr(self, "_store", None) is not None:
-            self._store.flush() if self.path is not None else None
+            if self.path is not None and not self.read_only:
+                self._store.flush()
             del self._store
             self._store = None  # type: ignore[assignment]
