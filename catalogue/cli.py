@@ -1,4 +1,5 @@
-"""The ``catalogue`` command: init, validate, ingest, stats, query, export, index, serve.
+"""The ``catalogue`` command: init, validate, ingest, stats, query, export, index, serve
+(and the admin commands of cli_admin.py: publisher, token, user, history, rollback).
 
 Exit codes: 0 success (validate: conforms; ingest: stored), 1 violations (rejected),
 2 unreadable or refused input, 3 the store is unavailable (e.g. in use by the server).
@@ -12,6 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from . import cli_admin
 from .graphs import SlugError
 from .ingest import InputError, Report, validate_dump
 from .ingest.fetch import fetch
@@ -243,6 +245,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     s.add_argument("--threads", type=int, default=8)
     s.set_defaults(func=cmd_serve)
+
+    cli_admin.register_cli(sub)  # publisher, token, user, history, rollback
+    from . import federation
+
+    federation.register_cli(sub)  # harvest [--due | SLUG...], harvest configure|clear|status
     return p
 
 
@@ -251,7 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         return args.func(args, settings)
-    except (SettingsError, SlugError, QueryError) as exc:
+    except (SettingsError, SlugError, QueryError, cli_admin.CommandError) as exc:
         print(f"catalogue: {exc}", file=sys.stderr)
         return 2
     except QuerySyntaxError as exc:

@@ -11,6 +11,8 @@ graph                                 holds                                     
 ``graph/vocab/{name}``                one vocabulary (EIRA, SPDX, countries...)   yes
 ``graph/provenance``                  one ``prov:Activity`` per ingest run        yes
 ``graph/draft/{slug}``                proposed records awaiting moderation        no
+``graph/run/{slug}/{version}``        one stored run's report and its diff        no
+``graph/accounts``                    users, roles, API token hashes              no
 ====================================  ==========================================  =======
 
 A source's data is written in bulk into a new version graph, then the registry's pointer
@@ -76,6 +78,14 @@ class Graphs:
 
     def quarantine(self, slug: str, version: str) -> NamedNode:
         return self._g(f"quarantine/{check_slug(slug)}/{check_slug(version, 'version')}")
+
+    def run(self, slug: str, version: str) -> NamedNode:
+        """The report and diff of the run that stored ``version`` (seen by its publishers)."""
+        return self._g(f"run/{check_slug(slug)}/{check_slug(version, 'version')}")
+
+    @property
+    def accounts(self) -> NamedNode:
+        return self._g("accounts")
 
     def draft(self, slug: str) -> NamedNode:
         return self._g(f"draft/{check_slug(slug)}")

@@ -65,6 +65,8 @@ class SolutionPage:
     collections: list[Link]
     releases: list[Release] = field(default_factory=list)
     related: list[Link] = field(default_factory=list)
+    # other sources' records of the same solution (catalogue/duplicates.py Publication)
+    also_published_by: list = field(default_factory=list)
 
 
 def pick(literals: list[ox.Literal], languages: tuple[str, ...] = ("en",)) -> ox.Literal | None:

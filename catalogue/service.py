@@ -16,14 +16,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import harvest, pages, queries
+from . import harvest, pages, queries, resource_pages
+from .accounts import Accounts
+from .duplicates import Duplicates, Publication, find_duplicates
 from .formats import rdf_format
 from .graphs import Graphs
-from .ingest import Report, ingest
+from .history import RunDetail, read_run, versions
+from .ingest import Report, ingest, validate_dump
+from .ingest.pipeline import rollback, withdraw_all
 from .public_sparql import Answer, check_query
 from .query_workers import Job, QueryWorkers
 from .settings import ROOT, Settings
-from .sources import all_sources, current
+from .sources import SourceState, all_sources, current, register
 from .store import Dataset, Store, open_store
 from .vocab import load_vocabularies, vocabularies
 
@@ -60,6 +64,7 @@ class Withdrawal:
     when: str
     activity: str
 DEMO_SOURCE = "demo"
+DEMO_NAME = "Demo catalogue (generated, fictitious)"
 
 
 class Catalogue:
@@ -200,6 +205,7 @@ class Catalogue:
             lambda x: [r["collection"].value for r in self.query("collections_of", solution=ox.NamedNode(x))],
             iri, languages)
         page.related = self.related(iri, [b.iri for b in page.building_blocks])
+        self._add_duplicates(page)
         return page
 
     def related(self, iri: str, blocks: list[str], limit: int = 8) -> list[pages.Link]:
@@ -239,6 +245,8 @@ class Catalogue:
         self._changed()
         result = load_vocabularies(self.store, self.graphs, force=force)
         if demo and DEMO_FILE.exists():
+            if self.source(DEMO_SOURCE) is None or self.source(DEMO_SOURCE).name is None:  # type: ignore[union-attr]
+                self.register_source(DEMO_SOURCE, DEMO_NAME)
             data = DEMO_FILE.read_bytes()
             report = None
             if force or not self._already_loaded(DEMO_SOURCE, data):
@@ -264,6 +272,56 @@ class Catalogue:
             return self._reindexed(source, ingest(self.store, self.settings, source, data, **kwargs))
         finally:
             self._changed()
+
+    def validate(self, data: bytes, **kwargs) -> Report:
+        """Parse and validate a dump without storing anything (a dry run)."""
+        result = validate_dump(data, settings=self.settings, **kwargs)
+        return result if isinstance(result, Report) else result.report
+
+    def rollback(self, source: str, version: str, *, by: str | None = None) -> Report:
+        """Make a retained earlier version of a source current again (a run of its own)."""
+        try:
+            return self._reindexed(source, rollback(self.store, self.settings, source, version, by=by))
+        finally:
+            self._changed()
+
+    def withdraw_all(self, source: str, *, by: str | None = None) -> Report:
+        """Withdraw every record of a source (410 Gone); the previous version stays kept."""
+        try:
+            return self._reindexed(source, withdraw_all(self.store, self.settings, source, by=by))
+        finally:
+            self._changed()
+
+    # publishers: accounts, the source registry, history
+
+    @property
+    def accounts(self) -> Accounts:
+        return Accounts(self.store, self.graphs)
+
+    def register_source(self, slug: str, name: str) -> None:
+        register(self.store, self.graphs, slug, name)
+        self._changed()
+
+    def sources(self) -> dict[str, SourceState]:
+        return all_sources(self.store, self.graphs)
+
+    def source(self, slug: str) -> SourceState | None:
+        """A registered source (or one that has data), None if unknown."""
+        return self.sources().get(slug)
+
+    def runs(self, slug: str) -> list[dict]:
+        """A source's runs, newest first: run id, when, outcome and counts (public provenance)."""
+        rows = self.query("source_runs", source=slug)
+        return [{**{k: v.value for k, v in r.items()}, "id": r["run"].value.rsplit("/", 1)[-1]}
+                for r in rows]  # type: ignore[union-attr]
+
+    def run_detail(self, slug: str, run_id: str) -> RunDetail:
+        """:raise HistoryError: no such run."""
+        return read_run(self.store, self.graphs, slug, run_id)
+
+    def versions(self, slug: str) -> list[str]:
+        """Version graphs of a source still kept (the current one among them), newest first."""
+        return versions(self.store, self.graphs, slug)
 
     # reads
 
@@ -292,6 +350,10 @@ class Catalogue:
             if kind and kind[0] == "vocab":
                 out["vocabularies"][kind[1]] = n
         out["provenance"] = sizes.get(self.graphs.provenance.value, 0)
+        # never public: accounts, run reports, drafts, versions kept for roll back
+        shown = {g.value for g in self.public_graphs()} | {
+            s.quarantine.value for s in all_sources(self.store, self.graphs).values() if s.quarantine}
+        out["private"] = sum(n for g, n in sizes.items() if g not in shown)
         return out
 
     def export(self, fmt: str = "nq", *, include_private: bool = False) -> Iterator[bytes]:
@@ -350,7 +412,7 @@ class Catalogue:
             records[slug] = search.read_records(self.store, graph, slug) if graph else []
             graphs += [graph] if graph else []
         labels = search.read_labels(self.store, graphs + self._fixed_graphs()) if graphs else {}
-        return index.replace(records, labels, everything=source is None)
+        return index.replace(records, labels, everything=source is None, hidden=self._search_hidden())
 
     def used_by(self, iri: str) -> list[UsedBy]:
         """Solutions that point at ``iri`` through a search facet (an EIRA block they
@@ -407,6 +469,49 @@ class Catalogue:
             except (SearchIndexError, OSError, ValueError) as exc:
                 logging.getLogger(__name__).warning("search index not updated: %s", exc)
         return report
+
+    # pages of licences, collections, releases, distributions, publishers: catalogue/resource_pages.py
+
+    def resource_page(self, iri: str, triples: list[ox.Triple],
+                      languages: tuple[str, ...] = ("en",)) -> resource_pages.Page | None:
+        """The page of a resource that has one of its own (see ``resource_pages.kind_of``),
+        gathered from its description ``triples`` (as :meth:`describe` gives them) and a few
+        anchored queries; None for any other resource. Not cached here: the web layer caches
+        the rendered page by (resource, format, data version, language)."""
+        return resource_pages.build(self, iri, triples, languages)
+
+    # duplicates across sources: catalogue/duplicates.py
+
+    def duplicates(self) -> Duplicates:
+        """The same solution published by several sources, grouped, canonical record first
+        (found once per data version: two queries over the public data)."""
+        return self._per_version("duplicates", self._find_duplicates)  # type: ignore[return-value]
+
+    def _find_duplicates(self) -> Duplicates:
+        return find_duplicates(self.store, self.graphs.registry, self.graphs.provenance)
+
+    def also_published_by(self, iri: str) -> list[Publication]:
+        """The other sources' records of the solution ``iri``: (slug, name, record IRI)."""
+        return self.duplicates().also_published_by(iri)
+
+    def canonical(self, iri: str) -> str:
+        """The record search shows for the solution ``iri`` (``iri`` unless duplicated)."""
+        return self.duplicates().canonical(iri)
+
+    def _add_duplicates(self, page: pages.SolutionPage) -> None:
+        """The page lists the other sources' records of its solution, and not among the
+        related solutions (they share every building block, being the same)."""
+        page.also_published_by = self.also_published_by(page.iri)
+        same = {p.iri for p in page.also_published_by}
+        page.related = [r for r in page.related if r.iri not in same]
+
+    def _search_hidden(self):
+        """What every search leaves out, read fresh from the store (not per data version:
+        :meth:`reindex` runs right after an ingest, before the version is read again)."""
+        from .search import Hidden
+
+        found = self._find_duplicates()
+        return Hidden.of(found.hidden(), (g[0].iri for g in found.groups))
 
 
 def demo_path() -> Path:

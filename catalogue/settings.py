@@ -6,10 +6,12 @@ is documented in the README.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,6 +87,22 @@ class Settings:
         "bigger answers are refused with a message, never silently cut.",
         "CATALOGUE_SPARQL_MAX_RESULTS",
     )
+    keep_versions: int = _setting(
+        5,
+        "Earlier versions of each source kept (not public) so a publisher can roll back to them.",
+        "CATALOGUE_KEEP_VERSIONS",
+    )
+    secret_key: str = _setting(
+        "",
+        "Key that signs session cookies; empty: a random key kept in the store's private "
+        "accounts graph, shared by every web process.",
+        "CATALOGUE_SECRET_KEY",
+    )
+    secure_cookies: bool = _setting(
+        False,
+        "Send the session cookie over HTTPS only (turn on behind TLS in production).",
+        "CATALOGUE_SECURE_COOKIES",
+    )
     allow_private_urls: bool = _setting(
         False,
         "Allow fetching dumps from loopback and private network addresses (off: refused).",
@@ -99,6 +117,38 @@ class Settings:
         60.0,
         "Seconds to wait for a remote SPARQL endpoint before giving up.",
         "CATALOGUE_REMOTE_TIMEOUT",
+    )
+    harvest_interval: int = _setting(
+        0,
+        "Seconds between the server's checks for sources due for harvesting (0: off; "
+        "then run `catalogue harvest --due` from cron, which needs a remote store while serving).",
+        "CATALOGUE_HARVEST_INTERVAL",
+    )
+    oidc_issuer: str = _setting(
+        "",
+        "Issuer URL of an OpenID Connect provider (EU Login is one) to sign in through; "
+        "empty: off. Its discovery document is {issuer}/.well-known/openid-configuration.",
+        "CATALOGUE_OIDC_ISSUER",
+    )
+    oidc_client_id: str = _setting(
+        "",
+        "Client id this site is registered with at the OpenID Connect provider.",
+        "CATALOGUE_OIDC_CLIENT_ID",
+    )
+    oidc_client_secret: str = _setting(
+        "",
+        "Client secret given by the OpenID Connect provider (empty: a public client, PKCE only).",
+        "CATALOGUE_OIDC_CLIENT_SECRET",
+    )
+    oidc_name: str = _setting(
+        "EU Login",
+        "Name of the OpenID Connect provider on the sign-in button.",
+        "CATALOGUE_OIDC_NAME",
+    )
+    oidc_scopes: str = _setting(
+        "openid email profile",
+        "Scopes asked of the OpenID Connect provider (space-separated; must include openid).",
+        "CATALOGUE_OIDC_SCOPES",
     )
 
     @property
@@ -125,11 +175,35 @@ class Settings:
         if self.sparql_timeout <= 0 or self.sparql_workers < 1 or self.sparql_max_results < 1:
             raise SettingsError("CATALOGUE_SPARQL_TIMEOUT, CATALOGUE_SPARQL_WORKERS and "
                                 "CATALOGUE_SPARQL_MAX_RESULTS must be positive")
+        if self.keep_versions < 0:
+            raise SettingsError(f"CATALOGUE_KEEP_VERSIONS must be 0 or more, got {self.keep_versions}")
         if self.validation_workers < 0:
             raise SettingsError(f"CATALOGUE_VALIDATION_WORKERS must be 0 or more, got {self.validation_workers}")
         if self.sparql_update_url and not self.sparql_query_url:
             raise SettingsError("CATALOGUE_SPARQL_UPDATE_URL is set but CATALOGUE_SPARQL_QUERY_URL is not")
+        if self.oidc_issuer:
+            self._validate_oidc()
         return self
+
+    def _validate_oidc(self) -> None:
+        """The issuer is trusted with identities: TLS always, except on this machine (tests, dev)."""
+        parts = urlsplit(self.oidc_issuer)
+        if parts.scheme != "https" and not (parts.scheme == "http" and _loopback(parts.hostname)):
+            raise SettingsError("CATALOGUE_OIDC_ISSUER must be an https URL (http only on a loopback "
+                                f"address), got {self.oidc_issuer!r}")
+        if not self.oidc_client_id:
+            raise SettingsError("CATALOGUE_OIDC_ISSUER is set but CATALOGUE_OIDC_CLIENT_ID is not")
+        if "openid" not in self.oidc_scopes.split():
+            raise SettingsError(f"CATALOGUE_OIDC_SCOPES must include 'openid', got {self.oidc_scopes!r}")
+
+
+def _loopback(host: str | None) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
 
 
 def settings_table() -> list[tuple[str, str, object, str]]:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from . import queries
-from .graphs import Graphs
+from .graphs import Graphs, SlugError, check_slug
 from .store import Store
 from .store.sparql_text import ntriples
-from .terms import CAT, RDF_TYPE
+from .terms import CAT, FOAF, RDF_TYPE
 
 
 @dataclass(frozen=True)
@@ -23,13 +23,20 @@ class SourceState:
     slug: str
     graph: ox.NamedNode | None
     quarantine: ox.NamedNode | None
+    name: str | None = None
+
+    @property
+    def version(self) -> str | None:
+        """The current version's name (the last segment of its graph IRI)."""
+        return self.graph.value.rsplit("/", 1)[-1] if self.graph is not None else None
 
 
 def all_sources(store: Store, graphs: Graphs) -> dict[str, SourceState]:
     """Every registered source with its current graphs."""
     rows = queries.run(store, "registry_sources", registry=graphs.registry)
     return {
-        r["slug"].value: SourceState(r["slug"].value, r.get("graph"), r.get("quarantine"))  # type: ignore[arg-type]
+        r["slug"].value: SourceState(r["slug"].value, r.get("graph"), r.get("quarantine"),  # type: ignore[arg-type]
+                                     r["name"].value if "name" in r else None)  # type: ignore[operator]
         for r in rows  # type: ignore[union-attr]
     }
 
@@ -64,3 +71,22 @@ def switch_update(
         if triples:
             ops.append(f"INSERT DATA {{ GRAPH {g} {{\n{ntriples(triples)}}} }}")
     return " ;\n".join(ops)
+
+
+def register(store: Store, graphs: Graphs, slug: str, name: str) -> None:
+    """Add a source to the registry, or rename it (one update; its data is untouched)."""
+    check_slug(slug)
+    name = " ".join(name.split())
+    if not name or len(name) > 200:
+        raise SlugError(f"a source needs a name of 1-200 characters, got {name!r}")
+    source = graphs.source_resource(slug)
+    reg = graphs.registry
+    triples = [
+        ox.Triple(source, RDF_TYPE, CAT.Source),
+        ox.Triple(source, CAT.slug, ox.Literal(slug)),
+        ox.Triple(source, FOAF.name, ox.Literal(name)),
+    ]
+    store.update(
+        f"DELETE WHERE {{ GRAPH {reg} {{ {source} {FOAF.name} ?n }} }} ;\n"
+        f"INSERT DATA {{ GRAPH {reg} {{\n{ntriples(triples)}}} }}"
+    )

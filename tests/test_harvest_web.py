@@ -236,7 +236,7 @@ def test_void_counts_match_catalogue_stats(server):
     assert not [s for s in subsets if "/graph/quarantine/" in s]
     assert count[ds.value] == sum(count[s] for s in subsets)
     quarantined = sum(q["triples"] for q in stats["quarantine"].values())
-    assert count[ds.value] == stats["triples"] - quarantined
+    assert count[ds.value] == stats["triples"] - quarantined - stats["private"]
     assert _objects(g, ds, VOID.sparqlEndpoint) == [ox.NamedNode(url + "/sparql")]
     dumps = {o.value for o in _objects(g, ds, VOID.dataDump)}
     assert dumps == {url + "/dump.nq", url + "/dump.trig"}

@@ -175,13 +175,25 @@ def test_a_bad_source_slug_is_refused(store, settings):
         ingest(store, settings, "Bad Slug!", GOOD)
 
 
-def test_only_the_current_version_is_kept(store, settings):
+def _version_graphs(store) -> set:
+    return {g for g in store.named_graphs()
+            if "/graph/source/" in g.value or "/graph/quarantine/" in g.value}
+
+
+def test_earlier_versions_are_kept_for_roll_back_up_to_the_setting(store, settings):
+    from dataclasses import replace
+
+    graphs = Graphs(settings.base_uri)
     ingest(store, settings, "example", NO_CONTACT_ON_2, filename="x.ttl", mode="partial")
+    first = current(store, graphs, "example")
     ingest(store, settings, "example", GOOD, filename="x.ttl")
-    state = current(store, Graphs(settings.base_uri), "example")
-    source_graphs = [g for g in store.named_graphs() if "/graph/source/" in g.value
-                     or "/graph/quarantine/" in g.value]
-    assert source_graphs == [state.graph] and state.quarantine is None
+    state = current(store, graphs, "example")
+    assert state.quarantine is None
+    # the first version (and its quarantine) stays, out of the public graphs
+    assert _version_graphs(store) == {state.graph, first.graph, first.quarantine}
+    assert first.graph not in Catalogue(settings, store).public_graphs()
+    ingest(store, replace(settings, keep_versions=0), "example", GOOD, filename="x.ttl")
+    assert _version_graphs(store) == {current(store, graphs, "example").graph}
 
 
 def test_public_dataset_lists_only_public_graphs(store, settings):

@@ -15,14 +15,37 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.config["CATALOGUE_SETTINGS"] = settings
     app.extensions["catalogue"] = catalogue or Catalogue(settings)
 
-    from . import errors, harvest, i18n, linked_data, saved_queries, search, sparql, views
+    from . import (
+        api,
+        auth,
+        errors,
+        harvest,
+        i18n,
+        linked_data,
+        moderation,
+        publish,
+        saved_queries,
+        search,
+        sparql,
+        views,
+    )
 
     i18n.init_app(app)
+    auth.init_app(app)  # sessions, CSRF on every form
+    auth.csrf.exempt(sparql.bp)  # the SPARQL protocol's POST reads, never writes
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + 1024 * 1024  # 413 beyond
     app.register_blueprint(views.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(harvest.bp)  # dumps, /catalog, VoID, sitemap
     app.register_blueprint(saved_queries.bp)  # /queries: the public saved queries
     app.register_blueprint(search.bp)  # /search: keywords + facets
+    app.register_blueprint(auth.bp)  # /login, /logout
+    app.register_blueprint(publish.bp)  # /sources: publishers' pages
+    app.register_blueprint(api.bp)  # /api: publishers' REST API (bearer tokens)
+    if settings.oidc_issuer:  # /login/oidc: sign-in through an OpenID Connect provider
+        from . import oidc
+        oidc.init_app(app)
+    app.register_blueprint(moderation.bp)  # /propose, /proposals: proposed solutions, moderated
     app.register_blueprint(linked_data.bp)  # last: its /<path> rule catches minted PURIs
     errors.init_app(app)
     return app

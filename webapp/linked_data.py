@@ -27,6 +27,7 @@ from flask_babel import lazy_gettext
 
 from catalogue.pages import is_solution
 
+from . import resource_pages
 from .i18n import label_languages, reader_language
 from .negotiate import choose
 from .rich_text import rich_text
@@ -189,6 +190,12 @@ def _render(iri: str, media: str, triples: list[ox.Triple], url_for_format) -> b
         page = _catalogue().solution_page(iri, label_languages())
         return render_template("solution.html", page=page, href=href, rich_text=rich_text,
                                jsonld=safe_json_for_script(jsonld), alternates=alternates).encode("utf-8")
+    # licences, collections, releases, distributions, publishers: a page of their own
+    other = _catalogue().resource_page(iri, triples, label_languages())
+    if other is not None:
+        return resource_pages.render(other, href=href, used_by_titles=USED_BY_TITLES,
+                                     jsonld=safe_json_for_script(jsonld),
+                                     alternates=alternates).encode("utf-8")
     html = render_template(
         "resource.html", uri=iri, rows=_rows(iri, triples), label=_label(iri, triples),
         used_by=_catalogue().used_by(iri), used_by_titles=USED_BY_TITLES, href=href,

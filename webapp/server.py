@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from catalogue.federation import start_scheduler
 from catalogue.settings import Settings
 
 
@@ -18,8 +19,10 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, thre
     logging.basicConfig(level=logging.INFO)
     print(f"Serving {catalogue.store.description} on http://{host}:{port}/ (Ctrl-C stops)",
           flush=True)
+    harvests = start_scheduler(catalogue, settings.harvest_interval)  # 0: off (use cron)
     try:
         waitress_serve(app, host=host, port=port, threads=threads, ident="catalogue")
     finally:
+        harvests.stop()
         catalogue.close()
     return 0

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
+from .. import history
 from ..graphs import Graphs, check_slug
 from ..settings import Settings
 from ..sources import current, switch_update
@@ -149,8 +150,11 @@ def _distinct_types(types: list[ox.Triple]) -> list[ox.Triple]:
 
 
 def previous_signatures(store: Store, graph: ox.NamedNode) -> dict[str, str]:
-    old = RecordIndex(store.triples(graph))
-    return {r.iri: old.signature(r) for r in old.records}
+    return signatures(RecordIndex(store.triples(graph)))
+
+
+def signatures(index: RecordIndex) -> dict[str, str]:
+    return {r.iri: index.signature(r) for r in index.records}
 
 
 def diff_records(old: dict[str, str], new: dict[str, str]) -> Diff:
@@ -200,29 +204,137 @@ def ingest(
     graphs = Graphs(settings.base_uri)
     with _locks[source]:
         before = current(store, graphs, source)
-        old = previous_signatures(store, before.graph) if before.graph else {}
+        old_index = RecordIndex(store.triples(before.graph)) if before.graph else None
         new = {r.iri: index.signature(r) for r in accepted}
-        report.diff = diff_records(old, new)
-        version = f"{started:%Y%m%dt%H%M%S}-{uuid.uuid4().hex[:8]}"
+        report.diff = diff_records(signatures(old_index) if old_index else {}, new)
+        changes, truncated = (history.changes_between(old_index, index, report.diff.changed)
+                              if old_index else ([], False))
+        version = new_version(started)
         graph = graphs.source(source, version)
         quarantine = graphs.quarantine(source, version) if rejected else None
+        run_graph = graphs.run(source, version)
         activity = ox.NamedNode(f"{settings.base_uri}run/{source}/{version}")
         try:
             # bulk writes into graphs nobody reads yet ...
             store.write_graph(graph, index.stored_triples(accepted))
             if quarantine is not None:
                 store.write_graph(quarantine, _quarantine_triples(index, rejected, report))
+            store.write_graph(run_graph, history.run_triples(activity, report, changes, truncated,
+                                                             report.diff))
             # ... published by one small transaction: old version or new, never a mix
             prov = _provenance(activity, source, graph, report, started, origin)
             store.update(switch_update(graphs, source, graph, quarantine, {graphs.provenance: prov}))
         except BaseException:
-            _drop_quietly(store, [graph, quarantine])
+            _drop_quietly(store, [graph, quarantine, run_graph])
             raise
         report.stored = True
         report.activity = activity.value
-        # the previous version is no longer public: reclaim it (a crash here only leaves garbage)
-        _drop_quietly(store, [before.graph, before.quarantine])
+        # older versions beyond those kept for roll back are reclaimed (a crash here only
+        # leaves garbage, never a wrong public state)
+        history.prune(store, graphs, source, settings.keep_versions, version)
     return report
+
+
+def new_version(started: datetime) -> str:
+    """Sortable by time (to the microsecond), unique: ``20261127t081500123456-1a2b3c4d``."""
+    return f"{started:%Y%m%dt%H%M%S%f}-{uuid.uuid4().hex[:8]}"
+
+
+def rollback(store: Store, settings: Settings, source: str, version: str,
+             *, by: str | None = None) -> Report:
+    """Make a retained earlier version current again, as a run of its own (one switch).
+
+    Records the version lacks are withdrawn (410) like records a dump dropped.
+
+    :raise HistoryError: no such version, or it is already current.
+    """
+    graphs = Graphs(settings.base_uri)
+    check_slug(source)
+    check_slug(version, "version")
+    started = datetime.now(UTC)
+    with _locks[source]:
+        before = current(store, graphs, source)
+        if version not in history.versions(store, graphs, source):
+            raise history.HistoryError(
+                f"source {source!r} has no retained version {version!r} to roll back to")
+        if before.version == version:
+            raise history.HistoryError(f"version {version!r} is already the current one")
+        target = graphs.source(source, version)
+        old_index = RecordIndex(store.triples(before.graph)) if before.graph else None
+        new_index = RecordIndex(store.triples(target))
+        report = Report(source=source, mode="rollback", stored=True,
+                        records=[RecordResult(r.iri, r.kind, True) for r in new_index.records])
+        report.diff = diff_records(signatures(old_index) if old_index else {}, signatures(new_index))
+        changes, truncated = (history.changes_between(old_index, new_index, report.diff.changed)
+                              if old_index else ([], False))
+        run_id = f"{new_version(started)}-rollback"
+        run_graph = graphs.run(source, run_id)
+        activity = ox.NamedNode(f"{settings.base_uri}run/{source}/{run_id}")
+        report.checksum = _checksum_of(store, graphs, source, version)
+        report.triples = store.count(target)
+        quarantine = graphs.quarantine(source, version)
+        has_quarantine = store.count(quarantine) > 0
+        try:
+            store.write_graph(run_graph, history.run_triples(activity, report, changes, truncated,
+                                                             report.diff))
+            prov = _provenance(activity, source, target, report, started, origin=by,
+                               outcome="rolled back")
+            prov.append(ox.Triple(activity, CAT.rolledBackTo, ox.Literal(version)))
+            store.update(switch_update(graphs, source, target,
+                                       quarantine if has_quarantine else None,
+                                       {graphs.provenance: prov}))
+        except BaseException:
+            _drop_quietly(store, [run_graph])
+            raise
+        report.activity = activity.value
+    return report
+
+
+def withdraw_all(store: Store, settings: Settings, source: str, *, by: str | None = None) -> Report:
+    """Withdraw every record of a source (a repository closing, the last community proposal
+    archived): an empty version becomes current, its records answer 410 Gone, and the
+    previous version is kept for roll back like any other. A dump cannot say this: the
+    shapes require at least one dataset.
+
+    :raise HistoryError: the source publishes nothing.
+    """
+    graphs = Graphs(settings.base_uri)
+    check_slug(source)
+    started = datetime.now(UTC)
+    with _locks[source]:
+        before = current(store, graphs, source)
+        if before.graph is None or store.count(before.graph) == 0:
+            raise history.HistoryError(f"source {source!r} publishes nothing to withdraw")
+        old_index = RecordIndex(store.triples(before.graph))
+        report = Report(source=source, mode="withdraw", stored=True)
+        report.diff = diff_records(signatures(old_index), {})
+        version = new_version(started)
+        graph = graphs.source(source, version)
+        run_graph = graphs.run(source, version)
+        activity = ox.NamedNode(f"{settings.base_uri}run/{source}/{version}")
+        report.checksum = "sha256:" + hashlib.sha256(b"").hexdigest()
+        try:
+            store.write_graph(run_graph, history.run_triples(activity, report, [], False, report.diff))
+            prov = _provenance(activity, source, graph, report, started, origin=by,
+                               outcome="withdrawn")
+            store.update(switch_update(graphs, source, graph, None, {graphs.provenance: prov}))
+        except BaseException:
+            _drop_quietly(store, [run_graph])
+            raise
+        report.activity = activity.value
+        history.prune(store, graphs, source, settings.keep_versions, version)
+    return report
+
+
+def _checksum_of(store: Store, graphs: Graphs, source: str, version: str) -> str:
+    """The checksum of the dump that made ``version`` (the run that generated it)."""
+    from .. import queries
+
+    rows = queries.run(store, "version_checksum", provenance=graphs.provenance,
+                       graph=graphs.source(source, version))
+    for r in rows:  # type: ignore[union-attr]
+        return r["checksum"].value
+    return ""
 
 
 def _drop_quietly(store: Store, graphs: list[ox.NamedNode | None]) -> None:
@@ -254,6 +366,7 @@ def _provenance(
     report: Report,
     started: datetime,
     origin: str | None,
+    outcome: str | None = None,
 ) -> list[ox.Triple]:
     def lit(value, dt=None):
         return ox.Literal(str(value), datatype=dt) if dt else ox.Literal(str(value))
@@ -270,7 +383,8 @@ def _provenance(
         ox.Triple(activity, CAT.checksum, lit(report.checksum)),
         ox.Triple(activity, CAT.format, lit(report.format)),
         ox.Triple(activity, CAT.mode, lit(report.mode)),
-        ox.Triple(activity, CAT.outcome, lit("stored" if not report.rejected else "partially stored")),
+        ox.Triple(activity, CAT.outcome, lit(outcome or ("stored" if not report.rejected
+                                                          else "partially stored"))),
         ox.Triple(activity, CAT.triples, lit(report.triples, XSD.integer)),
         ox.Triple(activity, CAT.recordsAccepted, lit(report.accepted, XSD.integer)),
         ox.Triple(activity, CAT.recordsRejected, lit(report.rejected, XSD.integer)),

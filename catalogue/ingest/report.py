@@ -41,13 +41,20 @@ class Report:
     triples: int = 0
     checksum: str | None = None
     activity: str | None = None
+    # (accepted, rejected) when ``records`` lists only some records: a stored run keeps
+    # just those with findings (see catalogue.history)
+    counts: tuple[int, int] | None = None
 
     @property
     def accepted(self) -> int:
+        if self.counts is not None:
+            return self.counts[0]
         return sum(1 for r in self.records if r.accepted)
 
     @property
     def rejected(self) -> int:
+        if self.counts is not None:
+            return self.counts[1]
         return sum(1 for r in self.records if not r.accepted)
 
     @property

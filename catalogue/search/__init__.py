@@ -6,9 +6,9 @@ choice of engine, ``documents.py`` for what is indexed and ``query.py`` for sear
 """
 
 from .documents import FACETS, Record, read_labels, read_records
-from .index import SearchIndex, SearchIndexError, index_path, open_index
+from .index import Hidden, SearchIndex, SearchIndexError, index_path, open_index
 from .query import PAGE_SIZE, SORTS, SearchRequest, SearchRequestError, SearchResult, search
 
-__all__ = ["FACETS", "PAGE_SIZE", "SORTS", "Record", "SearchIndex", "SearchIndexError",
+__all__ = ["FACETS", "PAGE_SIZE", "Hidden", "SORTS", "Record", "SearchIndex", "SearchIndexError",
            "SearchRequest", "SearchRequestError", "SearchResult", "index_path", "open_index",
            "read_labels", "read_records", "search"]

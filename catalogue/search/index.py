@@ -16,8 +16,13 @@ Text is analysed twice: once per language with that language's stemmer (``title_
 boosted so that title matches rank first.
 
 Layout on disk: ``{store}-search/`` holds the tantivy files, ``labels.json`` (display
-names of facet values) and ``VERSION`` (the schema version: another version is wiped and
-must be rebuilt with ``catalogue index``).
+names of facet values), ``hidden.json`` (the records that duplicate another source's, left
+out of every search: see ``catalogue/duplicates.py``) and ``VERSION`` (the schema version:
+another version is wiped and must be rebuilt with ``catalogue index``).
+
+Duplicates are left out when searching rather than when writing documents: a per-source
+refresh rewrites only that source's documents, yet may change which record of *another*
+source is shown, so the whole hidden set is rewritten with every commit instead.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import tantivy
@@ -98,6 +104,36 @@ def _document(rec: Record) -> tantivy.Document:
     return doc
 
 
+@dataclass(frozen=True)
+class Hidden:
+    """The documents no search shows (records duplicating another source's record).
+
+    ``iris``: IRIs none of whose documents is shown (the usual case, one fast term-set
+    filter); ``pairs``: single ``(source, iri)`` documents of an IRI that another source's
+    document of the same IRI stands for (the same IRI published by two sources).
+    """
+
+    iris: frozenset[str] = frozenset()
+    pairs: frozenset[tuple[str, str]] = frozenset()
+
+    @classmethod
+    def of(cls, hidden: Iterable[tuple[str, str]], shown: Iterable[str]) -> Hidden:
+        """From the hidden ``(source, iri)`` documents and the IRIs shown (canonical)."""
+        canonical, docs = set(shown), set(hidden)
+        return cls(frozenset(i for _, i in docs if i not in canonical),
+                   frozenset(d for d in docs if d[1] in canonical))
+
+    def as_json(self) -> dict:
+        return {"iris": sorted(self.iris), "pairs": sorted(list(p) for p in self.pairs)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Hidden:
+        return cls(frozenset(data.get("iris", ())), frozenset(tuple(p) for p in data.get("pairs", ())))
+
+    def __bool__(self) -> bool:
+        return bool(self.iris or self.pairs)
+
+
 class SearchIndex:
     """One per index directory and process (see :func:`open_index`): thread-safe."""
 
@@ -115,6 +151,7 @@ class SearchIndex:
             self.index.register_tokenizer(f"an_{lang}", _analyzer(STEMMERS.get(lang)))
         version.write_text(SCHEMA_VERSION)
         self.labels: dict[str, str] = self._read_labels()
+        self.hidden: Hidden = self._read_hidden()
 
     def _read_labels(self) -> dict[str, str]:
         try:
@@ -122,10 +159,22 @@ class SearchIndex:
         except (FileNotFoundError, ValueError):
             return {}
 
+    def _read_hidden(self) -> Hidden:
+        try:
+            return Hidden.from_json(json.loads((self.path / "hidden.json").read_text()))
+        except (FileNotFoundError, ValueError, TypeError, AttributeError):
+            return Hidden()
+
+    def _write_hidden(self, hidden: Hidden) -> Path:
+        tmp = self.path / "hidden.json.tmp"
+        tmp.write_text(json.dumps(hidden.as_json(), ensure_ascii=False))
+        return tmp
+
     def replace(self, records: Mapping[str, Iterable[Record]], labels: Mapping[str, str], *,
-                everything: bool = False) -> int:
+                everything: bool = False, hidden: Hidden | None = None) -> int:
         """Replace the documents of the given sources (``everything``: of all sources) in one
-        commit; merge ``labels`` into the stored labels. Returns the documents written.
+        commit; merge ``labels`` into the stored labels; ``hidden`` (of every source, not
+        only those given) replaces the hidden set. Returns the documents written.
 
         :raise SearchIndexError: another process holds the index's writer lock.
         """
@@ -148,9 +197,12 @@ class SearchIndex:
             merged.update(labels)
             tmp = self.path / "labels.json.tmp"
             tmp.write_text(json.dumps(merged, ensure_ascii=False, sort_keys=True))
+            hidden_tmp = self._write_hidden(hidden) if hidden is not None else None
             writer.commit()
             writer.wait_merging_threads()
             os.replace(tmp, self.path / "labels.json")
+            if hidden_tmp is not None:
+                os.replace(hidden_tmp, self.path / "hidden.json")
             self.refresh(None)
             return n
 
@@ -160,6 +212,7 @@ class SearchIndex:
             return
         self.index.reload()
         self.labels = self._read_labels()
+        self.hidden = self._read_hidden()
         self._token = token
 
     def label(self, value: str) -> str:

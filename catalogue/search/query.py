@@ -98,6 +98,22 @@ def _text_query(index: SearchIndex, words: list[str]) -> tantivy.Query:
     return tantivy.Query.boolean_query(must)
 
 
+def _shown(index: SearchIndex, query: tantivy.Query) -> tantivy.Query:
+    """``query`` without the records that duplicate another source's (see
+    catalogue/duplicates.py): a solution published by several sources is one hit, one count."""
+    hidden = index.hidden
+    if not hidden:
+        return query
+    clauses = [(tantivy.Occur.Must, query)]
+    if hidden.iris:
+        clauses.append((tantivy.Occur.MustNot, _filter(index, "iri", tuple(sorted(hidden.iris)))))
+    for source, iri in sorted(hidden.pairs):
+        clauses.append((tantivy.Occur.MustNot, tantivy.Query.boolean_query([
+            (tantivy.Occur.Must, tantivy.Query.term_query(index.schema, "iri", iri)),
+            (tantivy.Occur.Must, tantivy.Query.term_query(index.schema, "source", source))])))
+    return tantivy.Query.boolean_query(clauses)
+
+
 def _filter(index: SearchIndex, name: str, values: tuple[str, ...]) -> tantivy.Query:
     return tantivy.Query.term_set_query(index.schema, name, list(values))
 
@@ -119,7 +135,7 @@ def _counts(searcher: tantivy.Searcher, query: tantivy.Query, names: list[str]) 
 def search(index: SearchIndex, request: SearchRequest) -> SearchResult:
     """Run a search: one page of hits, the total, and every facet's counts."""
     searcher = index.index.searcher()
-    text = _text_query(index, request.words)
+    text = _shown(index, _text_query(index, request.words))
     active = {k: v for k, v in request.filters.items() if v}
     filters = {k: _filter(index, k, v) for k, v in active.items()}
     query = _combine(text, list(filters.values()))

@@ -1,0 +1,663 @@
+"""Harvesting registered sources: fetch each one's dump or SPARQL endpoint on a schedule and
+store what comes back through the ingest pipeline (the only write path).
+
+How a source is harvested, and how its last harvest went, are triples on the source itself
+in the registry graph. That graph is public, so a harvest URL must carry no secret::
+
+    <{base}source/{slug}> cat:harvestURL <https://repo.example.org/adms.ttl> ;
+        cat:harvestKind "dump" ;                  # or "sparql": a CONSTRUCT sent to the URL
+        cat:harvestQuery "CONSTRUCT ..." ;        # sparql only
+        cat:harvestEvery "P1D"^^xsd:duration ;    # days, hours, minutes, seconds
+        cat:harvestMode "strict" ;                # or "partial"
+        cat:lastHarvestStarted "..."^^xsd:dateTime ;
+        cat:lastHarvestEnded "..."^^xsd:dateTime ;
+        cat:lastHarvestStatus "stored" ;          # running | stored | rejected | failed
+        cat:lastHarvestMessage "Stored: 12 records accepted, 0 rejected." .
+
+A harvest first claims its source with one conditional update (status "running"), so two
+processes on a shared remote store, or the in-server scheduler and a cron run, never
+harvest one source at once. A claim older than :func:`stale_after` belongs to a run whose
+process died; the schedule may then start another.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import sys
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urldefrag, urlsplit
+
+import pyoxigraph as ox
+
+from . import queries
+from .formats import UnknownFormatError, rdf_format
+from .graphs import Graphs, check_slug
+from .ingest import MODES, InputError, Report
+from .ingest.fetch import Fetched, fetch
+from .public_sparql import RefusedQuery, check_query
+from .settings import Settings
+from .store import Store
+from .store.sparql_text import ntriples
+from .terms import CAT, RDF_TYPE, XSD
+
+if TYPE_CHECKING:  # service imports much; importing it lazily keeps this module importable from it
+    from .service import Catalogue
+
+log = logging.getLogger(__name__)
+
+KINDS = ("dump", "sparql")
+STATUSES = ("running", "stored", "rejected", "failed")
+DEFAULT_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+DEFAULT_EVERY = "P1D"
+MIN_EVERY = timedelta(minutes=1)
+MAX_URL_CHARS = 2000
+MAX_QUERY_CHARS = 4000  # it travels in a GET URL, and servers refuse URLs beyond ~8 KB
+MAX_MESSAGE_CHARS = 600
+STALE_AFTER = timedelta(hours=1)  # a validation of a large dump alone can take minutes
+
+SETTING_PREDICATES = (CAT.harvestURL, CAT.harvestKind, CAT.harvestQuery, CAT.harvestEvery,
+                      CAT.harvestMode)
+END_PREDICATES = (CAT.lastHarvestEnded, CAT.lastHarvestStatus, CAT.lastHarvestMessage)
+STATE_PREDICATES = (CAT.lastHarvestStarted, *END_PREDICATES)
+
+_DURATION = re.compile(
+    r"^P(?!$)(?:(\d{1,5})D)?(?:T(?=\d)(?:(\d{1,6})H)?(?:(\d{1,7})M)?(?:(\d{1,8})S)?)?$")
+
+
+class HarvestConfigError(ValueError):
+    """A harvest setting is unusable, or a source has none; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class HarvestSettings:
+    """How a source is harvested and (``started``...``message``) how its last harvest went."""
+
+    slug: str
+    url: str
+    kind: str
+    every: timedelta
+    mode: str
+    query: str | None = None
+    started: datetime | None = None
+    ended: datetime | None = None
+    status: str | None = None
+    message: str | None = None
+
+    @property
+    def every_text(self) -> str:
+        return format_every(self.every)
+
+    @property
+    def next_due(self) -> datetime | None:
+        """When the schedule next asks for a harvest (``None``: never harvested, so now)."""
+        return self.started + self.every if self.started else None
+
+    def is_due(self, now: datetime, stale_after: timedelta = STALE_AFTER) -> bool:
+        if self.started is None:
+            return True
+        if self.status == "running" and now - self.started < stale_after:
+            return False
+        return self.started + self.every <= now
+
+    def as_json(self) -> dict:
+        def iso(value: datetime | None) -> str | None:
+            return value.isoformat() if value else None
+
+        return {"source": self.slug, "url": self.url, "kind": self.kind, "query": self.query,
+                "every": self.every_text, "mode": self.mode, "started": iso(self.started),
+                "ended": iso(self.ended), "status": self.status, "message": self.message,
+                "next_due": iso(self.next_due)}
+
+
+@dataclass
+class HarvestOutcome:
+    """One harvest's result; ``skipped``: another run held the source, nothing was done."""
+
+    slug: str
+    status: str  # stored | rejected | failed | skipped
+    message: str
+    url: str
+    report: Report | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("stored", "skipped")
+
+    def as_json(self) -> dict:
+        return {"source": self.slug, "status": self.status, "message": self.message,
+                "url": self.url, "report": self.report.as_json() if self.report else None}
+
+
+# checking settings
+
+
+def parse_every(text: str) -> timedelta:
+    """An ISO 8601 duration in days, hours, minutes and seconds (``PT6H``, ``P1D``,
+    ``P1DT12H``); months and years are refused, their length varies.
+
+    :raise HarvestConfigError: not such a duration, or under a minute.
+    """
+    m = _DURATION.match(text.strip().upper()) if isinstance(text, str) else None
+    if not m:
+        raise HarvestConfigError(
+            f"schedule {text!r} is not an ISO 8601 duration in days, hours, minutes or seconds "
+            "(e.g. PT6H, P1D, P1DT12H)")
+    days, hours, minutes, seconds = (int(g or 0) for g in m.groups())
+    every = timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    if every < MIN_EVERY:
+        raise HarvestConfigError(f"schedule {text!r} is shorter than a minute")
+    return every
+
+
+def format_every(every: timedelta) -> str:
+    """The canonical xsd:duration (as Oxigraph writes it back: ``PT24H`` is ``P1D``)."""
+    days, rest = divmod(int(every.total_seconds()), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    time = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (seconds, "S")) if n)
+    text = "P" + (f"{days}D" if days else "") + (f"T{time}" if time else "")
+    return text if text != "P" else "PT0S"
+
+
+def check_url(url: str) -> str:
+    """An absolute http(s) URL without credentials (the registry graph is public).
+
+    Whether its host is private is checked when it is fetched (addresses change).
+
+    :raise HarvestConfigError: otherwise.
+    """
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except (ValueError, TypeError):
+        ok = False
+    if not ok or len(url) > MAX_URL_CHARS or any(c.isspace() or ord(c) < 32 for c in url):
+        raise HarvestConfigError(f"harvest URL {url!r} is not an absolute http(s) URL")
+    if parts.username or parts.password:
+        raise HarvestConfigError(
+            "a harvest URL must not carry a user name or password: the registry graph, where "
+            "it is kept, is public")
+    try:
+        ox.NamedNode(url)
+    except ValueError as exc:
+        raise HarvestConfigError(f"harvest URL {url!r} is not a valid IRI: {exc}") from None
+    return url
+
+
+def check_harvest_query(text: str) -> str:
+    """A CONSTRUCT query with no SERVICE and no update, checked before it is stored.
+
+    Parsed by Oxigraph, the parser every other query here goes through (rdflib's refuses
+    some valid SPARQL 1.1). ``Store().query`` parses and plans, and returns a lazy iterator
+    that is never consumed, so nothing is evaluated; SERVICE is refused before that, as the
+    public endpoint refuses it (a harvest reads that endpoint's own data, it must not make
+    it call other hosts).
+
+    :raise HarvestConfigError: too long, refused, does not parse, or not a CONSTRUCT.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise HarvestConfigError("the harvest query is empty")
+    if len(text) > MAX_QUERY_CHARS:
+        raise HarvestConfigError(
+            f"the harvest query is longer than {MAX_QUERY_CHARS} characters (it is sent in a URL)")
+    try:
+        check_query(text)
+    except RefusedQuery:
+        raise HarvestConfigError(
+            "the harvest query must be a plain CONSTRUCT: SERVICE (which would make the "
+            "endpoint call other hosts) and updates are refused") from None
+    try:
+        result = ox.Store().query(text)
+    except SyntaxError as exc:
+        raise HarvestConfigError(f"the harvest query does not parse: {exc}") from None
+    if not isinstance(result, ox.QueryTriples) or _wrapper("http://x/", text).queryType != "CONSTRUCT":
+        raise HarvestConfigError("the harvest query must be a CONSTRUCT query")
+    return text
+
+
+def check_settings(
+    slug: str, url: str, kind: str = "dump", every: str | timedelta = DEFAULT_EVERY,
+    mode: str = "strict", query: str | None = None,
+) -> HarvestSettings:
+    """:raise HarvestConfigError: (or SlugError) any setting is unusable."""
+    check_slug(slug)
+    if kind not in KINDS:
+        raise HarvestConfigError(f"harvest kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    if mode not in MODES:
+        raise HarvestConfigError(f"harvest mode must be one of {', '.join(MODES)}, got {mode!r}")
+    if query is not None and kind != "sparql":
+        raise HarvestConfigError("a harvest query goes with the sparql kind only")
+    interval = every if isinstance(every, timedelta) else parse_every(every)
+    if interval < MIN_EVERY:
+        raise HarvestConfigError("the schedule is shorter than a minute")
+    query = check_harvest_query(query or DEFAULT_QUERY) if kind == "sparql" else None
+    return HarvestSettings(slug, check_url(url), kind, interval, mode, query)
+
+
+# the registry: one update each, from pyoxigraph-serialised terms
+
+
+def configure_harvest(
+    store: Store, graphs: Graphs, slug: str, url: str, kind: str = "dump",
+    every: str | timedelta = DEFAULT_EVERY, mode: str = "strict", query: str | None = None,
+) -> HarvestSettings:
+    """Set (replace) how a source is harvested; registers the source if it is new.
+
+    The last harvest's state is kept.
+
+    :raise HarvestConfigError: (or SlugError) a setting is unusable; nothing is written.
+    """
+    hs = check_settings(slug, url, kind, every, mode, query)
+    store.update(configure_update(graphs, hs))
+    return hs
+
+
+def configure_update(graphs: Graphs, hs: HarvestSettings) -> str:
+    src, reg = graphs.source_resource(hs.slug), graphs.registry
+    triples = [
+        ox.Triple(src, RDF_TYPE, CAT.Source),
+        ox.Triple(src, CAT.slug, ox.Literal(hs.slug)),
+        ox.Triple(src, CAT.harvestURL, ox.NamedNode(hs.url)),
+        ox.Triple(src, CAT.harvestKind, ox.Literal(hs.kind)),
+        ox.Triple(src, CAT.harvestEvery, ox.Literal(hs.every_text, datatype=XSD.duration)),
+        ox.Triple(src, CAT.harvestMode, ox.Literal(hs.mode)),
+    ]
+    if hs.query is not None:
+        triples.append(ox.Triple(src, CAT.harvestQuery, ox.Literal(hs.query)))
+    return " ;\n".join([_delete(graphs, hs.slug, SETTING_PREDICATES),
+                        f"INSERT DATA {{ GRAPH {reg} {{\n{ntriples(triples)}}} }}"])
+
+
+def clear_harvest(store: Store, graphs: Graphs, slug: str) -> None:
+    """Stop harvesting a source: remove its harvest settings and state (not its data)."""
+    store.update(_delete(graphs, check_slug(slug), SETTING_PREDICATES + STATE_PREDICATES))
+
+
+def _delete(graphs: Graphs, slug: str, predicates: Sequence[ox.NamedNode]) -> str:
+    src, reg = graphs.source_resource(slug), graphs.registry
+    return (f"DELETE {{ GRAPH {reg} {{ {src} ?p ?o }} }} WHERE {{ GRAPH {reg} {{ {src} ?p ?o "
+            f"VALUES ?p {{ {' '.join(str(p) for p in predicates)} }} }} }}")
+
+
+def _datetime(value: datetime) -> ox.Literal:
+    return ox.Literal(value.astimezone(UTC).isoformat(), datatype=XSD.dateTime)
+
+
+def claim_update(graphs: Graphs, slug: str, started: datetime, stale: timedelta, message: str) -> str:
+    """Mark a harvest running, unless one started less than ``stale`` ago still is, and
+    only while the source is configured: one transaction, so of two claimants one wins."""
+    src, reg = graphs.source_resource(slug), graphs.registry
+    state = [ox.Triple(src, CAT.lastHarvestStarted, _datetime(started)),
+             ox.Triple(src, CAT.lastHarvestStatus, ox.Literal("running")),
+             ox.Triple(src, CAT.lastHarvestMessage, ox.Literal(message))]
+    preds = " ".join(str(p) for p in STATE_PREDICATES)
+    return (
+        f"DELETE {{ GRAPH {reg} {{ {src} ?p ?o }} }}\n"
+        f"INSERT {{ GRAPH {reg} {{\n{ntriples(state)}}} }}\n"
+        f"WHERE {{ GRAPH {reg} {{\n  {src} {CAT.harvestURL} ?url .\n"
+        f"  FILTER NOT EXISTS {{ {src} {CAT.lastHarvestStatus} {ox.Literal('running')} ; "
+        f"{CAT.lastHarvestStarted} ?since FILTER(?since > {_datetime(started - stale)}) }}\n"
+        f"  OPTIONAL {{ {src} ?p ?o VALUES ?p {{ {preds} }} }}\n}} }}"
+    )
+
+
+def finish_update(graphs: Graphs, slug: str, started: datetime, status: str, message: str) -> str:
+    """Record how the run that started at ``started`` ended (if no other run took over)."""
+    src, reg = graphs.source_resource(slug), graphs.registry
+    state = [ox.Triple(src, CAT.lastHarvestEnded, _datetime(datetime.now(UTC))),
+             ox.Triple(src, CAT.lastHarvestStatus, ox.Literal(status)),
+             ox.Triple(src, CAT.lastHarvestMessage, ox.Literal(message))]
+    preds = " ".join(str(p) for p in END_PREDICATES)
+    return (
+        f"DELETE {{ GRAPH {reg} {{ {src} ?p ?o }} }}\n"
+        f"INSERT {{ GRAPH {reg} {{\n{ntriples(state)}}} }}\n"
+        f"WHERE {{ GRAPH {reg} {{\n  {src} {CAT.lastHarvestStarted} ?started "
+        f"FILTER(?started = {_datetime(started)})\n"
+        f"  OPTIONAL {{ {src} ?p ?o VALUES ?p {{ {preds} }} }}\n}} }}"
+    )
+
+
+def harvest_settings(store: Store, graphs: Graphs) -> list[HarvestSettings]:
+    """Every source with a harvest configured, by slug, with its last harvest's state."""
+    out: dict[str, HarvestSettings] = {}
+    for row in queries.run(store, "harvest_settings", registry=graphs.registry):  # type: ignore[union-attr]
+        slug = row["slug"].value
+        if slug in out:
+            continue
+        try:
+            out[slug] = _from_row(row)
+        except (HarvestConfigError, ValueError) as exc:  # written by hand? skip, never stop cron
+            log.warning("source %s: unusable harvest settings in the registry: %s", slug, exc)
+    return list(out.values())
+
+
+def harvest_state(store: Store, graphs: Graphs, slug: str) -> HarvestSettings | None:
+    """One source's harvest settings and last state (for its page), or None if it has none."""
+    return next((s for s in harvest_settings(store, graphs) if s.slug == slug), None)
+
+
+def _from_row(row: dict) -> HarvestSettings:
+    def text(name: str) -> str | None:
+        return row[name].value if name in row else None
+
+    def when(name: str) -> datetime | None:
+        if name not in row:
+            return None
+        value = datetime.fromisoformat(row[name].value)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)  # ours are always UTC
+
+    return HarvestSettings(
+        slug=row["slug"].value, url=row["url"].value, kind=row["kind"].value,
+        every=parse_every(row["every"].value), mode=row["mode"].value, query=text("query"),
+        started=when("started"), ended=when("ended"), status=text("status"),
+        message=text("message"))
+
+
+# the schedule
+
+
+def stale_after(settings: Settings) -> timedelta:
+    """How old a "running" claim must be to be taken for a dead run's."""
+    return max(STALE_AFTER, timedelta(seconds=2 * settings.fetch_timeout))
+
+
+def due(
+    settings_list: Sequence[HarvestSettings], now: datetime, *, stale_after: timedelta = STALE_AFTER,
+) -> list[HarvestSettings]:
+    """The sources to harvest at ``now``: never harvested, or last started at least their
+    ``every`` ago (a fixed cadence, however long runs take); one still running is left
+    alone unless it started more than ``stale_after`` ago."""
+    return [s for s in settings_list if s.is_due(now, stale_after)]
+
+
+# harvesting
+
+
+def harvest_due(catalogue: Catalogue, now: datetime | None = None) -> list[HarvestOutcome]:
+    """Harvest every due source, one after the other. Fetch errors, unreadable data and
+    rejections are outcomes (recorded on each source), never raised."""
+    now = now or datetime.now(UTC)
+    todo = due(harvest_settings(catalogue.store, catalogue.graphs), now,
+               stale_after=stale_after(catalogue.settings))
+    outcomes = []
+    for hs in todo:
+        try:
+            outcomes.append(harvest_source(catalogue, hs.slug))
+        except HarvestConfigError:  # its harvest was cleared since the list was read
+            continue
+    return outcomes
+
+
+def harvest_source(catalogue: Catalogue, slug: str) -> HarvestOutcome:
+    """Fetch one source's data and ingest it, recording "running", then the outcome, on
+    the source. Errors are the outcome (a status and a sentence), not raised.
+
+    :raise HarvestConfigError: the source has no harvest configured.
+    """
+    store, graphs = catalogue.store, catalogue.graphs
+    hs = harvest_state(store, graphs, check_slug(slug))
+    if hs is None:
+        raise HarvestConfigError(
+            f"source {slug!r} has no harvest configured (catalogue harvest configure {slug} --url URL)")
+    started = datetime.now(UTC)
+    store.update(claim_update(graphs, slug, started, stale_after(catalogue.settings),
+                              f"Fetching {hs.url}"))
+    claimed = harvest_state(store, graphs, slug)
+    if claimed is None or claimed.status != "running" or claimed.started != started:
+        return HarvestOutcome(slug, "skipped", "Another harvest of this source is running.", hs.url)
+    try:
+        status, message, report = _run(catalogue, hs)
+    except Exception as exc:  # noqa: BLE001 - recorded and logged: a cron run goes on
+        log.exception("harvest of source %s failed", slug)
+        status, message, report = "failed", _sentence(
+            f"Nothing stored: the harvest stopped on an unexpected error ({type(exc).__name__}: {exc})"), None
+    try:
+        store.update(finish_update(graphs, slug, started, status, message))
+    except Exception:  # noqa: BLE001 - the outcome is returned; the claim goes stale
+        log.exception("could not record the outcome of the harvest of source %s", slug)
+    return HarvestOutcome(slug, status, message, hs.url, report)
+
+
+def _run(catalogue: Catalogue, hs: HarvestSettings) -> tuple[str, str, Report | None]:
+    try:
+        got = download(hs, catalogue.settings)
+    except InputError as exc:  # refused address, network, HTTP status, over the size limit
+        return "failed", _sentence(f"Nothing stored: {exc}"), None
+    report = catalogue.ingest(hs.slug, got.data, format=_format_of(got), filename=_filename(hs, got),
+                              mode=hs.mode, origin=hs.url)
+    return (*_judged(report), report)
+
+
+def download(hs: HarvestSettings, settings: Settings) -> Fetched:
+    """The source's dump, or its endpoint's answer to the CONSTRUCT, under the fetch limits
+    (http(s) only, each redirect hop's host checked, size cap, time limit).
+
+    :raise InputError: refused, unreachable, HTTP error, or too large.
+    """
+    url = hs.url if hs.kind == "dump" else sparql_request_url(hs.url, hs.query or DEFAULT_QUERY)
+    return fetch(url, max_bytes=settings.max_upload_bytes, timeout=settings.fetch_timeout,
+                 allow_private=settings.allow_private_urls)
+
+
+def sparql_request_url(endpoint: str, query: str) -> str:
+    """The SPARQL 1.1 Protocol GET request of a CONSTRUCT, as SPARQLWrapper builds it.
+
+    SPARQLWrapper does not send it: its ``query()`` reads through urllib, which follows
+    redirects without our address check at each hop and cannot cap the answer's size. The
+    URL is fetched like any dump (see :func:`download`), asking for Turtle first.
+    """
+    wrapper = _wrapper(endpoint, query)
+    return wrapper._createRequest().full_url  # the request half of SPARQLWrapper (pinned 2.0.0)
+
+
+def _wrapper(endpoint: str, query: str):
+    from SPARQLWrapper import GET, TURTLE, SPARQLWrapper
+
+    base, _, params = urldefrag(endpoint)[0].partition("?")
+    wrapper = SPARQLWrapper(base)
+    for name, value in parse_qsl(params, keep_blank_values=True):  # e.g. default-graph-uri
+        wrapper.addParameter(name, value)  # a "query" parameter is ignored
+    wrapper.setQuery(query)
+    wrapper.setMethod(GET)
+    wrapper.setReturnFormat(TURTLE)
+    wrapper.setOnlyConneg(True)  # content negotiation only, no format=/output= parameters
+    return wrapper
+
+
+def _format_of(got: Fetched) -> str | None:
+    """The served media type if it names an RDF format; else the name or content decides."""
+    if got.media_type:
+        try:
+            return rdf_format(got.media_type).name
+        except UnknownFormatError:
+            pass
+    return None
+
+
+def _filename(hs: HarvestSettings, got: Fetched) -> str | None:
+    if hs.kind != "dump":
+        return None
+    return urlsplit(got.url).path.rsplit("/", 1)[-1] or None
+
+
+def _judged(report: Report) -> tuple[str, str]:
+    if report.stored:
+        quarantined = " (quarantined, not published)" if report.rejected else ""
+        return "stored", (f"Stored: {report.accepted} records accepted, "
+                          f"{report.rejected} rejected{quarantined}.")
+    if report.error is not None:
+        return "rejected", _sentence(f"Nothing stored: the data could not be read: {report.error}")
+    if not report.records:
+        return "rejected", "Nothing stored: the data holds no records."
+    first = next((f for f in report.findings if f.severity == "Violation"), None)
+    problem = f" First problem: {first.message} (on {first.focus})" if first else ""
+    return "rejected", _sentence(
+        f"Nothing stored: {report.rejected} of {len(report.records)} records do not conform "
+        f"({report.mode} mode).{problem}")
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) > MAX_MESSAGE_CHARS:
+        text = text[: MAX_MESSAGE_CHARS - 1].rstrip() + "…"
+    return text if text.endswith((".", "…")) else text + "."
+
+
+# the in-server scheduler (the embedded store admits one process: cron cannot run beside it)
+
+
+class Scheduler:
+    """A daemon thread running :func:`harvest_due` every ``interval`` seconds; ``stop()``."""
+
+    def __init__(self, catalogue: Catalogue, interval: float) -> None:
+        self.interval = interval
+        self._stop = threading.Event()
+        self.thread: threading.Thread | None = None
+        if interval > 0:
+            self.thread = threading.Thread(target=self._loop, args=(catalogue,),
+                                           name="catalogue-harvest", daemon=True)
+            self.thread.start()
+
+    def _loop(self, catalogue: Catalogue) -> None:
+        while not self._stop.is_set():
+            try:
+                for o in harvest_due(catalogue):
+                    log.info("harvest of source %s: %s. %s", o.slug, o.status, o.message)
+            except Exception:  # noqa: BLE001 - e.g. the store briefly unreachable: try next time
+                log.exception("scheduled harvest failed")
+            self._stop.wait(self.interval)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop after the current harvest (waiting at most ``timeout`` seconds for it)."""
+        self._stop.set()
+        if self.thread is not None:
+            self.thread.join(timeout)
+
+
+def start_scheduler(catalogue: Catalogue, interval_seconds: float) -> Scheduler:
+    """Harvest due sources from inside the server every ``interval_seconds`` (0: off, the
+    returned handle then does nothing)."""
+    return Scheduler(catalogue, interval_seconds)
+
+
+# the command line: `catalogue harvest ...`
+
+USAGE = """catalogue harvest --due [--json]
+       catalogue harvest SLUG [SLUG ...] [--json]
+       catalogue harvest configure SLUG --url URL [--kind dump|sparql] [--every P1D]
+                         [--mode strict|partial] [--query-file FILE]
+       catalogue harvest clear SLUG
+       catalogue harvest status [--json]"""
+SUBCOMMANDS = ("configure", "clear", "status")
+
+
+def register_cli(sub) -> None:
+    """Add ``catalogue harvest`` to the CLI's subparsers.
+
+    Exit codes: 0 every harvest stored (or nothing due), 1 one was rejected or failed,
+    2 bad arguments or settings, 3 the store is unavailable.
+    """
+    p = sub.add_parser(
+        "harvest", usage=USAGE, help="harvest sources from their URLs (cron: --due); configure them",
+        description="Harvest registered sources from their dump or SPARQL endpoint, or set how "
+                    "a source is harvested. configure, clear and status are commands, not slugs.")
+    p.add_argument("targets", nargs="*", metavar="SLUG", help="sources to harvest now")
+    p.add_argument("--due", action="store_true", help="harvest every source whose schedule is due")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    c = p.add_argument_group("configure SLUG")
+    c.add_argument("--url", help="the dump's URL, or the SPARQL endpoint's (http or https)")
+    c.add_argument("--kind", choices=KINDS, help="dump (default) or sparql (a CONSTRUCT query)")
+    c.add_argument("--every", help=f"ISO 8601 duration between harvests (default {DEFAULT_EVERY})")
+    c.add_argument("--mode", choices=MODES, help="strict (default) or partial")
+    c.add_argument("--query-file", help="the CONSTRUCT query for --kind sparql (- for stdin; "
+                                        "default: every triple of the endpoint's default graph)")
+    p.set_defaults(func=cmd_harvest, harvest_parser=p)
+
+
+def cmd_harvest(args, settings: Settings) -> int:
+    from .service import Catalogue
+
+    p: argparse.ArgumentParser = args.harvest_parser
+    word = args.targets[0] if args.targets else None
+    configuring = [args.url, args.kind, args.every, args.mode, args.query_file]
+    if word not in ("configure", None) and any(v is not None for v in configuring):
+        p.error("--url, --kind, --every, --mode and --query-file go with `harvest configure SLUG`")
+    if word in SUBCOMMANDS:
+        if len(args.targets) != (1 if word == "status" else 2) or args.due:
+            p.error(f"`harvest {word}` takes {'no' if word == 'status' else 'one'} SLUG, and no --due")
+    elif args.due == bool(args.targets):
+        p.error("give either --due or one or more SLUGs")
+    catalogue = Catalogue(settings)
+    try:
+        if word == "configure":
+            return _cli_configure(catalogue, args)
+        if word == "clear":
+            clear_harvest(catalogue.store, catalogue.graphs, args.targets[1])
+            print(f"source {args.targets[1]!r} is no longer harvested (its data is kept)")
+            return 0
+        if word == "status":
+            return _cli_status(catalogue, args.json)
+        return _cli_harvest(catalogue, args)
+    except HarvestConfigError as exc:
+        print(f"catalogue: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        catalogue.close()
+
+
+def _cli_configure(catalogue: Catalogue, args) -> int:
+    if args.url is None:
+        raise HarvestConfigError("harvest configure needs --url URL")
+    query = None
+    if args.query_file:
+        try:
+            query = sys.stdin.read() if args.query_file == "-" else \
+                Path(args.query_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise HarvestConfigError(f"cannot read the query file: {exc}") from None
+    hs = configure_harvest(catalogue.store, catalogue.graphs, args.targets[1], args.url,
+                           args.kind or "dump", args.every or DEFAULT_EVERY, args.mode or "strict",
+                           query)
+    print(f"source {hs.slug!r} will be harvested from {hs.url} ({hs.kind}, every "
+          f"{hs.every_text}, {hs.mode} mode)")
+    return 0
+
+
+def _cli_status(catalogue: Catalogue, as_json: bool) -> int:
+    listed = harvest_settings(catalogue.store, catalogue.graphs)
+    if as_json:
+        print(json.dumps([s.as_json() for s in listed], indent=2, ensure_ascii=False))
+        return 0
+    for s in listed:
+        last = f"{s.status} at {s.started:%Y-%m-%d %H:%M} UTC: {s.message}" if s.started else "never harvested"
+        print(f"{s.slug}: {s.kind} {s.url} every {s.every_text} ({s.mode}); last: {last}")
+    if not listed:
+        print("no source has a harvest configured")
+    return 0
+
+
+def _cli_harvest(catalogue: Catalogue, args) -> int:
+    if args.due:
+        outcomes = harvest_due(catalogue)
+    else:
+        for slug in args.targets:  # all known before any runs: a typo harvests nothing
+            if harvest_state(catalogue.store, catalogue.graphs, check_slug(slug)) is None:
+                raise HarvestConfigError(f"source {slug!r} has no harvest configured")
+        outcomes = [harvest_source(catalogue, slug) for slug in args.targets]
+    if args.json:
+        print(json.dumps([o.as_json() for o in outcomes], indent=2, ensure_ascii=False))
+    else:
+        for o in outcomes:
+            print(f"{o.slug}: {o.status}. {o.message}")
+        if not outcomes:
+            print("no source is due for harvesting")
+    return 0 if all(o.ok for o in outcomes) else 1

@@ -1,0 +1,567 @@
+"""Proposed solutions and their moderation, as on Joinup: a signed-in member proposes a
+solution through a form; nobody else sees it until a moderator validates it.
+
+States: ``draft`` (saved, not submitted) → ``proposed`` (awaiting a moderator) →
+``validated`` (published) → ``archived`` (withdrawn: its PURI answers 410 Gone). A
+moderator may also ``reject`` a proposed solution back to draft with a note saying what
+to change. Every change records who and when.
+
+Where things live (private graphs, never in :meth:`Catalogue.public_graphs`):
+
+* a proposal's solution record: its own graph ``graph/draft/{id}``;
+* the workflow: ``graph/draft/moderation``, one ``cat:Proposal`` per proposal with its
+  ``cat:state``, the latest ``cat:{state}By`` / ``cat:{state}At`` of each state and a
+  ``cat:history`` event per change (action, state, who, when, note).
+
+Publishing is not a second write path: the validated proposals together are the dump of
+the source ``community``, ingested again through the pipeline on every validate and
+archive. So the shapes judge them once more, the run is in the source's history and can
+be audited, and an archived solution is a tombstone like any record a dump drops.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from . import queries
+from .accounts import User
+from .ingest import Report
+from .store.sparql_text import ntriples
+from .terms import ADMS, CAT, DCAT, DCT, FOAF, RDF_TYPE, SKOS, VCARD, XSD
+
+if TYPE_CHECKING:
+    from .service import Catalogue
+
+STATES = ("draft", "proposed", "validated", "archived")
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {  # action: (from states, to state)
+    "submit": (("draft",), "proposed"),
+    "reject": (("proposed",), "draft"),
+    "validate": (("proposed",), "validated"),
+    "archive": (("validated",), "archived"),
+}
+FROM = {**{action: s for action, (s, _) in TRANSITIONS.items()}, "edit": ("draft",)}
+# the predicate pair recording the latest arrival in each state by a transition
+RECORDED = {"proposed": (CAT.proposedBy, CAT.proposedAt), "draft": (CAT.rejectedBy, CAT.rejectedAt),
+            "validated": (CAT.validatedBy, CAT.validatedAt),
+            "archived": (CAT.archivedBy, CAT.archivedAt)}
+COMMUNITY = "community"
+COMMUNITY_NAME = "Community proposals"
+MODERATION_GRAPH = "moderation"  # graphs.draft(MODERATION_GRAPH)
+EIRA = "http://data.europa.eu/dr8/"
+# the EU's 24 official languages, by ISO 639-1 code, in their own names
+LANGUAGES = {
+    "bg": "български", "cs": "čeština", "da": "dansk", "de": "Deutsch", "el": "ελληνικά",
+    "en": "English", "es": "español", "et": "eesti", "fi": "suomi", "fr": "français",
+    "ga": "Gaeilge", "hr": "hrvatski", "hu": "magyar", "it": "italiano", "lt": "lietuvių",
+    "lv": "latviešu", "mt": "Malti", "nl": "Nederlands", "pl": "polski", "pt": "português",
+    "ro": "română", "sk": "slovenčina", "sl": "slovenščina", "sv": "svenska",
+}
+LIMITS = {"title": 250, "description": 10_000, "publisher": 200, "email": 254, "keywords": 1000,
+          "landing_page": 2000, "access_url": 2000, "licence": 2000}
+MAX_BLOCKS = 20
+MAX_NOTE = 2000
+PROPOSAL_ID = re.compile(r"^[0-9a-f]{16}$")
+EMAIL = re.compile(r"^[^@\s<>\"'(),;:\\]+@[^@\s<>\"'(),;:\\]+\.[^@\s<>\"'(),;:\\]+$")
+WEB = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+_publishing = threading.Lock()  # one publication of the community source at a time
+
+
+class ModerationError(ValueError):
+    """A moderation request that cannot be done; the message says why."""
+
+
+class ProposalNotFound(ModerationError):
+    """No proposal has that id."""
+
+
+class NotAllowed(ModerationError):
+    """The user may not do this to this proposal."""
+
+
+class TransitionError(ModerationError):
+    """The action does not apply to a proposal in its current state."""
+
+    def __init__(self, action: str, state: str) -> None:
+        allowed = " or ".join(FROM[action])
+        super().__init__(f"a {state} proposal cannot be {_past(action)}: only a {allowed} one")
+        self.action, self.state = action, state
+
+
+class PublishRefused(ModerationError):
+    """The ingest of the community source did not store the new dump (see ``report``)."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__("the community source's dump was refused by validation; nothing changed")
+        self.report = report
+
+
+def _past(action: str) -> str:
+    return {"submit": "submitted", "reject": "sent back", "validate": "validated",
+            "archive": "archived", "edit": "edited"}.get(action, action)
+
+
+# --- the form -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormProblem:
+    """A value that cannot become RDF as typed (the shapes judge everything else)."""
+
+    field: str  # the form field
+    kind: str  # too-long | web-address | email | building-block | no-building-block | language | licence
+
+
+@dataclass(frozen=True)
+class ProposalForm:
+    """What a person typed, kept as typed so a refused form comes back unchanged."""
+
+    title: str = ""
+    language: str = "en"
+    description: str = ""
+    blocks: tuple[str, ...] = ()
+    keywords: str = ""  # comma-separated
+    landing_page: str = ""
+    publisher: str = ""
+    email: str = ""
+    access_url: str = ""
+    licence: str = ""
+
+    @classmethod
+    def from_fields(cls, values: Mapping[str, str], blocks: Sequence[str] = ()) -> ProposalForm:
+        """From a web form's fields (``blocks`` is the multi-valued building-block field)."""
+        text = {f.name: str(values.get(f.name) or "").strip() for f in fields(cls)
+                if f.name not in ("blocks",)}
+        text["language"] = text["language"] or "en"
+        return cls(**text, blocks=tuple(dict.fromkeys(b.strip() for b in blocks if b.strip())))
+
+    def keyword_list(self) -> list[str]:
+        return list(dict.fromkeys(k.strip() for k in self.keywords.split(",") if k.strip()))
+
+    def problems(self) -> list[FormProblem]:
+        out = [FormProblem(name, "too-long") for name, limit in LIMITS.items()
+               if len(getattr(self, name)) > limit]
+        for name in ("landing_page", "access_url", "licence"):
+            value = getattr(self, name)
+            if value and not (WEB.match(value) and _is_iri(value)):
+                out.append(FormProblem(name, "web-address"))
+        if self.email and not (EMAIL.match(self.email) and _is_iri("mailto:" + self.email)):
+            out.append(FormProblem("email", "email"))
+        if self.language not in LANGUAGES:
+            out.append(FormProblem("language", "language"))
+        if not self.blocks:
+            out.append(FormProblem("blocks", "no-building-block"))
+        elif len(self.blocks) > MAX_BLOCKS or any(not _is_block(b) for b in self.blocks):
+            out.append(FormProblem("blocks", "building-block"))
+        return out
+
+    def triples(self, solution: ox.NamedNode, issued: str, modified: str) -> list[ox.Triple]:
+        """The solution record as ADMS-AP: publisher and contact point as nodes under its
+        PURI (``#publisher``, ``#contact``), a distribution when a URL or licence is given.
+        An empty or malformed value is left out, for the shapes to report what is missing."""
+        bad = {p.field for p in self.problems()}
+        lang = self.language if "language" not in bad else "en"
+        s = solution
+        out = [ox.Triple(s, RDF_TYPE, DCAT.Dataset), ox.Triple(s, RDF_TYPE, ADMS.Asset),
+               ox.Triple(s, DCT.issued, ox.Literal(issued, datatype=XSD.dateTime)),
+               ox.Triple(s, DCT.modified, ox.Literal(modified, datatype=XSD.dateTime))]
+        if self.title and "title" not in bad:
+            out.append(ox.Triple(s, DCT.title, ox.Literal(" ".join(self.title.split()), language=lang)))
+        if self.description and "description" not in bad:
+            out.append(ox.Triple(s, DCT.description, ox.Literal(self.description, language=lang)))
+        if "blocks" not in bad:
+            for block in self.blocks:  # described as a concept: a dump must describe one
+                out += [ox.Triple(s, DCT.type, ox.NamedNode(block)),
+                        ox.Triple(ox.NamedNode(block), RDF_TYPE, SKOS.Concept)]
+        if "keywords" not in bad:
+            out += [ox.Triple(s, DCAT.keyword, ox.Literal(k, language=lang)) for k in self.keyword_list()]
+        if self.landing_page and "landing_page" not in bad:
+            out.append(ox.Triple(s, DCAT.landingPage, ox.NamedNode(self.landing_page)))
+        return out + self._publisher(s, bad) + self._contact(s, bad) + self._distribution(s, bad)
+
+    def _publisher(self, s: ox.NamedNode, bad: set[str]) -> list[ox.Triple]:
+        if not self.publisher or "publisher" in bad:
+            return []
+        agent = ox.NamedNode(s.value + "#publisher")
+        return [ox.Triple(s, DCT.publisher, agent), ox.Triple(agent, RDF_TYPE, FOAF.Agent),
+                ox.Triple(agent, FOAF.name, ox.Literal(" ".join(self.publisher.split())))]
+
+    def _contact(self, s: ox.NamedNode, bad: set[str]) -> list[ox.Triple]:
+        if not self.email or "email" in bad:
+            return []
+        contact = ox.NamedNode(s.value + "#contact")
+        name = " ".join(self.publisher.split()) if self.publisher and "publisher" not in bad else self.email
+        return [ox.Triple(s, DCAT.contactPoint, contact), ox.Triple(contact, RDF_TYPE, VCARD.Kind),
+                ox.Triple(contact, VCARD.fn, ox.Literal(name)),
+                ox.Triple(contact, VCARD.hasEmail, ox.NamedNode("mailto:" + self.email))]
+
+    def _distribution(self, s: ox.NamedNode, bad: set[str]) -> list[ox.Triple]:
+        url = self.access_url if "access_url" not in bad else ""
+        licence = self.licence if "licence" not in bad else ""
+        if not (url or licence):
+            return []
+        d = ox.NamedNode(s.value + "#distribution")
+        out = [ox.Triple(s, DCAT.distribution, d), ox.Triple(d, RDF_TYPE, DCAT.Distribution)]
+        if url:
+            out.append(ox.Triple(d, DCAT.accessURL, ox.NamedNode(url)))
+        if licence:
+            out.append(ox.Triple(d, DCT.license, ox.NamedNode(licence)))
+        return out
+
+    @classmethod
+    def from_triples(cls, solution: ox.NamedNode, triples: Sequence[ox.Triple]) -> ProposalForm:
+        """The form that made these triples (to edit a draft)."""
+        def values(subject: str, predicate: ox.NamedNode) -> list:
+            return [t.object for t in triples if t.subject.value == subject and t.predicate == predicate]
+
+        def first(found: list) -> str:
+            return found[0].value if found else ""
+
+        s = solution.value
+        title = values(s, DCT.title)
+        email = first(values(s + "#contact", VCARD.hasEmail))
+        return cls(
+            title=first(title), language=(title[0].language if title else None) or "en",
+            description=first(values(s, DCT.description)),
+            blocks=tuple(sorted(b.value for b in values(s, DCT.type))),
+            keywords=", ".join(sorted(k.value for k in values(s, DCAT.keyword))),
+            landing_page=first(values(s, DCAT.landingPage)),
+            publisher=first(values(s + "#publisher", FOAF.name)),
+            email=email.removeprefix("mailto:"),
+            access_url=first(values(s + "#distribution", DCAT.accessURL)),
+            licence=first(values(s + "#distribution", DCT.license)),
+        )
+
+
+def _is_block(iri: str) -> bool:
+    return iri.startswith(EIRA) and bool(WEB.match(iri)) and len(iri) < 300 and _is_iri(iri)
+
+
+def _is_iri(value: str) -> bool:
+    """What pyoxigraph accepts as an IRI (the regular expressions above are only a first sieve)."""
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass
+class Checked:
+    """A form checked by the shapes: the form, its problems, the report, the N-Triples."""
+
+    form: ProposalForm
+    problems: list[FormProblem]
+    report: Report
+    data: bytes
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.report.conforms
+
+
+# --- proposals as read back -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Event:
+    iri: str
+    action: str  # create | edit | submit | reject | validate | archive
+    state: str  # the state after it
+    by: str  # username
+    at: str  # xsd:dateTime
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Proposal:
+    id: str
+    iri: str  # the proposal (private)
+    solution: str  # the PURI the solution is published under once validated
+    state: str
+    author: str  # username
+    created: str
+    changed: str
+    title: str
+    note: str | None = None  # the moderator's note when sent back to draft
+    events: tuple[Event, ...] = field(default_factory=tuple)
+
+    def last(self, action: str) -> Event | None:
+        """The latest event of this action (who submitted, validated... and when)."""
+        found = [e for e in self.events if e.action == action]
+        return found[-1] if found else None
+
+
+def may_view(user: User | None, p: Proposal) -> bool:
+    """Its author, moderators and admins; nobody else sees a proposal."""
+    return user is not None and (user.username == p.author or user.is_moderator)
+
+
+def may(user: User | None, action: str, p: Proposal) -> bool:
+    """Whether ``user`` may do ``action`` (edit, submit, validate, reject, archive) to ``p``,
+    whatever its state: the author edits and submits, moderators judge, admins do all."""
+    if user is None:
+        return False
+    if action in ("edit", "submit"):
+        return user.username == p.author or user.is_admin
+    return user.is_moderator
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _dt(value: str) -> ox.Literal:
+    return ox.Literal(value, datatype=XSD.dateTime)
+
+
+class Moderation:
+    """Proposals of one catalogue: create, edit, move through the states, publish."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.graphs = catalogue.graphs
+        self.base = catalogue.graphs.base
+
+    @property
+    def store(self):
+        return self.catalogue.store
+
+    @property
+    def graph(self) -> ox.NamedNode:
+        """The private graph of every proposal's state and history."""
+        return self.graphs.draft(MODERATION_GRAPH)
+
+    def solution_iri(self, proposal_id: str) -> ox.NamedNode:
+        return ox.NamedNode(f"{self.base}solution/{proposal_id}")
+
+    def _iri(self, proposal_id: str) -> ox.NamedNode:
+        return ox.NamedNode(f"{self.base}proposal/{proposal_id}")
+
+    def _user(self, user: User) -> ox.NamedNode:
+        return ox.NamedNode(user.iri)
+
+    def _username(self, iri: str) -> str:
+        return iri.rsplit("/", 1)[-1]
+
+    # checking a form
+
+    def check(self, form: ProposalForm, proposal_id: str, issued: str | None = None) -> Checked:
+        """Build the record and validate it with the shapes every dump passes."""
+        now = _now()
+        solution = self.solution_iri(proposal_id)
+        triples = form.triples(solution, issued or now, now)
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        report = self.catalogue.validate(data, format="nt")
+        return Checked(form, form.problems(), report, data)
+
+    # reading
+
+    def proposals(self, *, author: str | None = None, state: str | None = None) -> list[Proposal]:
+        """Every proposal, most recently changed first (without history)."""
+        rows = queries.run(self.store, "moderation_proposals", moderation=self.graph)
+        found = [self._proposal(r) for r in rows]  # type: ignore[union-attr]
+        return [p for p in found if (author is None or p.author == author)
+                and (state is None or p.state == state)]
+
+    def get(self, proposal_id: str) -> Proposal:
+        """One proposal with its history. :raise ProposalNotFound:"""
+        if not isinstance(proposal_id, str) or not PROPOSAL_ID.match(proposal_id):
+            raise ProposalNotFound(f"no proposal {proposal_id!r}")
+        rows = list(queries.run(self.store, "moderation_proposal", moderation=self.graph,
+                                proposal=self._iri(proposal_id)))  # type: ignore[arg-type]
+        if not rows:
+            raise ProposalNotFound(f"no proposal {proposal_id!r}")
+        history = queries.run(self.store, "moderation_history", moderation=self.graph,
+                              proposal=self._iri(proposal_id))
+        events = tuple(Event(r["event"].value, r["action"].value, r["state"].value,
+                             self._username(r["by"].value), r["at"].value,
+                             r["note"].value if "note" in r else None)
+                       for r in history)  # type: ignore[union-attr]
+        return replace(self._proposal(rows[0]), events=events)
+
+    def _proposal(self, r) -> Proposal:
+        return Proposal(
+            id=r["id"].value, iri=r["proposal"].value, solution=r["solution"].value,
+            state=r["state"].value, author=self._username(r["author"].value),
+            created=r["created"].value, changed=r["changed"].value,
+            title=r["title"].value if "title" in r else "",
+            note=r["note"].value if "note" in r else None)
+
+    def triples(self, proposal_id: str) -> list[ox.Triple]:
+        """The proposal's solution record, as last saved."""
+        return self.store.triples(self.graphs.draft(proposal_id))
+
+    def form(self, proposal_id: str) -> ProposalForm:
+        return ProposalForm.from_triples(self.solution_iri(proposal_id), self.triples(proposal_id))
+
+    def review(self, proposal_id: str) -> Report:
+        """The shapes' verdict on the record as saved (warnings a moderator may weigh)."""
+        data = ox.serialize(self.triples(proposal_id), format=ox.RdfFormat.N_TRIPLES)
+        return self.catalogue.validate(data, format="nt")
+
+    # writing: create, edit
+
+    def create(self, form: ProposalForm, user: User, *, submit: bool = False) -> tuple[Checked, Proposal | None]:
+        """Save a new proposal if the shapes accept it (as a draft, or submitted at once);
+        otherwise nothing is stored and the check says why."""
+        proposal_id = secrets.token_hex(8)
+        checked = self.check(form, proposal_id)
+        if not checked.ok:
+            return checked, None
+        now = _now()
+        p, who = self._iri(proposal_id), self._user(user)
+        workflow = [
+            ox.Triple(p, RDF_TYPE, CAT.Proposal), ox.Triple(p, CAT.proposalId, ox.Literal(proposal_id)),
+            ox.Triple(p, CAT.solution, self.solution_iri(proposal_id)),
+            ox.Triple(p, CAT.graph, self.graphs.draft(proposal_id)),
+            ox.Triple(p, CAT.state, ox.Literal("draft")), ox.Triple(p, CAT.createdBy, who),
+            ox.Triple(p, CAT.createdAt, _dt(now)), ox.Triple(p, CAT.changedAt, _dt(now)),
+            *self._event(p, "create", "draft", who, now),
+        ]
+        self.store.update(
+            f"INSERT DATA {{ GRAPH {self.graphs.draft(proposal_id)} {{\n{ntriples(self._record(checked))}}} }} ;\n"
+            f"INSERT DATA {{ GRAPH {self.graph} {{\n{ntriples(workflow)}}} }}")
+        if submit:
+            self.submit(proposal_id, user)
+        return checked, self.get(proposal_id)
+
+    def edit(self, proposal_id: str, form: ProposalForm, user: User,
+             *, submit: bool = False) -> tuple[Checked, Proposal | None]:
+        """Replace a draft's record (its author's, or an admin's) if the shapes accept it.
+
+        :raise ProposalNotFound, NotAllowed, TransitionError: (not a draft)
+        """
+        p = self.get(proposal_id)
+        if not may(user, "edit", p):
+            raise NotAllowed("only its author may change a proposal")
+        if p.state not in FROM["edit"]:
+            raise TransitionError("edit", p.state)
+        checked = self.check(form, proposal_id, issued=p.created)
+        if not checked.ok:
+            return checked, None
+        iri, g, now = self._iri(proposal_id), self.graphs.draft(proposal_id), _now()
+        draft = f"GRAPH {self.graph} {{ {iri} {CAT.state} {ox.Literal('draft')} }}"
+        event = self._event(iri, "edit", "draft", self._user(user), now)
+        # one update, and only while it is still a draft
+        self.store.update(
+            f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ {draft} GRAPH {g} {{ ?s ?p ?o }} }} ;\n"
+            f"INSERT {{ GRAPH {g} {{\n{ntriples(self._record(checked))}}} }} WHERE {{ {draft} }} ;\n"
+            f"DELETE {{ GRAPH {self.graph} {{ {iri} {CAT.changedAt} ?c }} }} "
+            f"INSERT {{ GRAPH {self.graph} {{ {iri} {CAT.changedAt} {_dt(now)} .\n{ntriples(event)}}} }} "
+            f"WHERE {{ {draft} GRAPH {self.graph} {{ {iri} {CAT.changedAt} ?c }} }}")
+        if submit:
+            self.submit(proposal_id, user)
+        return checked, self.get(proposal_id)
+
+    def _record(self, checked: Checked) -> list[ox.Triple]:
+        return list(ox.parse(checked.data, format=ox.RdfFormat.N_TRIPLES))
+
+    def _event(self, proposal: ox.NamedNode, action: str, state: str, who: ox.NamedNode,
+               at: str, note: str | None = None, e: ox.NamedNode | None = None) -> list[ox.Triple]:
+        e = e or ox.NamedNode(f"{proposal.value}/event/{secrets.token_hex(6)}")
+        out = [ox.Triple(proposal, CAT.history, e), ox.Triple(e, RDF_TYPE, CAT.ModerationEvent),
+               ox.Triple(e, CAT.action, ox.Literal(action)), ox.Triple(e, CAT.state, ox.Literal(state)),
+               ox.Triple(e, CAT.by, who), ox.Triple(e, CAT.at, _dt(at))]
+        if note:
+            out.append(ox.Triple(e, CAT.note, ox.Literal(note)))
+        return out
+
+    # the states
+
+    def submit(self, proposal_id: str, user: User) -> Proposal:
+        """Draft → proposed: a moderator will see it. :raise ModerationError:"""
+        return self._move(proposal_id, "submit", user)
+
+    def reject(self, proposal_id: str, user: User, note: str = "") -> Proposal:
+        """Proposed → draft, with the moderator's note saying what to change."""
+        note = note.strip()
+        if len(note) > MAX_NOTE:
+            raise ModerationError(f"the note is over {MAX_NOTE} characters")
+        return self._move(proposal_id, "reject", user, note or None)
+
+    def validate(self, proposal_id: str, user: User) -> tuple[Proposal, Report]:
+        """Proposed → validated: published by an ingest of the community source.
+
+        :raise PublishRefused: the ingest did not store it (the state is unchanged).
+        """
+        with _publishing:
+            p = self._allowed(proposal_id, "validate", user)
+            published = [x.id for x in self.proposals(state="validated")] + [p.id]
+            report = self._publish(published, user)
+            return self._move(proposal_id, "validate", user), report
+
+    def archive(self, proposal_id: str, user: User) -> tuple[Proposal, Report]:
+        """Validated → archived: the community source's next dump lacks it (410 Gone).
+
+        Archiving the last published one withdraws the community source as a whole.
+        """
+        with _publishing:
+            p = self._allowed(proposal_id, "archive", user)
+            published = [x.id for x in self.proposals(state="validated") if x.id != p.id]
+            if published:
+                report = self._publish(published, user)
+            else:  # the last one: no dump can be empty, so the source is withdrawn as a whole
+                report = self.catalogue.withdraw_all(COMMUNITY, by=f"moderation by {user.username}")
+            return self._move(proposal_id, "archive", user), report
+
+    def _allowed(self, proposal_id: str, action: str, user: User) -> Proposal:
+        p = self.get(proposal_id)
+        if not may(user, action, p):
+            raise NotAllowed(f"your account may not {action} this proposal")
+        if p.state not in TRANSITIONS[action][0]:
+            raise TransitionError(action, p.state)
+        return p
+
+    def _move(self, proposal_id: str, action: str, user: User, note: str | None = None) -> Proposal:
+        """One update that changes the state only if it is still one the action applies to
+        (so two moderators cannot both act on the same state), then reads it back."""
+        self._allowed(proposal_id, action, user)
+        sources, target = TRANSITIONS[action]
+        iri, m, who, now = self._iri(proposal_id), self.graph, self._user(user), _now()
+        by, at = RECORDED[target]
+        event = ox.NamedNode(f"{iri.value}/event/{secrets.token_hex(6)}")
+        new = [ox.Triple(iri, CAT.state, ox.Literal(target)), ox.Triple(iri, CAT.changedAt, _dt(now)),
+               ox.Triple(iri, by, who), ox.Triple(iri, at, _dt(now)),
+               *self._event(iri, action, target, who, now, note, event)]
+        if note:
+            new.append(ox.Triple(iri, CAT.note, ox.Literal(note)))
+        allowed = " ".join(str(ox.Literal(s)) for s in sources)
+        self.store.update(
+            f"DELETE {{ GRAPH {m} {{ {iri} {CAT.state} ?s . {iri} {CAT.changedAt} ?c . "
+            f"{iri} {by} ?b . {iri} {at} ?a . {iri} {CAT.note} ?n }} }}\n"
+            f"INSERT {{ GRAPH {m} {{\n{ntriples(new)}}} }}\n"
+            f"WHERE {{ GRAPH {m} {{ {iri} {CAT.state} ?s ; {CAT.changedAt} ?c . "
+            f"OPTIONAL {{ {iri} {by} ?b }} OPTIONAL {{ {iri} {at} ?a }} "
+            f"OPTIONAL {{ {iri} {CAT.note} ?n }} }} VALUES ?s {{ {allowed} }} }}")
+        moved = self.get(proposal_id)
+        if moved.state != target or event.value not in {e.iri for e in moved.events}:
+            raise TransitionError(action, moved.state)  # another request moved it first
+        return moved
+
+    # publishing: the community source is the validated proposals, through the pipeline
+
+    def community_dump(self, proposal_ids: Sequence[str]) -> bytes:
+        """The N-Triples of these proposals' records: the community source's next dump."""
+        triples: dict[ox.Triple, None] = {}
+        for pid in proposal_ids:
+            triples.update(dict.fromkeys(self.triples(pid)))
+        return ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
+
+    def _publish(self, proposal_ids: Sequence[str], user: User) -> Report:
+        catalogue = self.catalogue
+        state = catalogue.source(COMMUNITY)
+        if state is None or state.name is None:
+            catalogue.register_source(COMMUNITY, COMMUNITY_NAME)
+        report = catalogue.ingest(COMMUNITY, self.community_dump(proposal_ids), format="nt",
+                                  mode="strict", origin=f"moderation by {user.username}")
+        if not report.stored:
+            raise PublishRefused(report)
+        return report

@@ -1,0 +1,188 @@
+"""The publishers' REST API: upload a dump, read runs and reports, roll back.
+
+Bearer tokens only (``catalogue token create SLUG``), so no cookie can be replayed here
+and the routes are exempt from CSRF. Answers are JSON; errors too (``{"error": ...}``).
+Described by the OpenAPI document at ``/api/openapi.json``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from catalogue.graphs import SlugError
+from catalogue.history import HistoryError
+from catalogue.ingest import InputError, Report
+from catalogue.ingest.pipeline import MODES
+
+from . import reports
+from .auth import csrf
+from .openapi import document
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+csrf.exempt(bp)
+
+
+def _catalogue():
+    return current_app.extensions["catalogue"]
+
+
+class ApiError(HTTPException):
+    def __init__(self, code: int, message: str, headers: dict | None = None, **extra) -> None:
+        super().__init__(message)
+        self.code = code
+        self.extra = extra
+        self.headers = headers or {}
+
+    def get_response(self, environ=None, scope=None):
+        response = jsonify({"error": {"status": self.code, "message": self.description,
+                                      **self.extra}})
+        response.status_code = self.code
+        response.headers.update(self.headers)
+        return response
+
+
+def _authorise(slug: str) -> None:
+    """401 without a valid token, 403 for a token of another source."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    challenge = {"WWW-Authenticate": 'Bearer realm="catalogue"'}
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise ApiError(401, "an API token is required: send 'Authorization: Bearer TOKEN' "
+                            "(a source's admin creates one with 'catalogue token create SLUG')",
+                       challenge)
+    source = _catalogue().accounts.token_source(secret.strip())
+    if source is None:
+        raise ApiError(401, "the token is not valid (unknown or revoked)",
+                       {"WWW-Authenticate": 'Bearer realm="catalogue", error="invalid_token"'})
+    if source != slug:
+        raise ApiError(403, f"this token publishes source {source!r}, not {slug!r}")
+
+
+def _flag(name: str) -> bool:
+    value = request.args.get(name, "").lower()
+    if value not in ("", "0", "1", "true", "false", "yes", "no"):
+        raise ApiError(400, f"{name} must be true or false, got {value!r}")
+    return value in ("1", "true", "yes")
+
+
+def _body(limit: int) -> bytes:
+    """The request body, refused with 413 beyond the limit (before reading it, if declared)."""
+    declared = request.content_length
+    if declared is not None and declared > limit:
+        raise ApiError(413, f"the dump is {declared:,} bytes; the limit is {limit:,}")
+    data = request.stream.read(limit + 1)
+    if len(data) > limit:
+        raise ApiError(413, f"the dump is over the limit of {limit:,} bytes")
+    if not data:
+        raise ApiError(400, "the request has no body: send the dump itself as the body")
+    return data
+
+
+def _report_response(report: Report, status: int, data: bytes | None = None, **headers):
+    body = reports.report_json(report, data)
+    response = jsonify(body)
+    response.status_code = status
+    response.headers.update(headers)
+    return response
+
+
+@bp.route("/sources/<slug>/dumps", methods=["POST"])
+def upload(slug: str):
+    _authorise(slug)
+    catalogue = _catalogue()
+    mode = request.args.get("mode", "strict")
+    if mode not in MODES:
+        raise ApiError(400, f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    dry_run = _flag("dry_run")
+    media = request.mimetype or None
+    if media in ("application/octet-stream", "application/x-www-form-urlencoded"):
+        media = None  # not a format: the content decides (or the format parameter)
+    fmt = request.args.get("format") or media
+    data = _body(catalogue.settings.max_upload_bytes)
+    if dry_run:
+        report = catalogue.validate(data, format=fmt)
+        report.source, report.mode = slug, mode
+        if report.error is not None:
+            return _report_response(report, _input_status(report.error), data)
+        storable = report.accepted > 0 and (mode == "partial" or not report.rejected)
+        return _report_response(report, 200 if storable else 422, data)
+    report = catalogue.ingest(slug, data, format=fmt, mode=mode,
+                              origin=f"API upload ({request.headers.get('User-Agent', 'unknown')[:80]})")
+    if report.error is not None:
+        return _report_response(report, _input_status(report.error), data)
+    if not report.stored:
+        return _report_response(report, 422, data)
+    run_id = report.activity.rsplit("/", 1)[-1]  # type: ignore[union-attr]
+    location = url_for("api.run", slug=slug, run_id=run_id)
+    return _report_response(report, 201, data, Location=location)
+
+
+def _input_status(error: InputError) -> int:
+    kind = getattr(error, "kind", None)
+    if kind == "too-large":
+        return 413
+    if kind == "format":
+        return 415
+    return 400
+
+
+@bp.route("/sources/<slug>/runs")
+def runs(slug: str):
+    _authorise(slug)
+    catalogue = _catalogue()
+    kept = set(catalogue.versions(slug))
+    state = catalogue.source(slug)
+    return jsonify({
+        "source": slug,
+        "current": state.version if state else None,
+        "runs": [{**r, "url": url_for("api.run", slug=slug, run_id=r["id"], _external=True),
+                  "can_roll_back_to": r["id"] in kept} for r in catalogue.runs(slug)],
+    })
+
+
+@bp.route("/sources/<slug>/runs/<run_id>")
+def run(slug: str, run_id: str):
+    _authorise(slug)
+    try:
+        detail = _catalogue().run_detail(slug, run_id)
+    except (HistoryError, SlugError) as exc:
+        raise ApiError(404, str(exc)) from exc
+    return jsonify(reports.run_json(detail))
+
+
+@bp.route("/sources/<slug>/runs/<run_id>/report.ttl")
+def run_turtle(slug: str, run_id: str):
+    _authorise(slug)
+    try:
+        detail = _catalogue().run_detail(slug, run_id)
+    except (HistoryError, SlugError) as exc:
+        raise ApiError(404, str(exc)) from exc
+    return reports.turtle_response(detail.report, f"{slug}-{run_id}-report.ttl")
+
+
+@bp.route("/sources/<slug>/rollback", methods=["POST"])
+def rollback(slug: str):
+    _authorise(slug)
+    body = request.get_json(silent=True) or {}
+    version = body.get("version") or request.args.get("version")
+    if not isinstance(version, str) or not version:
+        raise ApiError(400, 'name the version to roll back to: {"version": "..."}')
+    try:
+        report = _catalogue().rollback(slug, version, by="API")
+    except (HistoryError, SlugError) as exc:
+        raise ApiError(409 if "already" in str(exc) else 404, str(exc)) from exc
+    run_id = report.activity.rsplit("/", 1)[-1]  # type: ignore[union-attr]
+    return _report_response(report, 201, None, Location=url_for("api.run", slug=slug, run_id=run_id))
+
+
+@bp.route("/openapi.json")
+def openapi():
+    return jsonify(document(request.host_url.rstrip("/")))
+
+
+@bp.errorhandler(HTTPException)
+def json_errors(exc: HTTPException):
+    if isinstance(exc, ApiError):
+        return exc.get_response()
+    return ApiError(exc.code or 500, exc.description or exc.name).get_response()

@@ -1,0 +1,58 @@
+"""The HTML pages of licences, collections, releases, distributions and publishers: the
+HTML alternate of their Linked Data description (webapp/linked_data.py negotiates, caches
+and sets the headers; catalogue/resource_pages.py gathers what the page shows).
+
+A licence's plain-words statements are keyed in the domain (``Term.key``) and worded here,
+in the reader's language.
+"""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import lazy_gettext
+
+from catalogue import resource_pages as rp
+
+from .rich_text import rich_text
+
+TEMPLATES = {
+    rp.LicencePage: "licence.html",
+    rp.CollectionPage: "collection.html",
+    rp.ReleasePage: "release.html",
+    rp.DistributionPage: "distribution.html",
+    rp.AgentPage: "agent.html",
+}
+GROUP_TITLES = {
+    "allows": lazy_gettext("You may"),
+    "requires": lazy_gettext("You must"),
+    "forbids": lazy_gettext("You must not"),
+    "note": lazy_gettext("Good to know"),
+}
+# What each Term.key says (catalogue/resource_pages.py: ADMS_LICENCE_TERMS and SPDX flags)
+STATEMENTS = {
+    "public-domain": lazy_gettext("Use, copy, change and share it for any purpose, without conditions."),
+    "open-source": lazy_gettext("Use, study, change and share it for any purpose."),
+    "attribution": lazy_gettext("Keep the copyright and licence notices, and credit the authors, "
+                                "when you share it or a work based on it."),
+    "share-alike": lazy_gettext("Share changed versions, and works based on it, under the same licence."),
+    "royalties": lazy_gettext("Pay royalties to use it."),
+    "nominal-cost": lazy_gettext("Pay a nominal fee to obtain it."),
+    "grant-back": lazy_gettext("Grant your improvements back to the licensor."),
+    "no-derivatives": lazy_gettext("Share changed versions of it or works based on it."),
+    "commercial-use": lazy_gettext("Use it for commercial purposes."),
+    "reserved-names": lazy_gettext("Use the licensor's names, endorsement or official status for "
+                                   "your own version."),
+    "eu-jurisdiction": lazy_gettext("Its jurisdiction is within the European Union."),
+    "patents": lazy_gettext("Known patents may restrict its use."),
+    "other-restrictions": lazy_gettext("It has other restrictive clauses: read the licence text."),
+    "unknown-ipr": lazy_gettext("Who holds the rights is unknown: check before reusing it."),
+    "osi-approved": lazy_gettext("Approved by the Open Source Initiative (OSI)."),
+    "fsf-libre": lazy_gettext("Free (libre) according to the Free Software Foundation."),
+    "spdx-deprecated": lazy_gettext("SPDX has deprecated this licence identifier."),
+}
+
+
+def render(page: rp.Page, **context) -> str:
+    """The page in its template; ``context`` gives href, jsonld, alternates, used_by_titles."""
+    return render_template(TEMPLATES[type(page)], page=page, rich_text=rich_text,
+                           group_titles=GROUP_TITLES, statements=STATEMENTS, **context)
