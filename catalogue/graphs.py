@@ -13,6 +13,7 @@ graph                                 holds                                     
 ``graph/draft/{slug}``                proposed records awaiting moderation        no
 ``graph/run/{slug}/{version}``        one stored run's report and its diff        no
 ``graph/accounts``                    users, roles, API token hashes              no
+``graph/jobs``                        background uploads: state and report        no
 ====================================  ==========================================  =======
 
 A source's data is written in bulk into a new version graph, then the registry's pointer
@@ -86,6 +87,10 @@ class Graphs:
     @property
     def accounts(self) -> NamedNode:
         return self._g("accounts")
+
+    @property
+    def jobs(self) -> NamedNode:
+        return self._g("jobs")
 
     def draft(self, slug: str) -> NamedNode:
         return self._g(f"draft/{check_slug(slug)}")

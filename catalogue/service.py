@@ -24,6 +24,7 @@ from .graphs import Graphs
 from .history import RunDetail, read_run, versions
 from .ingest import Report, ingest, validate_dump
 from .ingest.pipeline import rollback, withdraw_all
+from .jobs import Jobs
 from .public_sparql import Answer, check_query
 from .query_workers import Job, QueryWorkers
 from .settings import ROOT, Settings
@@ -76,6 +77,7 @@ class Catalogue:
         self._version: tuple[float, DataVersion] | None = None
         self._public: tuple[str, Dataset] | None = None
         self._workers: QueryWorkers | None = None
+        self._jobs: Jobs | None = None
         self._derived: dict[str, tuple[str, object]] = {}  # name -> (data version, value)
 
     @property
@@ -88,6 +90,9 @@ class Catalogue:
         return self._store
 
     def close(self) -> None:
+        if self._jobs is not None:
+            self._jobs.close()  # let background uploads finish: never a half-written run
+            self._jobs = None
         if self._workers is not None:
             self._workers.close()
             self._workers = None
@@ -293,6 +298,16 @@ class Catalogue:
             self._changed()
 
     # publishers: accounts, the source registry, history
+
+    @property
+    def jobs(self) -> Jobs:
+        """Background uploads (one at a time per process: ingest is CPU-bound)."""
+        if self._jobs is None:
+            store = self.store  # opened outside the lock, which store() takes itself
+            with self._lock:
+                if self._jobs is None:
+                    self._jobs = Jobs(store, self.graphs)
+        return self._jobs
 
     @property
     def accounts(self) -> Accounts:

@@ -92,6 +92,12 @@ class Settings:
         "Earlier versions of each source kept (not public) so a publisher can roll back to them.",
         "CATALOGUE_KEEP_VERSIONS",
     )
+    async_upload_bytes: int = _setting(
+        5 * 1024 * 1024,
+        "API uploads bigger than this (bytes) are answered 202 at once and done in the "
+        "background (poll the Location); smaller ones when done. ?async=true asks for it.",
+        "CATALOGUE_ASYNC_UPLOAD_BYTES",
+    )
     secret_key: str = _setting(
         "",
         "Key that signs session cookies; empty: a random key kept in the store's private "

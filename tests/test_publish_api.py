@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import os
 import re
+import time
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,7 @@ GOOD = (Path(__file__).parent / "data" / "ingest" / "two-solutions.ttl").read_by
 NO_CONTACT = NO_CONTACT_ON_2
 EX = "http://repo.example.org/"
 LIMIT = 100_000
+ASYNC = 20_000  # bigger uploads are done in the background
 TTL = {"Content-Type": "text/turtle"}
 
 
@@ -35,7 +37,8 @@ def cli(env: dict, *args: str, input: bytes | None = None) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     store = tmp_path_factory.mktemp("publish") / "store"
-    env = {**os.environ, "CATALOGUE_STORE": str(store), "CATALOGUE_MAX_UPLOAD_BYTES": str(LIMIT)}
+    env = {**os.environ, "CATALOGUE_STORE": str(store), "CATALOGUE_MAX_UPLOAD_BYTES": str(LIMIT),
+           "CATALOGUE_ASYNC_UPLOAD_BYTES": str(ASYNC)}
     cli(env, "publisher", "add", "spain-ctt", "--name", "Spain: Centro de Transferencia")
     cli(env, "publisher", "add", "other", "--name", "Another repository")
     tokens = {slug: cli(env, "token", "create", slug).strip().splitlines()[-1]
@@ -175,3 +178,43 @@ def test_the_openapi_document_describes_every_route(site):
     assert {"200", "201", "400", "401", "403", "413", "415", "422"} <= set(upload["responses"])
     for path in doc["paths"]:
         assert path.startswith("/api/")
+
+
+def wait_for_job(site, location: str, token: str = "spain-ctt") -> dict:
+    auth = {"Authorization": "Bearer " + site["tokens"][token]}
+    for _ in range(300):
+        r = requests.get(site["url"] + location, headers=auth, timeout=10)
+        assert r.status_code == 200, r.text
+        if r.json()["status"] not in ("queued", "running"):
+            return r.json()
+        assert r.headers["Retry-After"]
+        time.sleep(0.2)
+    raise AssertionError("the job never ended")
+
+
+def test_big_or_async_uploads_are_answered_202_and_polled(site):
+    padded = GOOD + b"\n# padding\n" * (ASYNC // 10)
+    r = post(site, padded)
+    assert r.status_code == 202 and r.json()["status"] == "queued"
+    location = r.headers["Location"]
+    assert location.startswith("/api/sources/spain-ctt/jobs/")
+    done = wait_for_job(site, location)
+    assert done["status"] == "stored" and done["report"]["stored"] is True
+    auth = {"Authorization": "Bearer " + site["tokens"]["spain-ctt"]}
+    assert requests.get(done["run"], headers=auth, timeout=10).status_code == 200
+
+    r = post(site, NO_CONTACT, **{"async": "true"})
+    assert r.status_code == 202
+    done = wait_for_job(site, r.headers["Location"])
+    assert done["status"] == "rejected" and done["report"]["conforms"] is False
+    assert done["report"]["results"][0]["explanation"]["fix"]
+
+    other = requests.get(site["url"] + r.headers["Location"],
+                         headers={"Authorization": "Bearer " + site["tokens"]["other"]}, timeout=10)
+    assert other.status_code == 403
+    unknown = requests.get(site["url"] + "/api/sources/spain-ctt/jobs/0123456789abcdef",
+                           headers=auth, timeout=10)
+    assert unknown.status_code == 404
+    mine = requests.get(site["url"] + "/api/sources/other/jobs/" + r.json()["job"],
+                        headers={"Authorization": "Bearer " + site["tokens"]["other"]}, timeout=10)
+    assert mine.status_code == 404  # a job id alone proves nothing: it is spain-ctt's job

@@ -13,10 +13,12 @@ from werkzeug.exceptions import HTTPException
 from catalogue.graphs import SlugError
 from catalogue.history import HistoryError
 from catalogue.ingest import InputError, Report
+from catalogue.ingest.explain import explained_json
 from catalogue.ingest.pipeline import MODES
 
 from . import reports
 from .auth import csrf
+from .i18n import reader_language
 from .openapi import document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -107,8 +109,10 @@ def upload(slug: str):
             return _report_response(report, _input_status(report.error), data)
         storable = report.accepted > 0 and (mode == "partial" or not report.rejected)
         return _report_response(report, 200 if storable else 422, data)
-    report = catalogue.ingest(slug, data, format=fmt, mode=mode,
-                              origin=f"API upload ({request.headers.get('User-Agent', 'unknown')[:80]})")
+    origin = f"API upload ({request.headers.get('User-Agent', 'unknown')[:80]})"
+    if _flag("async") or len(data) > catalogue.settings.async_upload_bytes:
+        return _in_background(slug, data, fmt, mode, origin)
+    report = catalogue.ingest(slug, data, format=fmt, mode=mode, origin=origin)
     if report.error is not None:
         return _report_response(report, _input_status(report.error), data)
     if not report.stored:
@@ -116,6 +120,45 @@ def upload(slug: str):
     run_id = report.activity.rsplit("/", 1)[-1]  # type: ignore[union-attr]
     location = url_for("api.run", slug=slug, run_id=run_id)
     return _report_response(report, 201, data, Location=location)
+
+
+def _in_background(slug: str, data: bytes, fmt: str | None, mode: str, origin: str):
+    """202 now, with a Location to poll; the same ingest runs in a worker thread."""
+    catalogue = _catalogue()
+    lang = reader_language()
+    job_id = catalogue.jobs.create(slug)
+
+    def work() -> tuple[str, dict, str | None]:
+        report = catalogue.ingest(slug, data, format=fmt, mode=mode, origin=origin)
+        body = explained_json(report, lang, data if report.error is not None else None)
+        if report.stored:
+            return "stored", body, report.activity.rsplit("/", 1)[-1]  # type: ignore[union-attr]
+        return "rejected", body, None
+
+    catalogue.jobs.submit(job_id, work)
+    location = url_for("api.job", slug=slug, job_id=job_id)
+    response = jsonify({"status": "queued", "job": job_id, "url": location})
+    response.status_code = 202
+    response.headers.update({"Location": location, "Retry-After": "2"})
+    return response
+
+
+@bp.route("/sources/<slug>/jobs/<job_id>")
+def job(slug: str, job_id: str):
+    """A background upload: ``status`` queued | running | stored | rejected | failed; once
+    ended, its report (and, stored, the run's URL)."""
+    _authorise(slug)
+    found = _catalogue().jobs.get(job_id, slug)
+    if found is None:
+        raise ApiError(404, f"source {slug!r} has no upload job {job_id!r}")
+    body: dict = {"status": found.status, "job": found.id, "created": found.created,
+                  "ended": found.ended, "report": found.report}
+    if found.run:
+        body["run"] = url_for("api.run", slug=slug, run_id=found.run, _external=True)
+    response = jsonify(body)
+    if found.status in ("queued", "running"):
+        response.headers["Retry-After"] = "2"
+    return response
 
 
 def _input_status(error: InputError) -> int:

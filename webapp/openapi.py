@@ -77,12 +77,20 @@ def document(server: str) -> dict:
                     {"name": "dry_run", "in": "query", "schema": {"type": "boolean",
                                                                  "default": False},
                      "description": "Validate only; store nothing."},
+                    {"name": "async", "in": "query", "schema": {"type": "boolean",
+                                                               "default": False},
+                     "description": "Answer 202 at once and work in the background (always "
+                                    "so for dumps over the configured size)."},
                     {"name": "format", "in": "query", "schema": {"type": "string"},
                      "description": "ttl, nt, nq, trig, rdf, jsonld, if Content-Type does not say."}],
                 "requestBody": {"required": True, "content": {
                     f: {"schema": {"type": "string", "format": "binary"}} for f in FORMATS}},
                 "responses": {
                     "200": _report("Dry run: the dump would be stored."),
+                    "202": {"description": "Accepted: poll Location (the job) until its "
+                                           "status is stored, rejected or failed.",
+                            "headers": {"Location": {"schema": {"type": "string"}}},
+                            "content": {"application/json": {"schema": {"type": "object"}}}},
                     "201": {**_report("Stored; Location is the new run."),
                             "headers": {"Location": {"schema": {"type": "string"}}}},
                     "400": _report("Unreadable input: the report's error has line and column."),
@@ -91,6 +99,19 @@ def document(server: str) -> dict:
                     "415": _report("The format is unknown."),
                     "422": _report("Validation rejects the dump; nothing was stored."),
                 }}},
+            "/api/sources/{slug}/jobs/{job_id}": {"get": {
+                "summary": "A background upload: its status, and its report once ended",
+                "parameters": [SLUG, {"name": "job_id", "in": "path", "required": True,
+                                      "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "status: queued, running, stored, "
+                                                     "rejected or failed; report; run URL.",
+                                      "content": {"application/json": {"schema": {
+                                          "type": "object", "properties": {
+                                              "status": {"enum": ["queued", "running", "stored",
+                                                                  "rejected", "failed"]},
+                                              "report": {"type": ["object", "null"]},
+                                              "run": {"type": "string"}}}}}},
+                              **AUTH_ERRORS, "404": _error("No such job for this source.")}}},
             "/api/sources/{slug}/runs": {"get": {
                 "summary": "The source's runs, newest first",
                 "parameters": [SLUG],
