@@ -7,7 +7,9 @@ slow hash adds nothing), shown once when created, revocable.
 
 Roles: ``admin`` (everything), ``moderator`` (validates proposed solutions), ``member``
 (any account: may propose). Publishing is a relation, not a role: a user is publisher of
-given sources; a token belongs to one source.
+given sources; a token belongs to one source. So is facilitating, as on Joinup: a user is
+facilitator of given collections (``cat:facilitatorOf``, the collection's IRI) and
+moderates the solutions proposed into them, and only those.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class User:
     name: str
     roles: frozenset[str]
     sources: frozenset[str]  # slugs of the sources this user publishes
+    collections: frozenset[str] = frozenset()  # IRIs of the collections this user facilitates
 
     @property
     def is_admin(self) -> bool:
@@ -60,6 +63,15 @@ class User:
 
     def can_publish(self, slug: str) -> bool:
         return self.is_admin or slug in self.sources
+
+    def can_facilitate(self, collection: str | None) -> bool:
+        """Moderates what is proposed into ``collection`` (admins moderate everything)."""
+        return self.is_admin or (collection is not None and collection in self.collections)
+
+    @property
+    def moderates_any(self) -> bool:
+        """Has a moderation queue: a moderator, or a facilitator of some collection."""
+        return self.is_moderator or bool(self.collections)
 
 
 @dataclass(frozen=True)
@@ -84,6 +96,14 @@ def check_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"the password is too short: use at least {MIN_PASSWORD} characters")
     return password
+
+
+def check_collection(iri: str) -> ox.NamedNode:
+    """A collection named by its IRI (whether it is published is the caller's to check)."""
+    try:
+        return ox.NamedNode(iri)
+    except (TypeError, ValueError):
+        raise AccountError(f"{iri!r} is not an IRI: give the collection's full IRI") from None
 
 
 def token_hash(secret: str) -> str:
@@ -115,7 +135,8 @@ class Accounts:
     # users
 
     def add_user(self, username: str, password: str, *, name: str | None = None,
-                 roles: tuple[str, ...] = ("member",), sources: tuple[str, ...] = ()) -> User:
+                 roles: tuple[str, ...] = ("member",), sources: tuple[str, ...] = (),
+                 collections: tuple[str, ...] = ()) -> User:
         """Create an account.
 
         :raise AccountError: the username is taken or invalid, the password too short,
@@ -137,6 +158,8 @@ class Accounts:
             self.grant(username, role=role)
         for slug in sources:
             self.grant(username, source=slug)
+        for collection in collections:
+            self.grant(username, collection=collection)
         return self.user(username)  # type: ignore[return-value]
 
     def user(self, username: str) -> User | None:
@@ -153,6 +176,7 @@ class Accounts:
             name=first["name"].value if "name" in first else username,
             roles=frozenset(r["role"].value for r in rows if "role" in r),
             sources=frozenset(r["source"].value for r in rows if "source" in r),
+            collections=frozenset(r["collection"].value for r in rows if "collection" in r),
         )
 
     def users(self) -> list[User]:
@@ -182,8 +206,10 @@ class Accounts:
         delete = (f"DELETE WHERE {{ GRAPH {self.graph} {{ {iri} {CAT.passwordHash} ?h }} }}")
         self._insert([ox.Triple(iri, CAT.passwordHash, ox.Literal(_hasher.hash(password)))], delete)
 
-    def grant(self, username: str, *, role: str | None = None, source: str | None = None) -> None:
-        """Give a role, or make the user a publisher of a source."""
+    def grant(self, username: str, *, role: str | None = None, source: str | None = None,
+              collection: str | None = None) -> None:
+        """Give a role, or make the user a publisher of a source or a facilitator of a
+        collection (its IRI)."""
         iri = self.user_iri(username)
         if role is not None:
             if role not in ROLES:
@@ -191,8 +217,11 @@ class Accounts:
             self._insert([ox.Triple(iri, CAT.role, ox.Literal(role))])
         if source is not None:
             self._insert([ox.Triple(iri, CAT.publisherOf, ox.Literal(check_slug(source)))])
+        if collection is not None:
+            self._insert([ox.Triple(iri, CAT.facilitatorOf, check_collection(collection))])
 
-    def revoke(self, username: str, *, role: str | None = None, source: str | None = None) -> None:
+    def revoke(self, username: str, *, role: str | None = None, source: str | None = None,
+               collection: str | None = None) -> None:
         iri = self.user_iri(username)
         if role is not None:
             self.store.update(f"DELETE DATA {{ GRAPH {self.graph} {{ "
@@ -200,6 +229,9 @@ class Accounts:
         if source is not None:
             self.store.update(f"DELETE DATA {{ GRAPH {self.graph} {{ "
                               f"{ntriples([ox.Triple(iri, CAT.publisherOf, ox.Literal(source))])} }} }}")
+        if collection is not None:
+            facilitates = ox.Triple(iri, CAT.facilitatorOf, check_collection(collection))
+            self.store.update(f"DELETE DATA {{ GRAPH {self.graph} {{ {ntriples([facilitates])} }} }}")
 
     # API tokens
 

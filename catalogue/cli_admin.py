@@ -14,6 +14,7 @@ import os
 import sys
 
 from .accounts import ROLES, AccountError
+from .facilitators import is_collection
 from .history import HistoryError
 from .service import Catalogue
 
@@ -36,6 +37,19 @@ def _known_source(catalogue: Catalogue, slug: str) -> None:
     if catalogue.source(slug) is None:
         raise CommandError(f"no source {slug!r}: register it first with "
                            f"'catalogue publisher add {slug} --name NAME'")
+
+
+def _known_collection(catalogue: Catalogue, iri: str) -> None:
+    if not is_collection(catalogue, iri):
+        raise CommandError(f"no published collection {iri!r}: give the full IRI of a "
+                           "dcat:Catalog the catalogue publishes")
+
+
+def _roles_text(user, *, sources_always: bool = True) -> str:
+    """What an account may do, as the commands print it."""
+    sources = ", ".join(sorted(user.sources)) or ("nothing" if sources_always else "")
+    return (f"roles {', '.join(sorted(user.roles))}" + (f"; publisher of {sources}" if sources else "")
+            + (f"; facilitator of {', '.join(sorted(user.collections))}" if user.collections else ""))
 
 
 def cmd_publisher_add(args, settings) -> int:
@@ -102,10 +116,12 @@ def cmd_user_add(args, settings) -> int:
     def run(c: Catalogue) -> int:
         for slug in args.publisher or ():
             _known_source(c, slug)
+        for iri in args.facilitator or ():
+            _known_collection(c, iri)
         user = c.accounts.add_user(args.username, password, name=args.name,
-                                   roles=tuple(args.role or ()), sources=tuple(args.publisher or ()))
-        print(f"user {user.username!r} created: roles {', '.join(sorted(user.roles))}"
-              + (f"; publisher of {', '.join(sorted(user.sources))}" if user.sources else ""))
+                                   roles=tuple(args.role or ()), sources=tuple(args.publisher or ()),
+                                   collections=tuple(args.facilitator or ()))
+        print(f"user {user.username!r} created: {_roles_text(user, sources_always=False)}")
         return 0
     return _with_catalogue(settings, run)
 
@@ -116,12 +132,15 @@ def cmd_user_grant(args, settings) -> int:
             raise CommandError(f"no user {args.username!r}")
         for slug in args.publisher or ():
             _known_source(c, slug)
+        for iri in args.facilitator or ():
+            _known_collection(c, iri)
+        for slug in args.publisher or ():
             c.accounts.grant(args.username, source=slug)
+        for iri in args.facilitator or ():
+            c.accounts.grant(args.username, collection=iri)
         for role in args.role or ():
             c.accounts.grant(args.username, role=role)
-        user = c.accounts.user(args.username)
-        print(f"user {args.username!r}: roles {', '.join(sorted(user.roles))}"  # type: ignore[union-attr]
-              f"; publisher of {', '.join(sorted(user.sources)) or 'nothing'}")  # type: ignore[union-attr]
+        print(f"user {args.username!r}: {_roles_text(c.accounts.user(args.username))}")
         return 0
     return _with_catalogue(settings, run)
 
@@ -211,12 +230,16 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--role", action="append", choices=ROLES, help="admin, moderator (repeatable)")
     s.add_argument("--publisher", action="append", metavar="SLUG",
                    help="make the user a publisher of this source (repeatable)")
+    s.add_argument("--facilitator", action="append", metavar="COLLECTION_IRI",
+                   help="make the user a facilitator of this published collection: they moderate "
+                        "the solutions proposed into it (repeatable)")
     s.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     s.set_defaults(func=cmd_user_add)
-    s = ps.add_parser("grant", help="give roles or sources to an account")
+    s = ps.add_parser("grant", help="give roles, sources or collections to an account")
     s.add_argument("username")
     s.add_argument("--role", action="append", choices=ROLES)
     s.add_argument("--publisher", action="append", metavar="SLUG")
+    s.add_argument("--facilitator", action="append", metavar="COLLECTION_IRI")
     s.set_defaults(func=cmd_user_grant)
     s = ps.add_parser("password", help="set an account's password")
     s.add_argument("username")

@@ -6,6 +6,10 @@ States: ``draft`` (saved, not submitted) → ``proposed`` (awaiting a moderator)
 moderator may also ``reject`` a proposed solution back to draft with a note saying what
 to change. Every change records who and when.
 
+A proposal may be made into a published collection (its record says ``dct:isPartOf``);
+that collection's facilitators then judge it as moderators do (:func:`may`), and only
+proposals in their collections.
+
 Where things live (private graphs, never in :meth:`Catalogue.public_graphs`):
 
 * a proposal's solution record: its own graph ``graph/draft/{id}``;
@@ -33,6 +37,7 @@ import pyoxigraph as ox
 
 from . import queries
 from .accounts import User
+from .facilitators import is_collection
 from .ingest import Report
 from .store.sparql_text import ntriples
 from .terms import ADMS, CAT, DCAT, DCT, FOAF, RDF_TYPE, SKOS, VCARD, XSD
@@ -65,7 +70,7 @@ LANGUAGES = {
     "ro": "română", "sk": "slovenčina", "sl": "slovenščina", "sv": "svenska",
 }
 LIMITS = {"title": 250, "description": 10_000, "publisher": 200, "email": 254, "keywords": 1000,
-          "landing_page": 2000, "access_url": 2000, "licence": 2000}
+          "landing_page": 2000, "access_url": 2000, "licence": 2000, "collection": 2000}
 MAX_BLOCKS = 20
 MAX_NOTE = 2000
 PROPOSAL_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -116,7 +121,7 @@ class FormProblem:
     """A value that cannot become RDF as typed (the shapes judge everything else)."""
 
     field: str  # the form field
-    kind: str  # too-long | web-address | email | building-block | no-building-block | language | licence
+    kind: str  # too-long | web-address | email | building-block | no-building-block | language | licence | collection
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,7 @@ class ProposalForm:
     email: str = ""
     access_url: str = ""
     licence: str = ""
+    collection: str = ""  # the IRI of the published collection it is proposed into, if any
 
     @classmethod
     def from_fields(cls, values: Mapping[str, str], blocks: Sequence[str] = ()) -> ProposalForm:
@@ -156,6 +162,8 @@ class ProposalForm:
             out.append(FormProblem("email", "email"))
         if self.language not in LANGUAGES:
             out.append(FormProblem("language", "language"))
+        if self.collection and not _is_iri(self.collection):
+            out.append(FormProblem("collection", "collection"))
         if not self.blocks:
             out.append(FormProblem("blocks", "no-building-block"))
         elif len(self.blocks) > MAX_BLOCKS or any(not _is_block(b) for b in self.blocks):
@@ -184,6 +192,8 @@ class ProposalForm:
             out += [ox.Triple(s, DCAT.keyword, ox.Literal(k, language=lang)) for k in self.keyword_list()]
         if self.landing_page and "landing_page" not in bad:
             out.append(ox.Triple(s, DCAT.landingPage, ox.NamedNode(self.landing_page)))
+        if self.collection and "collection" not in bad:
+            out.append(ox.Triple(s, DCT.isPartOf, ox.NamedNode(self.collection)))
         return out + self._publisher(s, bad) + self._contact(s, bad) + self._distribution(s, bad)
 
     def _publisher(self, s: ox.NamedNode, bad: set[str]) -> list[ox.Triple]:
@@ -237,6 +247,7 @@ class ProposalForm:
             email=email.removeprefix("mailto:"),
             access_url=first(values(s + "#distribution", DCAT.accessURL)),
             licence=first(values(s + "#distribution", DCT.license)),
+            collection=first(values(s, DCT.isPartOf)),
         )
 
 
@@ -292,6 +303,7 @@ class Proposal:
     title: str
     note: str | None = None  # the moderator's note when sent back to draft
     events: tuple[Event, ...] = field(default_factory=tuple)
+    collection: str | None = None  # the collection it is proposed into (its facilitators judge it)
 
     def last(self, action: str) -> Event | None:
         """The latest event of this action (who submitted, validated... and when)."""
@@ -299,19 +311,25 @@ class Proposal:
         return found[-1] if found else None
 
 
+def judges(user: User | None, p: Proposal) -> bool:
+    """Moderators and admins judge every proposal; a facilitator those in their collections."""
+    return user is not None and (user.is_moderator or user.can_facilitate(p.collection))
+
+
 def may_view(user: User | None, p: Proposal) -> bool:
-    """Its author, moderators and admins; nobody else sees a proposal."""
-    return user is not None and (user.username == p.author or user.is_moderator)
+    """Its author and those who judge it; nobody else sees a proposal."""
+    return user is not None and (user.username == p.author or judges(user, p))
 
 
 def may(user: User | None, action: str, p: Proposal) -> bool:
     """Whether ``user`` may do ``action`` (edit, submit, validate, reject, archive) to ``p``,
-    whatever its state: the author edits and submits, moderators judge, admins do all."""
+    whatever its state: the author edits and submits, moderators (and the facilitators of
+    its collection) judge, admins do all."""
     if user is None:
         return False
     if action in ("edit", "submit"):
         return user.username == p.author or user.is_admin
-    return user.is_moderator
+    return judges(user, p)
 
 
 def _now() -> str:
@@ -360,7 +378,14 @@ class Moderation:
         triples = form.triples(solution, issued or now, now)
         data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
         report = self.catalogue.validate(data, format="nt")
-        return Checked(form, form.problems(), report, data)
+        return Checked(form, form.problems() + self._collection_problems(form), report, data)
+
+    def _collection_problems(self, form: ProposalForm) -> list[FormProblem]:
+        """A collection must be a published one (the form only offers those)."""
+        if not form.collection or not _is_iri(form.collection) or \
+                is_collection(self.catalogue, form.collection):
+            return []
+        return [FormProblem("collection", "collection")]
 
     # reading
 
@@ -393,7 +418,8 @@ class Moderation:
             state=r["state"].value, author=self._username(r["author"].value),
             created=r["created"].value, changed=r["changed"].value,
             title=r["title"].value if "title" in r else "",
-            note=r["note"].value if "note" in r else None)
+            note=r["note"].value if "note" in r else None,
+            collection=r["collection"].value if "collection" in r else None)
 
     def triples(self, proposal_id: str) -> list[ox.Triple]:
         """The proposal's solution record, as last saved."""

@@ -149,7 +149,7 @@ class CollectionPage:
     issued: str | None
     modified: str | None
     solutions: list[Label]  # the first LISTED, by title
-    total: int  # how many it lists
+    total: int  # how many it lists or say they are part of it
 
 
 @dataclass
@@ -402,7 +402,7 @@ def collection_page(reader: Reader, iri: str, triples: list[ox.Triple],
     node = ox.NamedNode(iri)
     f = _Facts(triples, languages)
     title = f.title(node, DCT.title)
-    solutions = f.links(node, DCAT.dataset)  # the description carries their titles
+    solutions = _members(reader, node, f.links(node, DCAT.dataset), languages)
     return CollectionPage(
         iri=iri, title=title, other_titles=_other(f.texts(node, DCT.title), title),
         description=f.text(node, DCT.description), publishers=f.links(node, DCT.publisher),
@@ -413,6 +413,25 @@ def collection_page(reader: Reader, iri: str, triples: list[ox.Triple],
         issued=f.value(node, DCT.issued), modified=f.value(node, DCT.modified),
         solutions=solutions[:LISTED], total=len(solutions),
     )
+
+
+def _members(reader: Reader, node: ox.NamedNode, listed: list[Label],
+             languages: tuple[str, ...]) -> list[Label]:
+    """The solutions the collection lists (``dcat:dataset``, titled by its description) and
+    those that say they are part of it (``dct:isPartOf``, one query: e.g. a proposal a
+    facilitator validated into it), once each, by title."""
+    titles: dict[str, list[ox.Literal]] = {}
+    for r in reader.query("collection_members", collection=node):
+        found = titles.setdefault(r["solution"].value, [])
+        if "title" in r:
+            found.append(r["title"])
+    members = {x.iri: x for x in listed}
+    for iri, found in titles.items():
+        if iri not in members:
+            lit = choose(found, languages)
+            members[iri] = Label(iri, lit.value, lit.language or None) if lit is not None \
+                else Label(iri, fallback_name(iri))
+    return sorted(members.values(), key=lambda x: x.label.lower())
 
 
 def distribution_facts(reader: Reader, iri: str, triples: list[ox.Triple] | None,

@@ -422,9 +422,10 @@ class Catalogue:
         states = all_sources(self.store, self.graphs)
         slugs = [source] if source is not None else sorted(states)
         records, graphs = {}, []
+        public = self.public_graphs()
         for slug in slugs:
             graph = states[slug].graph if slug in states else None
-            records[slug] = search.read_records(self.store, graph, slug) if graph else []
+            records[slug] = search.read_records(self.store, graph, slug, public) if graph else []
             graphs += [graph] if graph else []
         labels = search.read_labels(self.store, graphs + self._fixed_graphs()) if graphs else {}
         return index.replace(records, labels, everything=source is None, hidden=self._search_hidden())

@@ -1,9 +1,10 @@
 """Proposing solutions and moderating them (catalogue/moderation.py does the work).
 
-Signed-in members propose and see their own proposals; moderators and admins see the
-queue and validate, send back or archive; nobody else sees a proposal (403), anonymous
-visitors are sent to sign in. A refused form comes back with the values typed and the
-shapes' report in plain words.
+Signed-in members propose and see their own proposals (into a collection, if they choose
+one); moderators and admins see the queue and validate, send back or archive, and so do a
+collection's facilitators for the proposals in it; nobody else sees a proposal (403),
+anonymous visitors are sent to sign in. A refused form comes back with the values typed
+and the shapes' report in plain words.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
+from catalogue.facilitators import collections
 from catalogue.ingest import Report
 from catalogue.moderation import (
     LANGUAGES,
@@ -26,12 +28,13 @@ from catalogue.moderation import (
     ProposalNotFound,
     PublishRefused,
     TransitionError,
+    judges,
     may,
     may_view,
 )
 
 from .auth import current_user, login_required, require
-from .i18n import reader_language
+from .i18n import label_languages, reader_language
 
 bp = Blueprint("moderation", __name__)
 
@@ -61,6 +64,7 @@ FIELD_LABELS = {
     "email": lazy_gettext("Contact email"),
     "access_url": lazy_gettext("Download or access URL"),
     "licence": lazy_gettext("Licence"),
+    "collection": lazy_gettext("Collection"),
 }
 DONE = {
     "submit": lazy_gettext("Submitted: a moderator will review it."),
@@ -99,6 +103,7 @@ def problem_text(problem: FormProblem) -> str:
         "language": _("Choose a language from the list."),
         "no-building-block": _("Choose at least one EIRA building block the solution implements."),
         "building-block": _("Choose at most 20 building blocks, from the list."),
+        "collection": _("Choose a collection from the list, or none."),
     }
     return texts.get(problem.kind, name)
 
@@ -130,7 +135,13 @@ def _choices() -> dict:
     licences = [(r["licence"].value, r["name"].value) for r in catalogue.query("moderation_licences")]
     labels = {iri: label for blocks in views.values() for iri, label in blocks}
     return {"block_choices": sorted(views.items()), "licence_choices": licences,
-            "block_labels": labels, "content_languages": LANGUAGES}
+            "block_labels": labels, "content_languages": LANGUAGES, **_collection_choices()}
+
+
+def _collection_choices() -> dict:
+    """The published collections a solution may be proposed into, titled in the reader's language."""
+    found = collections(_catalogue(), label_languages())
+    return {"collection_choices": found, "collection_labels": {c.iri: c.label for c in found}}
 
 
 def _form_page(form: ProposalForm, checked: Checked | None, proposal: Proposal | None, status: int):
@@ -166,11 +177,14 @@ def propose():
 def proposals():
     user = current_user()
     moderation = _moderation()
-    everything = moderation.proposals() if user.is_moderator else []  # type: ignore[union-attr]
+    moderating = user.moderates_any  # type: ignore[union-attr]
+    # a facilitator's queue: the proposals into their collections only
+    judged = [p for p in moderation.proposals() if judges(user, p)] if moderating else []
     return render_template(
         "proposals.html", mine=moderation.proposals(author=user.username),  # type: ignore[union-attr]
-        queue=[p for p in everything if p.state == "proposed"],
-        others=[p for p in everything if p.state != "proposed"], states=STATE_LABELS)
+        queue=[p for p in judged if p.state == "proposed"], moderating=moderating,
+        others=[p for p in judged if p.state != "proposed"], states=STATE_LABELS,
+        **_collection_choices())
 
 
 @bp.route("/proposals/<proposal_id>")

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 
 from catalogue.accounts import ROLES, AccountError
+from catalogue.facilitators import collections, is_collection
 from catalogue.graphs import SlugError, check_slug
 from catalogue.history import HistoryError
 from catalogue.ingest import InputError, Report
@@ -17,7 +18,7 @@ from catalogue.ingest.pipeline import MODES
 
 from . import reports
 from .auth import current_user, login_required, require
-from .i18n import reader_language
+from .i18n import label_languages, reader_language
 from .linked_data import href
 
 bp = Blueprint("publish", __name__)
@@ -75,7 +76,7 @@ def register_source():
 @bp.route("/users", methods=["GET", "POST"])
 @login_required
 def users():
-    """Admins create accounts and give roles and sources (as the CLI does)."""
+    """Admins create accounts and give roles, sources and collections (as the CLI does)."""
     user = current_user()
     require(user is not None and user.is_admin)
     accounts = _catalogue().accounts
@@ -86,24 +87,42 @@ def users():
             for slug in sources:
                 if _catalogue().source(slug) is None:
                     raise AccountError(_("There is no source %(slug)s.", slug=slug))
+            facilitated = _facilitated(form.getlist("facilitator"))
             roles = tuple(r for r in form.getlist("role") if r)
             if form.get("action") == "grant":
                 if accounts.user(form.get("username", "")) is None:
                     raise AccountError(_("There is no account %(name)s.", name=form.get("username", "")))
                 for slug in sources:
                     accounts.grant(form["username"], source=slug)
+                for iri in facilitated:
+                    accounts.grant(form["username"], collection=iri)
                 for role in roles:
                     accounts.grant(form["username"], role=role)
             else:
                 accounts.add_user(form.get("username", "").strip(), form.get("password", ""),
-                                  name=form.get("name") or None, roles=roles, sources=sources)
+                                  name=form.get("name") or None, roles=roles, sources=sources,
+                                  collections=facilitated)
             flash(_("Account %(name)s saved.", name=form.get("username", "")))
             return redirect(url_for("publish.users"), code=303)
         except (AccountError, SlugError) as exc:
             flash(str(exc))
+    found = collections(_catalogue(), label_languages())
     return render_template("users.html", users=accounts.users(),
-                           sources=sorted(_catalogue().sources()), roles=ROLES), \
+                           sources=sorted(_catalogue().sources()), roles=ROLES,
+                           collections=found, collection_labels={c.iri: c.label for c in found}), \
         (400 if request.method == "POST" else 200)
+
+
+def _facilitated(iris: list[str]) -> tuple[str, ...]:
+    """The collections chosen on the form, each a published one.
+
+    :raise AccountError: one is not.
+    """
+    chosen = tuple(dict.fromkeys(i.strip() for i in iris if i.strip()))
+    for iri in chosen:
+        if not is_collection(_catalogue(), iri):
+            raise AccountError(_("There is no published collection %(iri)s.", iri=iri))
+    return chosen
 
 
 @bp.route("/sources/<slug>")

@@ -76,9 +76,14 @@ def _date(term: ox.Literal) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)  # naive: read as UTC
 
 
-def read_records(store: Store, graph: ox.NamedNode, source: str) -> list[Record]:
-    """Every solution and collection in one source's graph, with texts and facet values."""
-    ds = Dataset(default_graphs=[graph])
+def read_records(store: Store, graph: ox.NamedNode, source: str,
+                 public: Sequence[ox.NamedNode] = ()) -> list[Record]:
+    """Every solution and collection in one source's graph, with texts and facet values.
+
+    ``public``: the published graphs, visible by name, where the collection a solution
+    says it is part of (``dct:isPartOf``) is looked up, as it may be another source's.
+    """
+    ds = Dataset(default_graphs=[graph], named_graphs=list(dict.fromkeys([graph, *public])))
     records: dict[str, Record] = {}
     for r in queries.run(store, "search_records", dataset=ds):  # type: ignore[union-attr]
         iri = r["record"].value

@@ -324,6 +324,12 @@ FR = {
     'Version': 'Numéro de version',
     'What changed': 'Ce qui a changé',
     'Downloads': 'Téléchargements',
+    # collection facilitators
+    'Choose a collection from the list, or none.': 'Choisissez une collection dans la liste, ou aucune.',
+    'There is no published collection %(iri)s.': "Il n'y a pas de collection publiée %(iri)s.",
+    'Collection it belongs to (optional): its facilitators may then review it too': 'Collection à laquelle elle appartient (facultatif) : ses animateurs pourront alors aussi l’examiner',
+    'Facilitator of': 'Animateur de',
+    'Facilitator of (moderates the solutions proposed into these collections)': 'Animateur de (modère les solutions proposées dans ces collections)',
 }
 
 DE = {
@@ -633,6 +639,12 @@ DE = {
     'Version': 'Versionsnummer',
     'What changed': 'Was sich geändert hat',
     'Downloads': 'Downloads',
+    # collection facilitators
+    'Choose a collection from the list, or none.': 'Wählen Sie eine Sammlung aus der Liste oder keine.',
+    'There is no published collection %(iri)s.': 'Es gibt keine veröffentlichte Sammlung %(iri)s.',
+    'Collection it belongs to (optional): its facilitators may then review it too': 'Sammlung, zu der sie gehört (optional): deren Moderatoren können sie dann ebenfalls prüfen',
+    'Facilitator of': 'Moderator von',
+    'Facilitator of (moderates the solutions proposed into these collections)': 'Moderator von (moderiert die in diese Sammlungen vorgeschlagenen Lösungen)',
 }
 
 

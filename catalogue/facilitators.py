@@ -1,0 +1,43 @@
+"""Collections, and what their facilitators may do, as on Joinup: a facilitator moderates
+the solutions proposed into a collection, and only those.
+
+Who facilitates what is on the account (``cat:facilitatorOf``, catalogue/accounts.py); a
+proposal is in a collection when its record says so (``dct:isPartOf``,
+catalogue/moderation.py). A collection is a published ``dcat:Catalog``, whichever source
+publishes it, read by saved queries (``collection_exists``, ``collection_titles``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from .resource_pages import Label, choose, fallback_name
+
+if TYPE_CHECKING:
+    from .service import Catalogue
+
+
+def is_collection(catalogue: Catalogue, iri: str) -> bool:
+    """Whether ``iri`` is a published collection: only one can be facilitated or proposed into."""
+    try:
+        node = ox.NamedNode(iri)
+    except (TypeError, ValueError):
+        return False
+    return bool(catalogue.query("collection_exists", collection=node))
+
+
+def collections(catalogue: Catalogue, languages: tuple[str, ...] = ("en",)) -> list[Label]:
+    """Every published collection, titled in the reader's languages, by title (for a select)."""
+    titles: dict[str, list[ox.Literal]] = {}
+    for r in catalogue.query("collection_titles"):
+        found = titles.setdefault(r["collection"].value, [])
+        if "title" in r:
+            found.append(r["title"])
+    out = []
+    for iri, found in titles.items():
+        lit = choose(found, languages)
+        out.append(Label(iri, lit.value, lit.language or None) if lit is not None
+                   else Label(iri, fallback_name(iri)))
+    return sorted(out, key=lambda x: (x.label.lower(), x.iri))
