@@ -445,18 +445,20 @@ class Catalogue:
                 out.append(UsedBy(facet, result.total, [(h.iri, h.title) for h in result.hits[:10]]))
         return out
 
-    def home(self) -> HomePage:
+    def home(self, languages: tuple[str, ...] = ()) -> HomePage:
         """The home page's ways in: newest solutions, EIRA views with the blocks solutions
         implement, topics and countries with their counts (from the search index), once per
-        data version."""
-        return self._per_version("home", self._home)  # type: ignore[return-value]
+        data version and reader's languages (for the labels)."""
+        return self._per_version("home:" + ",".join(languages),  # type: ignore[return-value]
+                                 lambda: self._home(languages))
 
-    def _home(self) -> HomePage:
+    def _home(self, languages: tuple[str, ...] = ()) -> HomePage:
         from . import search
 
         index = search.open_index(search.index_path(self.settings.store))
         index.refresh(self.data_version().token)
-        result = search.search(index, search.SearchRequest(sort="date", filters={"type": ("solution",)}))
+        result = search.search(index, search.SearchRequest(sort="date", filters={"type": ("solution",)},
+                                                           languages=languages))
         used = {f.value: f for f in result.facets.get("eira", [])}
         views: dict[str, tuple[str, list]] = {}
         for r in self.query("eira_views"):  # type: ignore[union-attr]

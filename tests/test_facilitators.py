@@ -178,7 +178,7 @@ def site(tmp_path_factory):
 
 def collection_count(site: str) -> int:
     text = requests.get(site + "/search", params={"type": "solution"}, timeout=20).text
-    return int(re.search(r">Example repository</a> \((\d+)\)", text).group(1))
+    return int(re.search(r">Example repository</span>(?:[^(]*?)</a> \((\d+)\)", text).group(1))
 
 
 def propose(site: str, s: requests.Session, collection: str = "", **changes) -> requests.Response:

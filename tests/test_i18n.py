@@ -104,3 +104,17 @@ def test_the_home_page_offers_ways_in(client):
         assert heading in page
     assert "/search?theme=http" in page and "/search?spatial=http" in page and "/search?eira=http" in page
     assert "Technical view - application" in page or "Technical View - Application" in page
+
+
+def test_facet_values_are_named_in_the_readers_language_or_marked(client):
+    import re
+
+    for lang, germany in (("fr", "Allemagne"), ("de", "Deutschland"), ("en", "Germany")):
+        page = client.get(f"/search?lang={lang}").text
+        assert re.search(rf'<span lang="{lang}">{germany}</span>', page), lang
+    # EIRA building blocks are named in English only: shown in English, marked as such
+    page = client.get("/search?lang=fr").text
+    eira = page[page.index('id="facet-eira"'):] if 'id="facet-eira"' in page else page
+    assert re.search(r'<span lang="en">[^<]+</span> <span class="lang fallback"', eira)
+    home = client.get("/?lang=de").text
+    assert "Deutschland" in home and "Germany" not in home

@@ -22,6 +22,7 @@ from catalogue.search import (
     search,
 )
 
+from .i18n import label_languages
 from .linked_data import href
 
 bp = Blueprint("search", __name__)
@@ -52,7 +53,7 @@ def _request() -> SearchRequest:
     try:
         return SearchRequest(q=request.args.get("q", "").strip(),
                              sort=request.args.get("sort", "relevance") or "relevance",
-                             page=int(raw_page), filters=filters)
+                             page=int(raw_page), filters=filters, languages=label_languages())
     except SearchRequestError as exc:
         abort(400, str(exc))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
+from .i18n import label_languages
 from .linked_data import href
 
 bp = Blueprint("views", __name__)
@@ -15,4 +16,5 @@ def _catalogue():
 
 @bp.route("/")
 def home():
-    return render_template("home.html", stats=_catalogue().stats(), home=_catalogue().home(), href=href)
+    return render_template("home.html", stats=_catalogue().stats(), home=_catalogue().home(label_languages()),
+                           href=href)

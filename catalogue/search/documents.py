@@ -117,16 +117,20 @@ def read_records(store: Store, graph: ox.NamedNode, source: str,
     return list(records.values())
 
 
-def read_labels(store: Store, graphs: Sequence[ox.NamedNode]) -> dict[str, str]:
-    """Display names of facet values: IRI -> label (English, else untagged, else any)."""
+def read_labels(store: Store, graphs: Sequence[ox.NamedNode]) -> dict[str, dict[str, str]]:
+    """Display names of facet values in every language they have: IRI -> {language: label}
+    (language "" for an untagged label), from the best label property the value has."""
     found: dict[str, list[tuple[int, str, str]]] = {}
     rows = queries.run(store, "search_labels", dataset=Dataset(default_graphs=list(graphs)))
     for r in rows:  # type: ignore[union-attr]
         label = r["label"]
         rank = LABEL_PROPERTIES.index(r["property"].value)
         found.setdefault(r["value"].value, []).append((rank, label.language or "", label.value))
-    out = {}
+    out: dict[str, dict[str, str]] = {}
     for iri, labels in found.items():
         top = min(rank for rank, _, _ in labels)
-        out[iri] = best([(lang, text) for rank, lang, text in labels if rank == top])
+        by_lang: dict[str, str] = {}
+        for _, lang, text in sorted(x for x in labels if x[0] == top):
+            by_lang.setdefault(primary(lang) if lang else "", text)
+        out[iri] = by_lang
     return out

@@ -31,13 +31,13 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import tantivy
 
-from .documents import FACETS, Record
+from .documents import FACETS, Record, best
 
 SCHEMA_VERSION = "1"
 STEMMERS = {"da": "danish", "nl": "dutch", "en": "english", "fi": "finnish", "fr": "french",
@@ -150,14 +150,17 @@ class SearchIndex:
         for lang in [*STEMMERS, "any"]:
             self.index.register_tokenizer(f"an_{lang}", _analyzer(STEMMERS.get(lang)))
         version.write_text(SCHEMA_VERSION)
-        self.labels: dict[str, str] = self._read_labels()
+        self.labels: dict[str, dict[str, str]] = self._read_labels()
         self.hidden: Hidden = self._read_hidden()
 
-    def _read_labels(self) -> dict[str, str]:
+    def _read_labels(self) -> dict[str, dict[str, str]]:
+        """IRI -> {language: label}; an index written before labels had languages holds
+        one label per IRI, read as untagged."""
         try:
-            return json.loads((self.path / "labels.json").read_text())
+            raw = json.loads((self.path / "labels.json").read_text())
         except (FileNotFoundError, ValueError):
             return {}
+        return {k: (v if isinstance(v, dict) else {"": v}) for k, v in raw.items()}
 
     def _read_hidden(self) -> Hidden:
         try:
@@ -170,7 +173,7 @@ class SearchIndex:
         tmp.write_text(json.dumps(hidden.as_json(), ensure_ascii=False))
         return tmp
 
-    def replace(self, records: Mapping[str, Iterable[Record]], labels: Mapping[str, str], *,
+    def replace(self, records: Mapping[str, Iterable[Record]], labels: Mapping[str, Mapping[str, str]], *,
                 everything: bool = False, hidden: Hidden | None = None) -> int:
         """Replace the documents of the given sources (``everything``: of all sources) in one
         commit; merge ``labels`` into the stored labels; ``hidden`` (of every source, not
@@ -215,8 +218,17 @@ class SearchIndex:
         self.hidden = self._read_hidden()
         self._token = token
 
-    def label(self, value: str) -> str:
-        return self.labels.get(value, value)
+    def label(self, value: str, languages: Sequence[str] = ()) -> tuple[str, str | None]:
+        """The label of a facet value and its language: the first of ``languages`` it has,
+        else English, untagged, any (``best``); the value itself if it has no label."""
+        found = self.labels.get(value)
+        if not found:
+            return value, None
+        for lang in languages:
+            if lang in found:
+                return found[lang], lang
+        chosen = best([(lang, text) for lang, text in found.items()])
+        return chosen, next((lang for lang, text in found.items() if text == chosen), None)
 
     def num_docs(self) -> int:
         return self.index.searcher().num_docs

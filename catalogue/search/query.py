@@ -36,6 +36,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    languages: tuple[str, ...] = ()  # facet labels: the reader's languages, in order
 
     def __post_init__(self) -> None:
         if len(self.q) > MAX_QUERY_CHARS:
@@ -70,6 +71,7 @@ class Hit:
 class FacetValue:
     value: str
     label: str
+    language: str | None  # the label's language ("" untagged; None: named by the site)
     count: int
     selected: bool
 
@@ -164,21 +166,24 @@ def search(index: SearchIndex, request: SearchRequest) -> SearchResult:
     facets = {}
     for name in FACETS:
         chosen = set(active.get(name, ()))
-        values = [FacetValue(v, _label(index, name, v), n, v in chosen)
-                  for v, n in counts.get(name, {}).items()]
-        values += [FacetValue(v, _label(index, name, v), 0, True)
-                   for v in chosen - set(counts.get(name, {}))]
+        counted = counts.get(name, {})
+        values = [FacetValue(v, *_label(index, name, v, request.languages), n, v in chosen)
+                  for v, n in counted.items()]
+        values += [FacetValue(v, *_label(index, name, v, request.languages), 0, True)
+                   for v in chosen - set(counted)]
         values.sort(key=lambda f: (-f.count, f.label.lower()))
         facets[name] = values
     return SearchResult(request, found.count or 0, hits, facets)
 
 
-def _label(index: SearchIndex, facet: str, value: str) -> str:
+def _label(index: SearchIndex, facet: str, value: str,
+           languages: tuple[str, ...] = ()) -> tuple[str, str | None]:
+    """(label, its language); types and languages are named by the site, not the data."""
     if facet == "type":
-        return {"solution": "Solution", "collection": "Collection"}.get(value, value)
+        return {"solution": "Solution", "collection": "Collection"}.get(value, value), None
     if facet == "language":
-        return LANGUAGE_NAMES.get(value, value)
-    return index.label(value)
+        return LANGUAGE_NAMES.get(value, value), None
+    return index.label(value, languages)
 
 
 LANGUAGE_NAMES = {
