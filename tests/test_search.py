@@ -138,6 +138,25 @@ def test_a_reingest_without_a_solution_removes_it_from_the_index(tmp_path):
         c.close()
 
 
+def test_the_page_cache_follows_data_and_language(tmp_path):
+    from webapp import create_app
+
+    c = Catalogue(load_settings({}, store=str(tmp_path / "store")))
+    try:
+        assert c.ingest("example", TWO.read_bytes(), filename=TWO.name).stored
+        client = create_app(c.settings, c).test_client()
+        assert "Basisregister" in client.get("/search?q=Basisregister").text
+        client.set_cookie("lang", "fr")
+        assert "<h1>Rechercher" in client.get("/search?q=Basisregister").text  # same path
+        client.set_cookie("lang", "en")
+        text = TWO.read_text().replace("Basisregister", "Grundregister")
+        assert c.ingest("example", text.encode(), filename=TWO.name).stored
+        page = client.get("/search?q=Basisregister").text  # same path, new data version
+        assert "Nothing matches" in page
+    finally:
+        c.close()
+
+
 # the real server
 
 
