@@ -307,13 +307,14 @@ def kind_of(triples: list[ox.Triple], iri: str) -> str | None:
 
 
 def build(reader: Reader, iri: str, triples: list[ox.Triple],
-          languages: tuple[str, ...] = ("en",)) -> Page | None:
-    """The page of ``iri`` from its description ``triples``, or None if it has none of its own."""
+          languages: tuple[str, ...] = ("en",), kind: str | None = None) -> Page | None:
+    """The page of ``iri`` from its description ``triples``, or None if it has none of its
+    own; ``kind`` overrides what the description alone says (see ``kind_of``)."""
     builders: dict[str, Callable[..., Page]] = {
         "licence": licence_page, "collection": collection_page, "release": release_page,
         "distribution": distribution_page, "agent": agent_page,
     }
-    kind = kind_of(triples, iri)
+    kind = kind or kind_of(triples, iri)
     return builders[kind](reader, iri, triples, languages) if kind else None
 
 

@@ -496,7 +496,15 @@ class Catalogue:
         gathered from its description ``triples`` (as :meth:`describe` gives them) and a few
         anchored queries; None for any other resource. Not cached here: the web layer caches
         the rendered page by (resource, format, data version, language)."""
-        return resource_pages.build(self, iri, triples, languages)
+        kind = resource_pages.kind_of(triples, iri)
+        if kind is None and self.is_release(iri):
+            kind = "release"  # named only by its solution's dct:hasVersion
+        return resource_pages.build(self, iri, triples, languages, kind=kind)
+
+    def is_release(self, iri: str) -> bool:
+        """Whether ``iri`` is a release: it says ``dct:isVersionOf``, or a solution names it
+        with ``dct:hasVersion`` (ADMS-AP allows either side)."""
+        return bool(self.query("release_solution", release=ox.NamedNode(iri)).rows)  # type: ignore[union-attr]
 
     # duplicates across sources: catalogue/duplicates.py
 

@@ -253,3 +253,28 @@ def test_licence_and_release_pages_fit_a_phone(site, browser):
     finally:
         context.close()
     assert problems == [] and dialogs == []
+
+
+def test_a_release_named_only_by_its_solutions_has_version_gets_a_release_page(tmp_path):
+    from pathlib import Path
+
+    from catalogue.service import Catalogue
+    from catalogue.settings import load_settings
+    from webapp import create_app
+
+    data = (Path(__file__).parent / "data" / "ingest" / "two-solutions.ttl").read_bytes()
+    data = data.replace(b"  dct:isVersionOf ex:solution-1 ;\n", b"")
+    assert b"isVersionOf" not in data
+    c = Catalogue(load_settings({}, store=str(tmp_path / "store")))
+    try:
+        report = c.ingest("example", data, filename="x.ttl")
+        assert report.stored, report.as_text()
+        client = create_app(c.settings, c).test_client()
+        page = client.get("/resource", query_string={"uri": "http://repo.example.org/solution-1-v1"},
+                          headers={"Accept": "text/html"}).text
+        assert "Release of" in page and "Open e-Invoicing Gateway" in page
+        solution = client.get("/resource", query_string={"uri": "http://repo.example.org/solution-1"},
+                              headers={"Accept": "text/html"}).text
+        assert "Release of" not in solution
+    finally:
+        c.close()

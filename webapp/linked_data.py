@@ -186,7 +186,7 @@ def _render(iri: str, media: str, triples: list[ox.Triple], url_for_format) -> b
         return ox.serialize(triples, format=fmt, prefixes=prefixes) if prefixes else ox.serialize(triples, format=fmt)
     jsonld = ox.serialize(triples, format=ox.RdfFormat.JSON_LD).decode("utf-8")
     alternates = [(e.upper(), url_for_format(e), m) for e, (m, _) in FORMATS.items() if e != "html"]
-    if is_solution(triples, iri):
+    if is_solution(triples, iri) and not _catalogue().is_release(iri):
         page = _catalogue().solution_page(iri, label_languages())
         return render_template("solution.html", page=page, href=href, rich_text=rich_text,
                                jsonld=safe_json_for_script(jsonld), alternates=alternates).encode("utf-8")
