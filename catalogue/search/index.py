@@ -141,6 +141,9 @@ class SearchIndex:
         self.path = path
         self._write_lock = threading.Lock()
         self._token: str | None = None
+        # facet counts by (words, filters): they depend on neither sort nor page, and a
+        # state is often seen sorted or paged several ways; emptied when the index changes
+        self.counts_cache: dict[tuple, dict[str, dict[str, int]]] = {}
         version = path / "VERSION"
         if path.exists() and (not version.exists() or version.read_text().strip() != SCHEMA_VERSION):
             shutil.rmtree(path)  # derived data of an older layout: start afresh
@@ -214,6 +217,7 @@ class SearchIndex:
         if token is not None and token == self._token:
             return
         self.index.reload()
+        self.counts_cache = {}
         self.labels = self._read_labels()
         self.hidden = self._read_hidden()
         self._token = token

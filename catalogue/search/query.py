@@ -18,6 +18,7 @@ from .documents import FACETS
 from .index import TITLE_BOOST, SearchIndex, text_fields
 
 SORTS = ("relevance", "date", "title")
+COUNTS_CACHED = 512  # facet-count sets kept per index (a few KB each)
 PAGE_SIZE = 20
 MAX_QUERY_CHARS = 500
 MAX_WORDS = 20
@@ -159,10 +160,16 @@ def search(index: SearchIndex, request: SearchRequest) -> SearchResult:
                         doc.get_first("summary") or "", doc.get_first("modified"),
                         doc.get_first("source")))
 
-    counts = _counts(searcher, query, [n for n in FACETS if n not in active])
-    for name in active:  # disjunctive: this facet's counts ignore its own filter
-        others = [f for k, f in filters.items() if k != name]
-        counts.update(_counts(searcher, _combine(text, others), [name]))
+    key = (tuple(request.words), tuple(sorted(active.items())))
+    counts = index.counts_cache.get(key)
+    if counts is None:
+        counts = _counts(searcher, query, [n for n in FACETS if n not in active])
+        for name in active:  # disjunctive: this facet's counts ignore its own filter
+            others = [f for k, f in filters.items() if k != name]
+            counts.update(_counts(searcher, _combine(text, others), [name]))
+        if len(index.counts_cache) >= COUNTS_CACHED:
+            index.counts_cache.clear()
+        index.counts_cache[key] = counts
     facets = {}
     for name in FACETS:
         chosen = set(active.get(name, ()))
