@@ -116,10 +116,17 @@ def is_solution(triples: list[ox.Triple], iri: str) -> bool:
     return bool(types & {DCAT.Dataset, ADMS.Asset}) and not released
 
 
+def _title(titles: list[ox.Literal], languages: tuple[str, ...], iri: str) -> str:
+    """The title in the reader's languages (see ``pick``), else the IRI's last segment."""
+    chosen = pick(titles, languages)
+    return chosen.value if chosen else iri.rstrip("/#").rsplit("/", 1)[-1]
+
+
 def solution_page(describe, releases_of, collections_of, iri: str,
                   languages: tuple[str, ...] = ("en",)) -> SolutionPage:
     """Gather a solution's page. ``describe(iri)`` gives a resource's published description,
-    ``releases_of(iri)`` its releases' IRIs, ``collections_of(iri)`` the collections listing it."""
+    ``releases_of(iri)`` its releases' IRIs, ``collections_of(iri)`` the collections listing
+    it with their titles ({collection IRI: [title literals]})."""
     node = ox.NamedNode(iri)
     d = Description(describe(iri))
     cache: dict[str, Description] = {}
@@ -164,8 +171,9 @@ def solution_page(describe, releases_of, collections_of, iri: str,
         documentation=[x.value for x in d.iris(node, FOAF.page)],
         modified=d.text(node, DCT.modified),
         issued=d.text(node, DCT.issued),
-        collections=sorted((Link(c, about(ox.NamedNode(c)).label(ox.NamedNode(c), languages))
-                            for c in collections_of(iri)), key=lambda link: link.label.lower()),
+        collections=sorted((Link(c, _title(titles, languages, c))
+                            for c, titles in collections_of(iri).items()),
+                           key=lambda link: link.label.lower()),
     )
     for r in releases_of(iri):
         rn = ox.NamedNode(r)

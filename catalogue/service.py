@@ -9,6 +9,7 @@ import hashlib
 import itertools
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +35,7 @@ from .vocab import load_vocabularies, vocabularies
 
 DEMO_FILE = ROOT / "data" / "demo-catalogue.ttl"
 EXPORT_CHUNK = 50_000  # triples serialised at a time by export()
+DESCRIBED = 4096  # descriptions kept per process (a few KB each)
 VERSION_TTL = 1.0  # seconds a data version is trusted (other processes may write a remote store)
 
 
@@ -79,6 +81,7 @@ class Catalogue:
         self._workers: QueryWorkers | None = None
         self._jobs: Jobs | None = None
         self._derived: dict[str, tuple[str, object]] = {}  # name -> (data version, value)
+        self._described: OrderedDict[str, tuple[str, list[ox.Triple]]] = OrderedDict()
 
     @property
     def store(self) -> Store:
@@ -199,19 +202,45 @@ class Catalogue:
         return self._workers.run(job)
 
     def describe(self, iri: str) -> list[ox.Triple]:
-        """The published description of a resource (empty if none): see resource_description.rq."""
-        return self.query("resource_description", resource=ox.NamedNode(iri))  # type: ignore[return-value]
+        """The published description of a resource (empty if none): see resource_description.rq.
+
+        The last ``DESCRIBED`` descriptions are kept for the current data version: pages
+        describe the same building blocks, licences, formats and contacts over and over,
+        and each description is a CONSTRUCT over every public graph (~3 ms)."""
+        token = self.data_version().token
+        with self._lock:
+            hit = self._described.get(iri)
+            if hit is not None and hit[0] == token:
+                self._described.move_to_end(iri)
+                return hit[1]
+        triples = list(self.query("resource_description", resource=ox.NamedNode(iri)))  # type: ignore[arg-type]
+        with self._lock:
+            self._described[iri] = (token, triples)
+            self._described.move_to_end(iri)
+            while len(self._described) > DESCRIBED:
+                self._described.popitem(last=False)
+        return triples
 
     def solution_page(self, iri: str, languages: tuple[str, ...] = ("en",)) -> pages.SolutionPage:
         """Everything a solution's HTML page shows (see catalogue/pages.py)."""
         page = pages.solution_page(
             lambda x: self.describe(x),
             lambda x: [r["release"].value for r in self.query("releases_of", solution=ox.NamedNode(x))],
-            lambda x: [r["collection"].value for r in self.query("collections_of", solution=ox.NamedNode(x))],
+            lambda x: self._collections_of(x),
             iri, languages)
         page.related = self.related(iri, [b.iri for b in page.building_blocks])
         self._add_duplicates(page)
         return page
+
+    def _collections_of(self, iri: str) -> dict[str, list[ox.Literal]]:
+        """The collections listing a solution, with their titles (describing a collection
+        whole, with its hundreds of members, would cost more than the rest of the page)."""
+        out: dict[str, list[ox.Literal]] = {}
+        for r in self.query("collections_of", solution=ox.NamedNode(iri)):  # type: ignore[union-attr]
+            out.setdefault(r["collection"].value, [])
+            if "title" in r:
+                out[r["collection"].value].append(r["title"])
+        return out
 
     def related(self, iri: str, blocks: list[str], limit: int = 8) -> list[pages.Link]:
         """Other solutions implementing the same EIRA building blocks (from the search index),
