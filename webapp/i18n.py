@@ -18,9 +18,27 @@ def reader_language() -> str:
     if "reader_language" not in g:
         asked = request.args.get("lang") or request.cookies.get(COOKIE)
         if asked not in LANGUAGES:
-            asked = request.accept_languages.best_match(list(LANGUAGES), default="en")
+            asked = _from_header(request.headers.get("Accept-Language", ""))
         g.reader_language = asked
     return g.reader_language
+
+
+_by_header: dict[str, str] = {}
+
+
+def _from_header(header: str) -> str:
+    """The best of our languages for an Accept-Language header (memoised: browsers send
+    the same few, and parsing one costs as much as serving a cached page)."""
+    found = _by_header.get(header)
+    if found is None:
+        from werkzeug.datastructures import LanguageAccept
+        from werkzeug.http import parse_accept_header
+
+        found = parse_accept_header(header, LanguageAccept).best_match(list(LANGUAGES), default="en")
+        if len(_by_header) > 1024:
+            _by_header.clear()
+        _by_header[header] = found
+    return found
 
 
 def label_languages() -> tuple[str, ...]:
@@ -37,7 +55,8 @@ def init_app(app: Flask) -> None:
         lang = request.args.get("lang")
         if lang in LANGUAGES and request.cookies.get(COOKIE) != lang:
             response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
-        if request.endpoint and response.mimetype == "text/html":
+        if request.endpoint and response.mimetype == "text/html" \
+                and "Accept-Language" not in response.headers.get("Vary", ""):
             response.vary.add("Accept-Language")
             response.vary.add("Cookie")
         return response

@@ -19,11 +19,13 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 from urllib.parse import quote
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext
+from werkzeug.http import http_date
 
 from catalogue.pages import is_solution
 
@@ -166,17 +168,24 @@ def _dereference(iri: str, ext: str | None, url_for_format) -> Response:
         cached = (body, hashlib.sha256(body).hexdigest()[:32], headers)
         _cache.put(key, cached)
     body, etag, headers = cached
-    response = Response(body, content_type=f"{media}; charset=utf-8")
-    response.set_etag(etag)
+    # the headers as one list: werkzeug's per-header setters cost more than the rest of a
+    # cached answer
+    fields = [("Content-Type", f"{media}; charset=utf-8"), ("ETag", f'"{etag}"'),
+              ("Link", headers["Link"])]
     if version.modified is not None:
-        response.last_modified = version.modified
-    response.headers["Link"] = headers["Link"]
+        fields.append(("Last-Modified", _http_date(version.modified)))
     if negotiated:
-        response.headers["Vary"] = "Accept, Accept-Language, Cookie" if media == "text/html" else "Accept"
-        response.headers["Content-Location"] = headers["Content-Location"]
+        fields.append(("Vary", "Accept, Accept-Language, Cookie" if media == "text/html" else "Accept"))
+        fields.append(("Content-Location", headers["Content-Location"]))
+    response = Response(body, headers=fields)
     if request.if_none_match or request.if_modified_since or "Range" in request.headers:
         return response.make_conditional(request)
     return response  # nothing to compare: skip werkzeug's conditional machinery (hot path)
+
+
+@lru_cache(maxsize=64)
+def _http_date(when) -> str:
+    return http_date(when)
 
 
 def _render(iri: str, media: str, triples: list[ox.Triple], url_for_format) -> bytes:

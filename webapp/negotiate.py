@@ -64,7 +64,27 @@ def quality(ranges: list[MediaRange], media_type: str) -> float:
 
 
 def choose(header: str | None, offered: list[str]) -> str | None:
-    """The offered type to send, or None when nothing offered is acceptable (406)."""
+    """The offered type to send, or None when nothing offered is acceptable (406).
+
+    Memoised by (header, offered): clients send the same few Accept headers, and parsing
+    one is a sizeable part of serving a cached representation."""
+    key = (header, tuple(offered))
+    try:
+        return _chosen[key]
+    except KeyError:
+        pass
+    best = _choose(header, offered)
+    if len(_chosen) >= CHOSEN_MAX:
+        _chosen.clear()
+    _chosen[key] = best
+    return best
+
+
+CHOSEN_MAX = 1024
+_chosen: dict[tuple[str | None, tuple[str, ...]], str | None] = {}
+
+
+def _choose(header: str | None, offered: list[str]) -> str | None:
     ranges = parse_accept(header)
     best, best_q = None, 0.0
     for media_type in offered:  # server preference order breaks ties
