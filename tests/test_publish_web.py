@@ -203,3 +203,17 @@ def test_an_admin_registers_a_source_and_its_publisher_on_the_site(site):
     eleni = signed_in(site, "eleni")
     page = eleni.get(site + "/sources/greece-ktp", timeout=10).text
     assert "Upload a dump" in page
+
+
+def test_repeated_wrong_passwords_are_throttled_per_account(site):
+    s = requests.Session()
+    form = csrf(s.get(site + "/login", timeout=10).text)
+    codes = [s.post(site + "/login", data={"username": "carol", "password": f"guess number {i}",
+                                           "csrf_token": form}, timeout=10).status_code
+             for i in range(6)]
+    assert codes == [401] * 5 + [429]
+    r = s.post(site + "/login", data={"username": "carol", "password": PASSWORD, "csrf_token": form},
+               timeout=10)
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0  # even the right one, for now
+    assert "Too many failed attempts" in r.text
+    assert signed_in(site, "alice")  # other accounts are not affected

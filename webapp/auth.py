@@ -10,6 +10,8 @@ exempt (they change nothing with cookies: the API authenticates by bearer token 
 from __future__ import annotations
 
 import functools
+import threading
+import time
 from urllib.parse import urlsplit
 
 from flask import (
@@ -97,22 +99,72 @@ def _local(target: str | None) -> str:
     return target
 
 
+class Throttle:
+    """Failed sign-ins per username in a sliding window: after ``limit`` failures, refuse
+    for the rest of the window (429), so a password cannot be guessed at argon2's pace from
+    many addresses. Per process: several web processes each keep their own count."""
+
+    def __init__(self, limit: int = 5, window: float = 900.0) -> None:
+        self.limit, self.window = limit, window
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        times = [t for t in self._failures.get(key, []) if now - t < self.window]
+        if times:
+            self._failures[key] = times
+        else:
+            self._failures.pop(key, None)
+        return times
+
+    def wait(self, key: str) -> int:
+        """Seconds until ``key`` may try again (0: now)."""
+        now = time.monotonic()
+        with self._lock:
+            times = self._recent(key, now)
+            return int(times[0] + self.window - now) + 1 if len(times) >= self.limit else 0
+
+    def failed(self, key: str) -> None:
+        with self._lock:
+            if len(self._failures) > 100_000:  # a flood of made-up names: start over
+                self._failures.clear()
+            now = time.monotonic()
+            self._failures[key] = [*self._recent(key, now), now]
+
+    def succeeded(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+
+def _throttle() -> Throttle:
+    return current_app.extensions.setdefault("login_throttle", Throttle())
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    error = None
+    error, status, headers = None, 200, {}
     if request.method == "POST":
         username = request.form.get("username", "").strip().lower()
         password = request.form.get("password", "")
-        user = current_app.extensions["catalogue"].accounts.authenticate(username, password)
-        if user is not None:
-            session.clear()  # a fresh session: no fixation
-            session["user"] = user.username
-            flash(_("Signed in as %(name)s.", name=user.name))
-            return redirect(_local(request.form.get("next")), code=303)
-        error = _("Wrong username or password.")
+        throttle = _throttle()
+        wait = throttle.wait(username)
+        if wait:
+            error = _("Too many failed attempts for this account: try again in %(minutes)d "
+                      "minute(s).", minutes=(wait + 59) // 60)
+            status, headers = 429, {"Retry-After": str(wait)}
+        else:
+            user = current_app.extensions["catalogue"].accounts.authenticate(username, password)
+            if user is not None:
+                throttle.succeeded(username)
+                session.clear()  # a fresh session: no fixation
+                session["user"] = user.username
+                flash(_("Signed in as %(name)s.", name=user.name))
+                return redirect(_local(request.form.get("next")), code=303)
+            throttle.failed(username)
+            error, status = _("Wrong username or password."), 401
     return render_template("login.html", error=error, next=request.values.get("next", ""),
                            oidc_name=current_app.config.get("CATALOGUE_OIDC_NAME")), \
-        (401 if error else 200)
+        status, headers
 
 
 @bp.route("/logout", methods=["POST"])

@@ -330,6 +330,7 @@ FR = {
     'Collection it belongs to (optional): its facilitators may then review it too': 'Collection à laquelle elle appartient (facultatif) : ses animateurs pourront alors aussi l’examiner',
     'Facilitator of': 'Animateur de',
     'Facilitator of (moderates the solutions proposed into these collections)': 'Animateur de (modère les solutions proposées dans ces collections)',
+    'Too many failed attempts for this account: try again in %(minutes)d minute(s).': 'Trop de tentatives échouées pour ce compte : réessayez dans %(minutes)d minute(s).',
 }
 
 DE = {
@@ -645,6 +646,7 @@ DE = {
     'Collection it belongs to (optional): its facilitators may then review it too': 'Sammlung, zu der sie gehört (optional): deren Moderatoren können sie dann ebenfalls prüfen',
     'Facilitator of': 'Moderator von',
     'Facilitator of (moderates the solutions proposed into these collections)': 'Moderator von (moderiert die in diese Sammlungen vorgeschlagenen Lösungen)',
+    'Too many failed attempts for this account: try again in %(minutes)d minute(s).': 'Zu viele fehlgeschlagene Versuche für dieses Konto: versuchen Sie es in %(minutes)d Minute(n) erneut.',
 }
 
 
