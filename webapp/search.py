@@ -135,6 +135,8 @@ def _render(req: SearchRequest, catalogue, token: str) -> str:
     def goto(**changes) -> str:
         return link(_state(req, **changes))
 
+    # lazy strings translated once here, not at each use in the page's loops
     return render_template("search.html", result=result, req=req, href=href, toggle=toggle,
-                           goto=goto, sorts=SORTS, sort_names=SORT_NAMES, facet_titles=FACET_TITLES,
-                           shown=SHOWN_PER_FACET)
+                           goto=goto, sorts=SORTS, shown=SHOWN_PER_FACET,
+                           sort_names={k: str(v) for k, v in SORT_NAMES.items()},
+                           facet_titles={k: str(v) for k, v in FACET_TITLES.items()})
