@@ -184,24 +184,23 @@ def runs(slug: str):
     })
 
 
-@bp.route("/sources/<slug>/runs/<run_id>")
-def run(slug: str, run_id: str):
+def _run_detail(slug: str, run_id: str):
+    """The run, for a caller with this source's token; 404 if it has no such run."""
     _authorise(slug)
     try:
-        detail = _catalogue().run_detail(slug, run_id)
+        return _catalogue().run_detail(slug, run_id)
     except (HistoryError, SlugError) as exc:
         raise ApiError(404, str(exc)) from exc
-    return jsonify(reports.run_json(detail))
+
+
+@bp.route("/sources/<slug>/runs/<run_id>")
+def run(slug: str, run_id: str):
+    return jsonify(reports.run_json(_run_detail(slug, run_id)))
 
 
 @bp.route("/sources/<slug>/runs/<run_id>/report.ttl")
 def run_turtle(slug: str, run_id: str):
-    _authorise(slug)
-    try:
-        detail = _catalogue().run_detail(slug, run_id)
-    except (HistoryError, SlugError) as exc:
-        raise ApiError(404, str(exc)) from exc
-    return reports.turtle_response(detail.report, f"{slug}-{run_id}-report.ttl")
+    return reports.turtle_response(_run_detail(slug, run_id).report, f"{slug}-{run_id}-report.ttl")
 
 
 @bp.route("/sources/<slug>/rollback", methods=["POST"])

@@ -202,17 +202,22 @@ def _report_page(slug: str, report: Report, data: bytes, dry_run: bool, status: 
                            explained=explain(report, reader_language(), data)), status
 
 
+def _run_detail(slug: str, run_id: str):
+    """A run, for its publishers and moderators (403 otherwise); 404 if there is none."""
+    _source_or_404(slug)
+    require(_may_read_reports(slug))
+    try:
+        return _catalogue().run_detail(slug, run_id)
+    except (HistoryError, SlugError):
+        abort(404, _("Source %(slug)s has no run %(run)s.", slug=slug, run=run_id))
+
+
 @bp.route("/sources/<slug>/runs/<run_id>")
 @login_required
 def run(slug: str, run_id: str):
-    _source_or_404(slug)
-    require(_may_read_reports(slug))
     from catalogue.ingest.explain import explain, property_label
 
-    try:
-        detail = _catalogue().run_detail(slug, run_id)
-    except (HistoryError, SlugError):
-        abort(404, _("Source %(slug)s has no run %(run)s.", slug=slug, run=run_id))
+    detail = _run_detail(slug, run_id)
     runs = {r["id"]: r for r in _catalogue().runs(slug)}
     return render_template("run.html", slug=slug, detail=detail, info=runs.get(run_id, {}),
                            explained=explain(detail.report, reader_language()),
@@ -222,13 +227,7 @@ def run(slug: str, run_id: str):
 @bp.route("/sources/<slug>/runs/<run_id>/report.json")
 @login_required
 def run_json(slug: str, run_id: str):
-    _source_or_404(slug)
-    require(_may_read_reports(slug))
-    try:
-        detail = _catalogue().run_detail(slug, run_id)
-    except (HistoryError, SlugError):
-        abort(404)
-    response = current_app.json.response(reports.run_json(detail))
+    response = current_app.json.response(reports.run_json(_run_detail(slug, run_id)))
     response.headers["Content-Disposition"] = f'attachment; filename="{slug}-{run_id}.json"'
     return response
 
@@ -236,13 +235,7 @@ def run_json(slug: str, run_id: str):
 @bp.route("/sources/<slug>/runs/<run_id>/report.ttl")
 @login_required
 def run_turtle(slug: str, run_id: str):
-    _source_or_404(slug)
-    require(_may_read_reports(slug))
-    try:
-        detail = _catalogue().run_detail(slug, run_id)
-    except (HistoryError, SlugError):
-        abort(404)
-    return reports.turtle_response(detail.report, f"{slug}-{run_id}-report.ttl")
+    return reports.turtle_response(_run_detail(slug, run_id).report, f"{slug}-{run_id}-report.ttl")
 
 
 @bp.route("/sources/<slug>/rollback", methods=["POST"])
