@@ -47,3 +47,17 @@ CAT = Namespace("https://catalogue.example.org/def/catalogue#")
 """Our own small vocabulary for provenance counts and quarantine notes."""
 
 RDF_TYPE = RDF.type
+
+
+# Prefixes for what people read: Turtle we serve, CURIEs in reports and pages.
+PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#", "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
+    "adms": "http://www.w3.org/ns/adms#", "foaf": "http://xmlns.com/foaf/0.1/",
+    "vcard": "http://www.w3.org/2006/vcard/ns#", "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#", "spdx": "http://spdx.org/rdf/terms#",
+    "schema": "http://schema.org/", "eira": EIRA.iri, "sh": "http://www.w3.org/ns/shacl#",
+    "locn": "http://www.w3.org/ns/locn#", "odrl": "http://www.w3.org/ns/odrl/2/",
+    "time": "http://www.w3.org/2006/time#",
+}

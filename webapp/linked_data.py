@@ -28,6 +28,7 @@ from flask_babel import lazy_gettext
 from werkzeug.http import http_date
 
 from catalogue.pages import is_solution
+from catalogue.terms import PREFIXES
 
 from . import resource_pages
 from .i18n import label_languages, reader_language
@@ -46,15 +47,6 @@ FORMATS: dict[str, tuple[str, ox.RdfFormat | None]] = {  # suffix -> (media type
 }
 BY_MEDIA = {media: ext for ext, (media, _) in FORMATS.items()}
 OFFERED = [media for media, _ in FORMATS.values()]  # server preference: HTML first
-PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#", "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
-    "adms": "http://www.w3.org/ns/adms#", "foaf": "http://xmlns.com/foaf/0.1/",
-    "vcard": "http://www.w3.org/2006/vcard/ns#", "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#", "spdx": "http://spdx.org/rdf/terms#",
-    "schema": "http://schema.org/", "eira": EIRA,
-}
 USED_BY_TITLES = {  # a resource's page: who points at it, by search facet
     "eira": lazy_gettext("Solutions implementing this building block"),
     "licence": lazy_gettext("Solutions distributed under this licence"),

@@ -36,6 +36,7 @@ from rdflib.namespace import SH
 
 from ..formats import LABELS
 from ..settings import ROOT
+from ..terms import PREFIXES
 from .errors import InputError
 from .parse import Limits, parse_dump, read_bytes
 from .report import Report
@@ -53,17 +54,6 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 QUALITY_WEIGHT = rdflib.URIRef("https://catalogue.example.org/shapes/quality#weight")
 JOINUP_RULE = rdflib.URIRef("https://catalogue.example.org/shapes/adms-ap#joinupRule")
 
-PREFIXES = {
-    "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
-    "adms": "http://www.w3.org/ns/adms#", "foaf": "http://xmlns.com/foaf/0.1/",
-    "vcard": "http://www.w3.org/2006/vcard/ns#", "skos": "http://www.w3.org/2004/02/skos/core#",
-    "spdx": "http://spdx.org/rdf/terms#", "schema": "http://schema.org/",
-    "owl": "http://www.w3.org/2002/07/owl#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "sh": SH_NS, "prov": "http://www.w3.org/ns/prov#", "locn": "http://www.w3.org/ns/locn#",
-    "odrl": "http://www.w3.org/ns/odrl/2/", "time": "http://www.w3.org/2006/time#",
-    "cat": "https://catalogue.example.org/def/catalogue#",
-}
 
 # Points a finding costs when its shape has no q:weight (see record_score).
 PENALTY = {"Violation": 20, "Warning": 10, "Info": 3}
