@@ -36,16 +36,25 @@ def resource_path(iri: str) -> str:
     return "/resource?uri=" + quote(iri, safe="")
 
 
-def construct_text(iri: str) -> str:
-    """sparql/resource_description.rq with the resource inlined (what the app binds)."""
-    text = (_serve.ROOT / "sparql" / "resource_description.rq").read_text(encoding="utf-8")
-    body = "\n".join(ln for ln in text.splitlines() if not ln.startswith("#+"))
-    return body.replace("?resource", f"<{iri}>")
+def native_query(iri: str, graphs: list[str]) -> tuple[str, list[tuple[str, str]]]:
+    """sparql/resource_description.rq as the app sends it over the public graphs, with the
+    resource inlined (the app binds it), and the dataset parameters that go with it."""
+    import pyoxigraph as ox
+
+    from catalogue import queries
+    from catalogue.store import Dataset
+
+    public = Dataset(default_graphs=[ox.NamedNode(g) for g in graphs],
+                     named_graphs=[ox.NamedNode(g) for g in graphs])
+    text, _, dataset = queries.get("resource_description").prepare({}, public)
+    body = "\n".join(ln for ln in text.splitlines() if not ln.lstrip().startswith("#"))
+    params = [("default-graph-uri", g.value) for g in dataset.default_graphs or []]
+    return body.replace("?resource", f"<{iri}>"), params
 
 
 def native_path(iri: str, graphs: list[str]) -> str:
-    params = [("query", construct_text(iri))] + [("default-graph-uri", g) for g in graphs]
-    return "/query?" + urlencode(params)
+    text, params = native_query(iri, graphs)
+    return "/query?" + urlencode([("query", text)] + params)
 
 
 def simple_path(iri: str, graphs: list[str]) -> str:

@@ -17,6 +17,14 @@ it can serve as a join key, not in a ``FILTER``. A query that compares a paramet
 ``FILTER(?modified >= ?since)``) puts a line ``#+ values`` inside its ``WHERE`` where
 the parameters must be known: they are then bound there by an inline ``VALUES`` block
 written from pyoxigraph-serialised terms, the same on every backend.
+
+A query may instead read named graphs with ``GRAPH ?g { ... }`` and put a line
+``#+ in-dataset ?g`` after each such pattern: the line becomes ``FILTER (?g IN (...))``
+listing the graphs of the dataset it is run on (pyoxigraph-serialised IRIs), and the query
+runs over the whole store. Oxigraph evaluates that about twice as fast as the same
+patterns over the ~20 graphs listed as the default graph (1.5 vs 3.7 ms for a resource's
+description at 10k solutions), because a bound subject is then one index lookup, not one
+per listed graph. Every ``GRAPH ?var`` of such a query must have its marker (a test checks).
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .settings import ROOT
-from .store import Dataset, Rows, Store
+from .store import ALL, Dataset, Rows, Store
 from .store.sparql_text import values_clause
 from .terms import XSD
 
@@ -38,6 +46,7 @@ QUERY_DIR = ROOT / "sparql"
 PARAM_TYPES = ("iri", "string", "integer", "date", "lang")
 _FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I | re.M)
 _VALUES_MARK = re.compile(r"^[ \t]*#\+[ \t]*values[ \t]*$", re.I | re.M)
+_IN_DATASET_MARK = re.compile(r"^([ \t]*)#\+[ \t]*in-dataset[ \t]+\?(\w+)[ \t]*$", re.I | re.M)
 
 
 class QueryError(ValueError):
@@ -96,17 +105,40 @@ class SavedQuery:
             out[p.name] = to_term(p, values[p.name])
         return out
 
-    def prepare(self, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> tuple[str, dict]:
-        """The text to send and the bindings left for the store to apply.
+    @property
+    def graph_scoped(self) -> bool:
+        """Whether the query reads ``GRAPH ?g`` patterns filtered by ``#+ in-dataset ?g``."""
+        return _IN_DATASET_MARK.search(self.text) is not None
+
+    def prepare(
+        self, bindings: Mapping[str, ox.NamedNode | ox.Literal], dataset: Dataset = ALL
+    ) -> tuple[str, dict, Dataset]:
+        """The text to send, the bindings left for the store to apply, and the dataset.
 
         With a ``#+ values`` line the bindings are written there as an inline ``VALUES``
-        block (from pyoxigraph-serialised terms) and none are left; otherwise the text is
-        unchanged and every binding is left.
+        block (from pyoxigraph-serialised terms) and none are left; otherwise every binding
+        is left. ``#+ in-dataset ?g`` lines become filters on ``dataset``'s default graphs,
+        and the query then runs over the whole store (see the module docstring).
         """
-        if not _VALUES_MARK.search(self.text):
-            return self.text, dict(bindings)
+        text = self.text
+        if self.graph_scoped:
+            text = _scoped_text(text, None if dataset.default_graphs is None
+                                else tuple(g.value for g in dataset.default_graphs))
+            dataset = ALL
+        if not _VALUES_MARK.search(text):
+            return text, dict(bindings), dataset
         block = values_clause(bindings).strip()
-        return _VALUES_MARK.sub(lambda _: block, self.text, count=1), {}
+        return _VALUES_MARK.sub(lambda _: block, text, count=1), {}, dataset
+
+
+@lru_cache(maxsize=256)
+def _scoped_text(text: str, graphs: tuple[str, ...] | None) -> str:
+    """``text`` with each ``#+ in-dataset ?g`` line made a filter on ``graphs`` (None: any
+    graph; an empty tuple: none, as an empty default graph has no triples)."""
+    if graphs is None:
+        return _IN_DATASET_MARK.sub("", text)
+    listed = ", ".join(str(ox.NamedNode(g)) for g in graphs)
+    return _IN_DATASET_MARK.sub(lambda m: f"{m.group(1)}FILTER (?{m.group(2)} IN ({listed}))", text)
 
 
 def to_term(p: Param, value: str) -> ox.NamedNode | ox.Literal:
@@ -222,7 +254,7 @@ def run_query(
 
 
 def _execute(store: Store, q: SavedQuery, bindings: dict, ds: Dataset) -> Rows | bool | list[ox.Triple]:
-    text, bindings = q.prepare(bindings)
+    text, bindings, ds = q.prepare(bindings, ds)
     if q.form == "SELECT":
         return store.select(text, bindings, dataset=ds)
     if q.form == "ASK":
@@ -247,6 +279,6 @@ def run_serialized(
 
     :raise ParameterError: a parameter is unknown, missing or malformed (``.param`` says which).
     """
-    text, bindings = query.prepare(query.bind(dict(values)))
+    text, bindings, dataset = query.prepare(query.bind(dict(values)), dataset)
     return store.query_serialized(text + values_clause(bindings), dataset=dataset,
                                   results_format=results_format, graph_format=graph_format)

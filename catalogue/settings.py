@@ -87,6 +87,12 @@ class Settings:
         "bigger answers are refused with a message, never silently cut.",
         "CATALOGUE_SPARQL_MAX_RESULTS",
     )
+    response_cache_mb: int = _setting(
+        64,
+        "Memory (MB) for the shared cache of anonymous GET responses of resources (their "
+        "HTML and RDF, per data version); 0 turns it off.",
+        "CATALOGUE_RESPONSE_CACHE_MB",
+    )
     keep_versions: int = _setting(
         5,
         "Earlier versions of each source kept (not public) so a publisher can roll back to them.",
@@ -181,6 +187,8 @@ class Settings:
         if self.sparql_timeout <= 0 or self.sparql_workers < 1 or self.sparql_max_results < 1:
             raise SettingsError("CATALOGUE_SPARQL_TIMEOUT, CATALOGUE_SPARQL_WORKERS and "
                                 "CATALOGUE_SPARQL_MAX_RESULTS must be positive")
+        if self.response_cache_mb < 0:
+            raise SettingsError(f"CATALOGUE_RESPONSE_CACHE_MB must be 0 or more, got {self.response_cache_mb}")
         if self.keep_versions < 0:
             raise SettingsError(f"CATALOGUE_KEEP_VERSIONS must be 0 or more, got {self.keep_versions}")
         if self.validation_workers < 0:

@@ -54,6 +54,19 @@ def test_every_saved_query_parses_and_declares_a_title(name):
             assert f"?{p.name}" in head, f"{name}: parameter ?{p.name} is not projected"
 
 
+@pytest.mark.parametrize("name", sorted(queries.all_queries()))
+def test_a_graph_scoped_query_filters_every_graph_it_reads(name):
+    """With ``#+ in-dataset`` the query runs over the whole store: a GRAPH variable left
+    without its filter would read private graphs (accounts, drafts, quarantine)."""
+    q = queries.get(name)
+    graph_vars = set(re.findall(r"\bGRAPH\s+\?(\w+)", q.text, flags=re.I))
+    marked = set(re.findall(r"^[ \t]*#\+[ \t]*in-dataset[ \t]+\?(\w+)", q.text, flags=re.I | re.M))
+    if q.graph_scoped:
+        assert graph_vars <= marked, f"{name}: GRAPH ?{sorted(graph_vars - marked)} not filtered"
+        assert not re.search(r"\bGRAPH\s+<", q.text), f"{name}: a fixed GRAPH in a scoped query"
+    assert marked <= graph_vars, f"{name}: a marker for a variable no GRAPH binds"
+
+
 @pytest.mark.parametrize("path", sorted((ROOT / "catalogue").rglob("*.py")) + sorted(
     (ROOT / "webapp").rglob("*.py")), ids=lambda p: p.name)
 def test_no_sparql_is_built_by_formatting_values(path):

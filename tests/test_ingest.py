@@ -113,6 +113,8 @@ def test_quarantine_is_not_in_the_public_dataset(store, settings):
     assert not store.ask("ASK { <http://repo.example.org/solution-2> ?p ?o }", dataset=public)
     assert not store.ask("ASK { GRAPH ?g { <http://repo.example.org/solution-2> ?p ?o } }",
                          dataset=public)
+    assert catalogue.describe("http://repo.example.org/solution-1")
+    assert catalogue.describe("http://repo.example.org/solution-2") == []
 
 
 def test_partial_mode_with_no_valid_record_stores_nothing(store, settings):

@@ -3,6 +3,7 @@ real Oxigraph server (the ``store`` fixture runs each test on both)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -149,6 +150,24 @@ def test_query_serialized_gives_the_requested_media_type(loaded):
     )
     assert media == "application/n-triples"
     assert len(list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))) == len(small()) + 1
+
+
+def test_a_graph_scoped_query_sees_only_the_dataset_graphs(loaded):
+    """``#+ in-dataset`` filters give the answer of the same patterns over the listed
+    default graph, and nothing from other graphs, on both backends."""
+    q = queries.get("resource_description")
+    assert q.graph_scoped
+    other = ox.NamedNode(EX + "other")
+    only_one = Dataset(default_graphs=[G1], named_graphs=[G1])
+    assert queries.run(loaded, "resource_description", dataset=only_one, resource=other) == []
+    both = Dataset(default_graphs=[G1, G2], named_graphs=[G1, G2])
+    got = queries.run(loaded, "resource_description", dataset=both, resource=other)
+    assert [t.object for t in got] == [ox.Literal("in graph two")]
+    none = Dataset(default_graphs=[], named_graphs=[])
+    assert queries.run(loaded, "resource_description", dataset=none, resource=other) == []
+    text, _, ds = q.prepare({}, only_one)
+    assert f"IN ({G1})" in text and ds.default_graphs is None
+    assert not re.search(r"^\s*#\+\s*in-dataset", text, flags=re.M)
 
 
 SAMPLE_PARAMS = {"iri": EX + "sol", "string": "demo", "integer": "3", "date": "2024-01-01",

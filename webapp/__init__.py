@@ -7,6 +7,8 @@ from flask import Flask
 from catalogue.service import Catalogue
 from catalogue.settings import Settings, load_settings
 
+from .response_cache import SharedCache
+
 
 def create_app(settings: Settings | None = None, catalogue: Catalogue | None = None) -> Flask:
     """Build the app; the store is opened lazily on first use (safe under forking servers)."""
@@ -48,4 +50,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.register_blueprint(moderation.bp)  # /propose, /proposals: proposed solutions, moderated
     app.register_blueprint(linked_data.bp)  # last: its /<path> rule catches minted PURIs
     errors.init_app(app)
+    cat = app.extensions["catalogue"]
+    app.wsgi_app = SharedCache(app.wsgi_app, lambda: cat.data_version().token,  # type: ignore[method-assign]
+                               settings.response_cache_mb * 1024 * 1024)
     return app

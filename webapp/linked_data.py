@@ -33,6 +33,7 @@ from catalogue.terms import PREFIXES
 from . import resource_pages
 from .i18n import label_languages, reader_language
 from .negotiate import choose
+from .response_cache import share
 from .rich_text import rich_text
 
 bp = Blueprint("ld", __name__)
@@ -170,6 +171,7 @@ def _dereference(iri: str, ext: str | None, url_for_format) -> Response:
         fields.append(("Vary", "Accept, Accept-Language, Cookie" if media == "text/html" else "Accept"))
         fields.append(("Content-Location", headers["Content-Location"]))
     response = Response(body, headers=fields)
+    share(request.environ)  # the same for every anonymous reader: see response_cache.py
     if request.if_none_match or request.if_modified_since or "Range" in request.headers:
         return response.make_conditional(request)
     return response  # nothing to compare: skip werkzeug's conditional machinery (hot path)

@@ -1,0 +1,144 @@
+"""A shared HTTP cache in front of the app, for what every anonymous reader gets alike.
+
+The persistent URIs are read far more than the data changes, by crawlers and harvesters
+as much as by people. A view marks a response as shared (:func:`share`): the same bytes
+for anyone who sends the same headers the response ``Vary``-ies on. The next anonymous
+``GET`` of that URL is then answered here, before Flask builds a request, runs its hooks
+and routes it: roughly what a reverse proxy such as Varnish would do, kept in-process so
+the README's one command still gives the fast path.
+
+What is never answered from here:
+
+* requests with a ``Cookie`` or ``Authorization`` (signed-in users, language cookies);
+* anything but ``GET``; conditional and ``Range`` requests (the app answers those from its
+  own per-resource cache, with 304/206 semantics it already tests);
+* responses that are not 200, set a cookie, or were not marked by their view.
+
+Entries are keyed by path, query string and the values of the request headers the
+response varies on, and belong to one data version (the token of
+:meth:`catalogue.service.Catalogue.data_version`): after an ingest they are never served
+again. The cache is bounded in bytes and least-recently-used entries go first.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+SHARED = "catalogue.shared_response"  # the environ key a view sets to opt a response in
+
+
+def share(environ: dict) -> None:
+    """Mark the response being built for ``environ`` as the same for every anonymous reader
+    who sends the same ``Vary`` headers."""
+    environ[SHARED] = True
+
+
+@dataclass(frozen=True)
+class Entry:
+    token: str
+    vary: tuple[tuple[str, str], ...]  # (environ key, value) the response depends on
+    status: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+_BYPASS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_RANGE", "HTTP_IF_NONE_MATCH",
+           "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE", "HTTP_IF_RANGE")
+
+
+def _environ_key(header: str) -> str:
+    return "HTTP_" + header.strip().upper().replace("-", "_")
+
+
+class SharedCache:
+    """WSGI middleware: ``app.wsgi_app = SharedCache(app.wsgi_app, version, max_bytes)``.
+
+    :param version: the current data version token (cheap: the catalogue caches it).
+    :param max_bytes: the bodies kept, in total; 0 turns the cache off.
+    """
+
+    def __init__(self, app: Callable, version: Callable[[], str], max_bytes: int) -> None:
+        self.app = app
+        self.version = version
+        self.max_bytes = max_bytes
+        self._urls: OrderedDict[tuple[str, str], list[Entry]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.stores = 0
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if (not self.max_bytes or environ.get("REQUEST_METHOD") != "GET"
+                or any(k in environ for k in _BYPASS)):
+            return self.app(environ, start_response)
+        url = (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
+        try:
+            token = self.version()
+        except Exception:  # the store is unreachable: the app gives the proper error page
+            return self.app(environ, start_response)
+        entry = self._lookup(url, token, environ)
+        if entry is not None:
+            start_response(entry.status, list(entry.headers))
+            return [entry.body]
+        return self._fill(url, token, environ, start_response)
+
+    def _lookup(self, url: tuple[str, str], token: str, environ: dict) -> Entry | None:
+        with self._lock:
+            entries = self._urls.get(url)
+            if not entries:
+                return None
+            for e in entries:
+                if e.token == token and all(environ.get(k, "") == v for k, v in e.vary):
+                    self._urls.move_to_end(url)
+                    self.hits += 1
+                    return e
+        return None
+
+    def _fill(self, url: tuple[str, str], token: str, environ: dict,
+              start_response: Callable) -> Iterable[bytes]:
+        seen: dict = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info=None):
+            seen["status"], seen["headers"] = status, headers
+            return start_response(status, headers, exc_info) if exc_info else \
+                start_response(status, headers)
+
+        result = self.app(environ, capture)
+        status, headers = seen.get("status", ""), seen.get("headers", [])
+        names = {k.lower() for k, _ in headers}
+        if (not environ.get(SHARED) or not status.startswith("200 ") or "set-cookie" in names
+                or "content-length" not in names):  # no length: streamed, pass it through
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        vary = [v for k, val in headers if k.lower() == "vary" for v in val.split(",") if v.strip()]
+        if any(v.strip() == "*" for v in vary):
+            return [body]
+        self._put(url, Entry(token, tuple((_environ_key(v), environ.get(_environ_key(v), ""))
+                                          for v in vary), status, tuple(headers), body))
+        return [body]
+
+    def _put(self, url: tuple[str, str], entry: Entry) -> None:
+        size = len(entry.body)
+        if size > self.max_bytes // 16:  # one page may not push out a sixteenth of the rest
+            return
+        with self._lock:
+            entries = self._urls.setdefault(url, [])
+            # an older version's entries, or the same variant, are replaced
+            keep = [e for e in entries if e.token == entry.token and e.vary != entry.vary]
+            self._bytes -= sum(len(e.body) for e in entries) - sum(len(e.body) for e in keep)
+            keep.insert(0, entry)
+            self._urls[url] = keep
+            self._urls.move_to_end(url)
+            self._bytes += size
+            self.stores += 1
+            while self._bytes > self.max_bytes and self._urls:
+                _, gone = self._urls.popitem(last=False)
+                self._bytes -= sum(len(e.body) for e in gone)
