@@ -87,6 +87,18 @@ def test_facet_counts_agree_with_sparql_and_filters_narrow(catalogue, index):
     assert {f.value: f.count for f in both.facets["spatial"]} == spatial
 
 
+def test_a_facet_limit_keeps_the_top_values_ties_and_the_selected_ones(index):
+    full = search.search(index, SearchRequest()).facets["eira"]
+    assert len(full) > 3
+    top = search.search(index, SearchRequest(), facet_limit=3)
+    assert top.facets["eira"] == full[:3]  # same order: count, then label (ties too)
+    assert top.facet_sizes["eira"] == len(full)
+    last = full[-1].value  # selected, it stays even though it is not among the top 3
+    chosen = search.search(index, SearchRequest(filters={"eira": (last,)}), facet_limit=3)
+    values = [f.value for f in chosen.facets["eira"]]
+    assert values[-1] == last and len(values) == 4 and chosen.facets["eira"][-1].selected
+
+
 def test_labels_of_facet_values_come_from_the_store(index):
     facets = search.search(index, SearchRequest(q="gateway")).facets
     labels = {f.value: f.label for values in facets.values() for f in values}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext
@@ -118,14 +118,25 @@ def page():
 def _render(req: SearchRequest, catalogue, token: str) -> str:
     index = open_index(index_path(catalogue.settings.store))
     index.refresh(token)
-    result = search(index, req)
+    result = search(index, req, facet_limit=SHOWN_PER_FACET)
 
     base = url_for("search.page")
+    encoded: dict[str, str] = {}
+
+    def enc(value) -> str:
+        # the same few values (the words, the active filters) are in every link of the page
+        text = str(value)
+        found = encoded.get(text)
+        if found is None:
+            found = encoded[text] = quote_plus(text, safe=URL_SAFE)
+        return found
 
     def link(state: dict) -> str:
-        # what url_for builds, without its routing machinery: a page links ~80 states
-        items = [(k, v) for k, vs in state.items() for v in (vs if isinstance(vs, list) else [vs])]
-        return base + ("?" + urlencode(items, safe=URL_SAFE) if items else "")
+        # what url_for builds (urlencode with werkzeug's safe set), without its routing
+        # machinery and without encoding the same value again: a page links ~80 states
+        items = [f"{k}={enc(v)}" for k, vs in state.items()
+                 for v in (vs if isinstance(vs, list) else [vs])]
+        return base + ("?" + "&".join(items) if items else "")
 
     def toggle(name: str, value: str) -> str:
         values = list(req.filters.get(name, ()))
@@ -137,6 +148,6 @@ def _render(req: SearchRequest, catalogue, token: str) -> str:
 
     # lazy strings translated once here, not at each use in the page's loops
     return render_template("search.html", result=result, req=req, href=href, toggle=toggle,
-                           goto=goto, sorts=SORTS, shown=SHOWN_PER_FACET,
+                           goto=goto, sorts=SORTS,
                            sort_names={k: str(v) for k, v in SORT_NAMES.items()},
                            facet_titles={k: str(v) for k, v in FACET_TITLES.items()})

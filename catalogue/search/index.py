@@ -154,6 +154,7 @@ class SearchIndex:
             self.index.register_tokenizer(f"an_{lang}", _analyzer(STEMMERS.get(lang)))
         version.write_text(SCHEMA_VERSION)
         self.labels: dict[str, dict[str, str]] = self._read_labels()
+        self._chosen_labels: dict[tuple[str, ...], dict[str, tuple[str, str | None]]] = {}
         self.hidden: Hidden = self._read_hidden()
 
     def _read_labels(self) -> dict[str, dict[str, str]]:
@@ -219,12 +220,23 @@ class SearchIndex:
         self.index.reload()
         self.counts_cache = {}
         self.labels = self._read_labels()
+        self._chosen_labels = {}
         self.hidden = self._read_hidden()
         self._token = token
 
     def label(self, value: str, languages: Sequence[str] = ()) -> tuple[str, str | None]:
         """The label of a facet value and its language: the first of ``languages`` it has,
-        else English, untagged, any (``best``); the value itself if it has no label."""
+        else English, untagged, any (``best``); the value itself if it has no label.
+
+        Kept per (languages, value) until the index changes: a search page labels every
+        value it shows, and the same few hundred come back on every page."""
+        memo = self._chosen_labels.setdefault(tuple(languages), {})
+        chosen = memo.get(value)
+        if chosen is None:
+            chosen = memo[value] = self._choose_label(value, languages)
+        return chosen
+
+    def _choose_label(self, value: str, languages: Sequence[str]) -> tuple[str, str | None]:
         found = self.labels.get(value)
         if not found:
             return value, None

@@ -83,6 +83,8 @@ class SearchResult:
     total: int
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
+    #: values counted per facet (more than ``facets`` holds when a ``facet_limit`` was given)
+    facet_sizes: dict[str, int] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -135,8 +137,12 @@ def _counts(searcher: tantivy.Searcher, query: tantivy.Query, names: list[str]) 
             for name in names}
 
 
-def search(index: SearchIndex, request: SearchRequest) -> SearchResult:
-    """Run a search: one page of hits, the total, and every facet's counts."""
+def search(index: SearchIndex, request: SearchRequest, facet_limit: int | None = None) -> SearchResult:
+    """Run a search: one page of hits, the total, and every facet's counts.
+
+    With ``facet_limit`` each facet keeps only its top values (by count, then label) and the
+    selected ones, and only those are labelled: a page shows a dozen of the hundreds counted.
+    """
     searcher = index.index.searcher()
     text = _shown(index, _text_query(index, request.words))
     active = {k: v for k, v in request.filters.items() if v}
@@ -170,17 +176,25 @@ def search(index: SearchIndex, request: SearchRequest) -> SearchResult:
         if len(index.counts_cache) >= COUNTS_CACHED:
             index.counts_cache.clear()
         index.counts_cache[key] = counts
-    facets = {}
+    facets, sizes = {}, {}
     for name in FACETS:
         chosen = set(active.get(name, ()))
         counted = counts.get(name, {})
+        sizes[name] = len(counted) + len(chosen - set(counted))
+        wanted = counted.items()
+        if facet_limit is not None and len(counted) > facet_limit:
+            # the top values and every tie with the last of them: ties are ordered by label
+            floor = sorted(counted.values(), reverse=True)[facet_limit - 1]
+            wanted = [(v, n) for v, n in counted.items() if n >= floor or v in chosen]
         values = [FacetValue(v, *_label(index, name, v, request.languages), n, v in chosen)
-                  for v, n in counted.items()]
+                  for v, n in wanted]
         values += [FacetValue(v, *_label(index, name, v, request.languages), 0, True)
                    for v in chosen - set(counted)]
         values.sort(key=lambda f: (-f.count, f.label.lower()))
+        if facet_limit is not None:
+            values = [f for k, f in enumerate(values) if k < facet_limit or f.selected]
         facets[name] = values
-    return SearchResult(request, found.count or 0, hits, facets)
+    return SearchResult(request, found.count or 0, hits, facets, sizes)
 
 
 def _label(index: SearchIndex, facet: str, value: str,
