@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -81,7 +81,7 @@ class SavedQuery:
     params: tuple[Param, ...] = field(default_factory=tuple)
     public: bool = False
 
-    @property
+    @cached_property
     def form(self) -> str:
         body = "\n".join(ln for ln in self.text.splitlines() if not ln.lstrip().startswith("#"))
         body = re.sub(r"^\s*(PREFIX|BASE)\s+[^\n]*$", "", body, flags=re.I | re.M)
@@ -105,7 +105,7 @@ class SavedQuery:
             out[p.name] = to_term(p, values[p.name])
         return out
 
-    @property
+    @cached_property
     def graph_scoped(self) -> bool:
         """Whether the query reads ``GRAPH ?g`` patterns filtered by ``#+ in-dataset ?g``."""
         return _IN_DATASET_MARK.search(self.text) is not None

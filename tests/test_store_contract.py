@@ -103,6 +103,16 @@ def test_dataset_restricts_the_default_graph(loaded):
     assert hidden.rows == []
 
 
+def test_an_empty_dataset_shows_nothing(loaded):
+    empty = Dataset(default_graphs=[], named_graphs=[])
+    assert not loaded.ask("ASK { ?s ?p ?o }", dataset=empty)
+    assert not loaded.ask("ASK { GRAPH ?g { ?s ?p ?o } }", dataset=empty)
+    only_named = Dataset(named_graphs=[G2])
+    rows = loaded.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", dataset=only_named)
+    assert {r["g"] for r in rows} == {G2}
+    assert not loaded.ask("ASK { GRAPH ?g { ?s ?p ?o } }", dataset=Dataset(named_graphs=[]))
+
+
 def test_drop_graph_removes_one_graph_only(loaded):
     loaded.drop_graph(G1)
     assert loaded.count(G1) == 0

@@ -3,15 +3,20 @@
 Results are parsed with pyoxigraph, so callers get the same terms as from the embedded
 store. Bulk writes use the Graph Store Protocol when the server offers it (Oxigraph's
 ``/store``), else chunks of ``INSERT DATA``.
+
+HTTP goes through urllib3's connection pool directly, not requests: a page runs up to a dozen
+queries, and requests' session machinery cost ~0.35 ms of Python per call on top of
+urllib3's (0.57 vs 0.22 ms for ``ASK {}`` against a local Oxigraph server).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
-import requests
+import urllib3
 
 from .base import (
     ALL,
@@ -26,6 +31,7 @@ from .base import (
 from .sparql_text import ntriples, values_clause
 
 CHUNK = 50_000
+_EMPTY = "urn:x-catalogue:no-graph"  # names no graph: how an empty dataset is asked for
 
 
 def _chunks(triples: Iterable[Triple], size: int) -> Iterator[list[Triple]]:
@@ -56,39 +62,54 @@ class RemoteStore(Store):
             store_url = query_url[: -len("query")] + "store"
         self.store_url = store_url
         self.timeout = timeout
-        self.session = requests.Session()
+        # a failed connection is tried once more (nothing was sent); a POST that reached the
+        # server is never sent twice
+        self._http = urllib3.PoolManager(
+            maxsize=16, timeout=urllib3.Timeout(total=timeout),
+            retries=urllib3.Retry(total=1, read=False, redirect=False, status=None))
         self.description = f"remote SPARQL endpoint {query_url}"
 
-    def _post(self, url: str, data: dict | bytes, headers: dict[str, str], *, params=None):
+    def _post(self, url: str, data: list[tuple[str, str]] | bytes, headers: dict[str, str], *,
+              params: list[tuple[str, str]] | None = None) -> urllib3.BaseHTTPResponse:
+        body = data if isinstance(data, bytes) else urlencode(data).encode("utf-8")
+        target = url + ("&" if "?" in url else "?") + urlencode(params) if params else url
         try:
-            response = self.session.post(
-                url, data=data, headers=headers, params=params, timeout=self.timeout
-            )
-        except requests.RequestException as exc:
+            response = self._http.request("POST", target, body=body, headers=headers)
+        except urllib3.exceptions.HTTPError as exc:
             raise StoreError(f"cannot reach the SPARQL endpoint {url}: {exc}") from None
-        if response.status_code == 400:
-            raise QuerySyntaxError(response.text.strip()[:2000])
-        if response.status_code >= 300:
+        if response.status == 400:
+            raise QuerySyntaxError(_text(response)[:2000])
+        if response.status >= 300:
             raise StoreError(
-                f"the SPARQL endpoint {url} answered {response.status_code}: "
-                f"{response.text.strip()[:500]}"
+                f"the SPARQL endpoint {url} answered {response.status}: {_text(response)[:500]}"
             )
         return response
 
     def _query(self, sparql: str, bindings: Bindings | None, dataset: Dataset, accept: str) -> bytes:
-        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
-        return self._post(self.query_url, self._form(sparql, bindings, dataset), headers).content
+        return self._send(sparql + values_clause(bindings or {}), dataset, accept).data
 
-    def _form(self, sparql: str, bindings: Bindings | None, dataset: Dataset) -> list[tuple[str, str]]:
-        form: list[tuple[str, str]] = [("query", sparql + values_clause(bindings or {}))]
+    def _send(self, sparql: str, dataset: Dataset, accept: str) -> urllib3.BaseHTTPResponse:
+        """The protocol's "query via POST directly": the text as the body, as is (url-encoding
+        a query that lists the public graphs cost more than running it), and the dataset in
+        the URL."""
+        headers = {"Accept": accept, "Content-Type": "application/sparql-query; charset=utf-8"}
+        return self._post(self.query_url, sparql.encode("utf-8"), headers,
+                          params=self._dataset_params(dataset))
+
+    @staticmethod
+    def _dataset_params(dataset: Dataset) -> list[tuple[str, str]]:
+        params: list[tuple[str, str]] = []
         if dataset.default_graphs is not None:
-            form += [("default-graph-uri", g.value) for g in dataset.default_graphs]
+            params += [("default-graph-uri", g.value) for g in dataset.default_graphs]
             # an explicit empty named-graph list must hide the named graphs
-            named = dataset.named_graphs or []
-            form += [("named-graph-uri", g.value) for g in named]
+            params += [("named-graph-uri", g.value) for g in dataset.named_graphs or []]
+            if not params:  # no graph at all: an empty default graph, not the server's choice
+                params = [("default-graph-uri", _EMPTY)]
         elif dataset.named_graphs is not None:
-            form += [("named-graph-uri", g.value) for g in dataset.named_graphs]
-        return form
+            params += [("named-graph-uri", g.value) for g in dataset.named_graphs]
+            if not params:
+                params = [("named-graph-uri", _EMPTY)]
+        return params
 
     def select(self, sparql: str, bindings: Bindings | None = None, *, dataset: Dataset = ALL) -> Rows:
         body = self._query(sparql, bindings, dataset, "application/sparql-results+json")
@@ -109,8 +130,7 @@ class RemoteStore(Store):
         self, sparql: str, bindings: Bindings | None = None, *, dataset: Dataset = ALL
     ) -> list[Triple]:
         body = self._query(sparql, bindings, dataset, "application/n-triples")
-        return [ox.Triple(q.subject, q.predicate, q.object)
-                for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+        return [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
 
     def query_serialized(
         self,
@@ -124,11 +144,9 @@ class RemoteStore(Store):
         accept = f"{results_format}, {graph_format}"
         if base_iri:  # the protocol has no parameter for it: a BASE declaration, same line
             sparql = f"BASE {ox.NamedNode(base_iri)} {sparql}"
-        form = self._form(sparql, None, dataset)
-        response = self._post(self.query_url, form,
-                              {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
+        response = self._send(sparql, dataset, accept)
         media = response.headers.get("content-type", results_format).split(";")[0].strip()
-        return media, response.content
+        return media, response.data
 
     def update(self, sparql: str) -> None:
         if not sparql.strip():
@@ -149,7 +167,7 @@ class RemoteStore(Store):
                         self.store_url,
                         ntriples(chunk).encode("utf-8"),
                         {"Content-Type": "application/n-triples"},
-                        params={"graph": graph.value},
+                        params=[("graph", graph.value)],
                     )
                     continue
                 except StoreError:
@@ -162,4 +180,8 @@ class RemoteStore(Store):
         return [r["g"] for r in rows if isinstance(r.get("g"), ox.NamedNode)]
 
     def close(self) -> None:
-        self.session.close()
+        self._http.clear()
+
+
+def _text(response: urllib3.BaseHTTPResponse) -> str:
+    return response.data.decode("utf-8", "replace").strip()
