@@ -1,5 +1,5 @@
 """A newcomer's journey in a real browser, on the bundled demo catalogue, desktop and phone:
-search a word, narrow by two facets, open a solution, reach its download and licence, switch
+search a word, narrow by two facets, open a solution, reach its download, follow its licence, switch
 the language, follow an EIRA building block. No console errors, nothing fetched from another host, no sideways
 scrolling on a phone. Screenshots are kept in test-artifacts/.
 """
@@ -69,6 +69,15 @@ def test_search_narrow_open_download(site, browser, device):
         assert urlparse(download.get_attribute("href")).scheme == "https"
         licence = page.locator(".release table tbody td:last-child a").first
         assert licence.count() == 1
+        solution_url = page.url
+        licence.click()                                           # follow its licence
+        page.wait_for_selector("article.licence h1")
+        assert "What it lets you do" in page.locator("#terms").inner_text()
+        assert page.locator("article.licence .terms li").count() >= 1  # allows / requires / forbids
+        no_sideways_scroll()
+        page.screenshot(path=str(ARTIFACTS / f"journey-licence-{device}.png"), full_page=True)
+        page.goto(solution_url)
+        page.wait_for_selector("article.solution h1")
         page.get_by_role("link", name="Deutsch").click()           # the language switch
         page.wait_for_selector("#releases")
         assert page.locator("#releases").inner_text() == "Versionen und Downloads"
