@@ -278,6 +278,17 @@ def start_oxigraph(lab: Lab, data: Data) -> Server:
                      headers={"Accept": "application/sparql-results+json"})
 
 
+def wait_for_log(server: Server, text: str, timeout: float) -> None:
+    """Wait until ``text`` appears in the server's log (e.g. a background task finished)."""
+    deadline = time.monotonic() + timeout
+    while text not in server.log.read_text(errors="replace"):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"error: {server.name} did not log {text!r} in {timeout:g} s")
+        time.sleep(0.2)
+    line = next(ln for ln in server.log.read_text(errors="replace").splitlines() if text in ln)
+    print(f"  {line.strip()}", flush=True)
+
+
 # wrk
 
 

@@ -8,7 +8,8 @@ Three queries a visitor typically sends (JSON results, GET):
 
 Each runs on: **embedded** (our app in one waitress process, as ``catalogue serve``, where a
 bare ``/hello`` route added in this script gives our stack's ceiling; queries go to the
-``/sparql`` worker processes over a store snapshot); **native** (``oxigraph serve`` on the
+``/sparql`` worker processes over the public snapshot: the bench waits until it is
+copied, see catalogue/query_workers.py); **native** (``oxigraph serve`` on the
 same graphs, the same query at ``/query`` with the same public graphs as
 ``default-graph-uri``); **remote** (``catalogue serve`` × N processes on that oxigraph
 server, one wrk per process, run together). Needs ``wrk``. Usage::
@@ -73,6 +74,7 @@ def run(args) -> None:
         app = _serve.start_app(lab, lab.copy(data.store, "store"), args.threads)
         for q in QUERIES.values():  # also starts the query workers and takes the snapshot
             _serve.check(app.base + ours(q), JSON, want=b'"bindings"')
+        _serve.wait_for_log(app, "public snapshot of data version", timeout=300)
         results["bare"] = _serve.wrk("bare /hello route", app.base + "/hello", warmup=1, **w)
         for name, q in QUERIES.items():
             results[f"e-{name}"] = _serve.wrk(LABELS[name], app.base + ours(q), headers=JSON, warmup=1, **w)

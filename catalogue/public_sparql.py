@@ -27,6 +27,14 @@ _UPDATE = re.compile(
 )
 
 
+_FROM = re.compile(r"(?<![?$\w:])FROM\b", re.I)
+
+
+def names_its_dataset(text: str) -> bool:
+    """Whether the query has a ``FROM`` or ``FROM NAMED`` clause."""
+    return _FROM.search(_NOISE.sub(" ", text)) is not None
+
+
 class RefusedQuery(ValueError):
     """The query is valid SPARQL but not allowed on the public endpoint."""
 

@@ -12,6 +12,14 @@ Workers never open the live embedded store (RocksDB allows one writer process, a
 read-only opening beside a writer is undefined behaviour). They read a **snapshot**: a
 RocksDB checkpoint of the store (hard links, taken in milliseconds), made once per data
 version and opened read-only. On a remote store the workers query the remote endpoint.
+
+The checkpoint holds every graph, private ones too, so a query on it lists the ~20 public
+graphs as its default graph, and Oxigraph evaluates that 7-8x slower than its union default
+graph (licence usage counts at 10k solutions: 1.7 s against 0.22 s). So a thread then copies
+the public graphs alone into a **public snapshot** (bulk-loaded from the checkpoint: a few
+seconds at 10k solutions, about a minute at 100k) where the default graph is the union of
+the named graphs: once it is ready, a query that names no dataset itself runs there. Both
+snapshots answer the same: only the speed differs.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +52,12 @@ class EndpointBusy(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Snapshot:
+    path: str
+    public_only: bool  # holds the public graphs alone (default graph: their union)
+
+
+@dataclass(frozen=True)
 class Job:
     text: str
     default_graphs: tuple[str, ...]
@@ -52,6 +67,9 @@ class Job:
     max_results: int
     snapshot: str | None  # embedded: the checkpoint directory to read; remote: None
     base_iri: str | None = None
+    #: the snapshot holds the public graphs only and the job asks for all of them: run it on
+    #: the union default graph instead of listing them
+    union: bool = False
 
 
 def _serve(conn: multiprocessing.connection.Connection, settings: Settings) -> None:
@@ -74,8 +92,11 @@ def _serve(conn: multiprocessing.connection.Connection, settings: Settings) -> N
                     store.close()
                 store = EmbeddedStore(job.snapshot, read_only=True)
                 opened = job.snapshot
-            dataset = Dataset(default_graphs=[ox.NamedNode(g) for g in job.default_graphs],
-                              named_graphs=[ox.NamedNode(g) for g in job.named_graphs])
+            if job.union:
+                dataset = Dataset(union=True)
+            else:
+                dataset = Dataset(default_graphs=[ox.NamedNode(g) for g in job.default_graphs],
+                                  named_graphs=[ox.NamedNode(g) for g in job.named_graphs])
             answer = run_public_query(store, job.text, dataset=dataset,  # type: ignore[arg-type]
                                       results_format=job.results_format,
                                       graph_format=job.graph_format, max_results=job.max_results,
@@ -111,7 +132,8 @@ class QueryWorkers:
         self._count = 0
         self._cond = threading.Condition()
         self._snapshot_lock = threading.Lock()
-        self._snapshots: dict[str, str] = {}
+        self._snapshots: dict[str, str] = {}  # version -> checkpoint
+        self._public: dict[str, str] = {}  # version -> public snapshot, once copied
         self.snapshot_root = Path(f"{settings.store}-query-snapshots")
         if isinstance(store, EmbeddedStore):
             # left by an earlier server that was killed: only the store's one owner makes them
@@ -119,11 +141,16 @@ class QueryWorkers:
 
     # snapshots (embedded store only)
 
-    def snapshot(self, version: str) -> str | None:
-        """The checkpoint directory for this data version, made on first use."""
+    def snapshot(self, version: str, public: Sequence[str] = ()) -> Snapshot | None:
+        """Where a query of this data version reads: the public snapshot once it is ready,
+        else the checkpoint (made on first use, and the public snapshot started from it).
+        ``public``: the public graphs of this version (to copy). None on a remote store."""
         if not isinstance(self.store, EmbeddedStore) or self.store.path is None:
             return None
         with self._snapshot_lock:
+            ready = self._public.get(version)
+            if ready is not None:
+                return Snapshot(ready, public_only=True)
             path = self._snapshots.get(version)
             if path is None:
                 path = str(self.snapshot_root / f"{version}-{os.getpid()}-{time.time_ns()}")
@@ -132,13 +159,61 @@ class QueryWorkers:
                 self.store.raw.backup(path)
                 self._snapshots[version] = path
                 self._forget_old()
-            return path
+                if public:
+                    threading.Thread(target=self._copy_public, args=(version, path, tuple(public)),
+                                     name="catalogue-public-snapshot", daemon=True).start()
+            return Snapshot(path, public_only=False)
+
+    def _copy_public(self, version: str, checkpoint: str, graphs: tuple[str, ...]) -> None:
+        """Copy ``graphs`` from the checkpoint into a new store, then offer it for ``version``."""
+        import pyoxigraph as ox
+
+        target, building = checkpoint + "-public", checkpoint + "-public.building"
+        dump = Path(checkpoint + "-public.nt")
+        started = time.monotonic()
+        try:
+            source = ox.Store.read_only(checkpoint)
+            copy = ox.Store(building)
+            for g in graphs:
+                graph = ox.NamedNode(g)
+                with open(dump, "wb") as out:
+                    source.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+                copy.bulk_load(path=str(dump), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            copy.flush()
+            del copy, source
+            os.rename(building, target)
+        except Exception:  # noqa: BLE001 - queries go on reading the checkpoint
+            log.exception("could not copy the public graphs of data version %s", version)
+            shutil.rmtree(building, ignore_errors=True)
+            return
+        finally:
+            dump.unlink(missing_ok=True)
+        with self._snapshot_lock:
+            if self._snapshots.get(version) == checkpoint:
+                self._public[version] = target
+                log.info("public snapshot of data version %s ready: %d graphs copied in %.1f s",
+                         version, len(graphs), time.monotonic() - started)
+                return
+        shutil.rmtree(target, ignore_errors=True)  # that version was forgotten meanwhile
+
+    def wait_public(self, version: str, timeout: float = 30.0) -> bool:
+        """Whether the public snapshot of ``version`` became ready within ``timeout`` s."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._snapshot_lock:
+                if version in self._public:
+                    return True
+            time.sleep(0.05)
+        return False
 
     def _forget_old(self) -> None:
         # keep the previous snapshot too: a query that started on it may still be reading it
         while len(self._snapshots) > 2:
             version = next(iter(self._snapshots))
-            shutil.rmtree(self._snapshots.pop(version), ignore_errors=True)
+            path = self._snapshots.pop(version)
+            self._public.pop(version, None)
+            shutil.rmtree(path, ignore_errors=True)
+            shutil.rmtree(path + "-public", ignore_errors=True)
 
     # workers
 

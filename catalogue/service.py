@@ -26,7 +26,7 @@ from .history import RunDetail, read_run, versions
 from .ingest import Report, ingest, validate_dump
 from .ingest.pipeline import rollback, withdraw_all
 from .jobs import Jobs
-from .public_sparql import Answer, check_query
+from .public_sparql import Answer, check_query, names_its_dataset
 from .query_workers import Job, QueryWorkers
 from .settings import ROOT, Settings
 from .sources import SourceState, all_sources, current, register
@@ -196,9 +196,11 @@ class Catalogue:
             with self._lock:
                 if self._workers is None:
                     self._workers = QueryWorkers(self.settings, store)
+        snapshot = self._workers.snapshot(self.data_version().token, public)
+        whole = not (default_graph_uris or named_graph_uris or names_its_dataset(text))
         job = Job(text, tuple(default), tuple(named), results_format, graph_format,
-                  self.settings.sparql_max_results,
-                  self._workers.snapshot(self.data_version().token), base_iri)
+                  self.settings.sparql_max_results, snapshot.path if snapshot else None,
+                  base_iri, union=whole and snapshot is not None and snapshot.public_only)
         return self._workers.run(job)
 
     def describe(self, iri: str) -> list[ox.Triple]:

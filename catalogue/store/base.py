@@ -55,10 +55,14 @@ class Dataset:
     """The RDF dataset a query runs on: graphs merged as its default graph, and named graphs.
 
     ``None`` means the store's own choice (all named graphs visible with GRAPH).
+    ``union``: the default graph is the union of every named graph of the store; only for
+    an embedded store that holds public graphs alone (the public snapshot of
+    catalogue/query_workers.py).
     """
 
     default_graphs: Sequence[NamedNode] | None = None
     named_graphs: Sequence[NamedNode] | None = None
+    union: bool = False
 
 
 ALL = Dataset()

@@ -24,7 +24,9 @@ def _kwargs(bindings: Bindings | None, dataset: Dataset) -> dict:
     kw: dict = {}
     if bindings:
         kw["substitutions"] = {ox.Variable(k): v for k, v in bindings.items()}
-    if dataset.default_graphs is not None:
+    if dataset.union:
+        kw["use_default_graph_as_union"] = True
+    elif dataset.default_graphs is not None:
         kw["default_graph"] = list(dataset.default_graphs)
         kw["named_graphs"] = list(dataset.named_graphs or [])
     elif dataset.named_graphs is not None:

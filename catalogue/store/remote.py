@@ -98,6 +98,8 @@ class RemoteStore(Store):
 
     @staticmethod
     def _dataset_params(dataset: Dataset) -> list[tuple[str, str]]:
+        if dataset.union:  # the server's own store holds private graphs too
+            raise StoreError("a union default graph is only offered by a public snapshot")
         params: list[tuple[str, str]] = []
         if dataset.default_graphs is not None:
             params += [("default-graph-uri", g.value) for g in dataset.default_graphs]
