@@ -11,6 +11,7 @@ import io
 import itertools
 import re
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
@@ -27,12 +28,46 @@ _UPDATE = re.compile(
 )
 
 
-_FROM = re.compile(r"(?<![?$\w:])FROM\b", re.I)
+_COMMENTS_AND_STRINGS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*',
+    re.S,
+)
+_PNAME = r"(?:[A-Za-z][\w.-]*)?:[^\s{}()<>,;]*"
+_DECLARATION = re.compile(
+    r"(?<![?$\w:])(?:(BASE)\s*(<[^>]*>)|(PREFIX)\s+((?:[A-Za-z][\w.-]*)?):\s*(<[^>]*>)"
+    rf"|(FROM)\s+(NAMED\s+)?(<[^>]*>|{_PNAME}))", re.I)
 
 
-def names_its_dataset(text: str) -> bool:
-    """Whether the query has a ``FROM`` or ``FROM NAMED`` clause."""
-    return _FROM.search(_NOISE.sub(" ", text)) is not None
+def dataset_clause(text: str, base_iri: str | None = None) -> tuple[list[str], list[str]] | None:
+    """The graphs of the query's ``FROM`` and ``FROM NAMED`` clauses (IRIs resolved against
+    ``BASE`` or ``base_iri``, prefixed names expanded), or None if it has none.
+
+    The endpoint passes them on as the protocol's dataset, restricted to public graphs, so
+    a query's own dataset means the same on every backend and snapshot."""
+    # strings and comments out, IRIs kept: a "FROM" in a literal is no clause
+    code = _COMMENTS_AND_STRINGS.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " ", text)
+    base, prefixes = base_iri or "", {}
+    default: list[str] = []
+    named: list[str] = []
+    found = False
+    for m in _DECLARATION.finditer(code):
+        if m.group(1):
+            base = urljoin(base, m.group(2)[1:-1])
+        elif m.group(3):
+            prefixes[m.group(4)] = urljoin(base, m.group(5)[1:-1])
+        else:
+            found = True
+            term = m.group(8)
+            if term.startswith("<"):
+                iri = urljoin(base, term[1:-1])
+            else:
+                prefix, _, local = term.partition(":")
+                if prefix not in prefixes:
+                    continue  # not declared: the parser will say so
+                iri = prefixes[prefix] + local
+            (named if m.group(7) else default).append(iri)
+    return (default, named) if found else None
 
 
 class RefusedQuery(ValueError):

@@ -26,7 +26,7 @@ from .history import RunDetail, read_run, versions
 from .ingest import Report, ingest, validate_dump
 from .ingest.pipeline import rollback, withdraw_all
 from .jobs import Jobs
-from .public_sparql import Answer, check_query, names_its_dataset
+from .public_sparql import Answer, check_query, dataset_clause
 from .query_workers import Job, QueryWorkers
 from .settings import ROOT, Settings
 from .sources import SourceState, all_sources, current, register
@@ -180,24 +180,28 @@ class Catalogue:
         base_iri: str | None = None,
     ) -> Answer:
         """A visitor's query, in a killable worker, over the public dataset (or the public
-        graphs among those named by ``default-graph-uri`` / ``named-graph-uri``: other graphs
-        are simply absent, so nothing private can be named into view).
+        graphs among those named by ``default-graph-uri`` / ``named-graph-uri``, else by the
+        query's ``FROM`` / ``FROM NAMED``: other graphs are simply absent, so nothing private
+        can be named into view).
 
         :raise QueryTimeout, EndpointBusy, RefusedQuery, QuerySyntaxError, TooManyResults:
         """
         check_query(text)  # refuse before taking a worker
+        whole = not (default_graph_uris or named_graph_uris)
+        if whole:  # the query's FROM / FROM NAMED, if any, are its dataset
+            clause = dataset_clause(text, base_iri)
+            if clause is not None:
+                default_graph_uris, named_graph_uris = clause
+                whole = False
         public = [g.value for g in self.public_dataset().default_graphs or []]
-        default = public if not (default_graph_uris or named_graph_uris) else \
-            [g for g in default_graph_uris if g in set(public)]
-        named = public if not (default_graph_uris or named_graph_uris) else \
-            [g for g in named_graph_uris if g in set(public)]
+        default = public if whole else [g for g in default_graph_uris if g in set(public)]
+        named = public if whole else [g for g in named_graph_uris if g in set(public)]
         if self._workers is None:
             store = self.store  # opened outside the lock below (opening takes it too)
             with self._lock:
                 if self._workers is None:
                     self._workers = QueryWorkers(self.settings, store)
         snapshot = self._workers.snapshot(self.data_version().token, public)
-        whole = not (default_graph_uris or named_graph_uris or names_its_dataset(text))
         job = Job(text, tuple(default), tuple(named), results_format, graph_format,
                   self.settings.sparql_max_results, snapshot.path if snapshot else None,
                   base_iri, union=whole and snapshot is not None and snapshot.public_only)

@@ -101,7 +101,24 @@ def test_a_query_naming_its_dataset_lists_the_graphs(catalogue, monkeypatch):
     # a FROM in a string or a comment is no dataset clause
     ask(c, 'SELECT ?x WHERE { BIND("FROM <x>" AS ?x) } # FROM NAMED <y>')
     assert [j.union for j in jobs] == [False, False, True]
-    assert jobs[1].default_graphs == (vocab,)
+    assert jobs[0].default_graphs == jobs[1].default_graphs == (vocab,)
+    assert jobs[0].named_graphs == jobs[1].named_graphs == ()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("SELECT * WHERE { ?s ?p ?o }", None),
+    ("SELECT * FROM <http://g/1> FROM NAMED <http://g/2> WHERE { ?s ?p ?o }",
+     (["http://g/1"], ["http://g/2"])),
+    ("PREFIX g: <http://g/> SELECT * FROM g:1 FROM named g:2 FROM NAMED <3> WHERE {}",
+     (["http://g/1"], ["http://g/2", "http://base/3"])),
+    ("BASE <http://other/> ASK FROM <x> {}", (["http://other/x"], [])),
+    ('SELECT * WHERE { ?s ?p "FROM <http://g/1>" } # FROM <http://g/2>', None),
+    ("SELECT ?from WHERE { ?from ?p ?o }", None),
+])
+def test_a_querys_own_dataset_is_read_from_its_text(text, expected):
+    from catalogue.public_sparql import dataset_clause
+
+    assert dataset_clause(text, "http://base/") == expected
 
 
 def test_a_new_data_version_gets_its_own_snapshot(catalogue):

@@ -153,6 +153,27 @@ def test_default_and_named_graph_uri_choose_among_public_graphs_only(server):
     assert r.status_code == 400
 
 
+def test_a_querys_from_clauses_choose_among_public_graphs_only(server):
+    graphs = sparql(server, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "text/csv").text.split()[1:]
+    source = next(g for g in graphs if "/graph/source/example/" in g)
+    vocab = next(g for g in graphs if g.endswith("/graph/vocab/eira-v4"))
+    count = "SELECT (COUNT(*) AS ?n) FROM <{}> WHERE {{ ?s a <http://www.w3.org/ns/dcat#Dataset> }}"
+    assert sparql(server, count.format(source), "text/csv").text.split()[1] == "3"
+    assert sparql(server, count.format(vocab), "text/csv").text.split()[1] == "0"
+    named = sparql(server, f"SELECT DISTINCT ?g FROM NAMED <{vocab}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",  # noqa: S608
+                   "text/csv").text.split()[1:]
+    assert named == [vocab]
+    # the protocol's dataset wins over the query's
+    r = sparql(server, count.format(vocab), "text/csv", **{"default-graph-uri": source})
+    assert r.text.split()[1] == "3"
+    # a private graph named by FROM is simply absent (the accounts graph holds at least the
+    # key that signs session cookies)
+    private = "https://catalogue.example.org/graph/accounts"
+    r = sparql(server, f"ASK FROM <{private}> FROM NAMED <{private}> "
+               "{ { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+    assert r.status_code == 200 and r.json()["boolean"] is False
+
+
 def test_service_description_for_rdf_clients_and_the_editor_for_browsers(server):
     sd = requests.get(server + "/sparql", headers={"Accept": "text/turtle"})
     assert sd.status_code == 200 and sd.headers["Content-Type"].startswith("text/turtle")
