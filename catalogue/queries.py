@@ -8,7 +8,9 @@ A query file starts with ``#+`` header lines::
     #+ public: true
 
 Parameters are converted to RDF terms (``iri``, ``string``, ``integer``, ``date``,
-``lang``) and bound, never pasted into the text, so a value cannot change the query.
+``lang``; ``iris``: a list of IRIs, space-separated as text) and bound, never pasted into
+the text, so a value cannot change the query. An ``iris`` parameter needs a ``#+ values``
+line (below): it becomes ``VALUES ?name { <a> <b> ... }`` there.
 A SELECT must project every parameter (pyoxigraph binds only projected variables).
 
 A bound parameter is known from the start on the embedded store (pyoxigraph
@@ -39,11 +41,11 @@ import pyoxigraph as ox
 
 from .settings import ROOT
 from .store import ALL, Dataset, Rows, Store
-from .store.sparql_text import values_clause
+from .store.sparql_text import values_clause, values_list
 from .terms import XSD
 
 QUERY_DIR = ROOT / "sparql"
-PARAM_TYPES = ("iri", "string", "integer", "date", "lang")
+PARAM_TYPES = ("iri", "iris", "string", "integer", "date", "lang")
 _FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I | re.M)
 _VALUES_MARK = re.compile(r"^[ \t]*#\+[ \t]*values[ \t]*$", re.I | re.M)
 _IN_DATASET_MARK = re.compile(r"^([ \t]*)#\+[ \t]*in-dataset[ \t]+\?(\w+)[ \t]*$", re.I | re.M)
@@ -88,7 +90,7 @@ class SavedQuery:
         m = _FORM.search(body)
         return m.group(1).upper() if m else "SELECT"
 
-    def bind(self, values: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
+    def bind(self, values: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal | list[ox.NamedNode]]:
         """Turn text values into RDF terms by each parameter's declared type.
 
         :raise QueryError: unknown parameter, missing parameter or malformed value.
@@ -97,7 +99,7 @@ class SavedQuery:
         for name in values:
             if name not in known:
                 raise ParameterError(f"query {self.name!r} has no parameter {name!r}", name)
-        out: dict[str, ox.NamedNode | ox.Literal] = {}
+        out: dict[str, ox.NamedNode | ox.Literal | list[ox.NamedNode]] = {}
         for p in self.params:
             if p.name not in values:
                 raise ParameterError(
@@ -125,9 +127,13 @@ class SavedQuery:
             text = _scoped_text(text, None if dataset.default_graphs is None
                                 else tuple(g.value for g in dataset.default_graphs))
             dataset = ALL
+        lists = {k: v for k, v in bindings.items() if isinstance(v, list)}
         if not _VALUES_MARK.search(text):
+            if lists:
+                raise QueryError(f"query {self.name!r}: a list parameter needs a '#+ values' line")
             return text, dict(bindings), dataset
-        block = values_clause(bindings).strip()
+        scalars = {k: v for k, v in bindings.items() if not isinstance(v, list)}
+        block = " ".join([values_clause(scalars).strip()] + [values_list(k, v) for k, v in lists.items()])
         return _VALUES_MARK.sub(lambda _: block, text, count=1), {}, dataset
 
 
@@ -141,7 +147,9 @@ def _scoped_text(text: str, graphs: tuple[str, ...] | None) -> str:
     return _IN_DATASET_MARK.sub(lambda m: f"{m.group(1)}FILTER (?{m.group(2)} IN ({listed}))", text)
 
 
-def to_term(p: Param, value: str) -> ox.NamedNode | ox.Literal:
+def to_term(p: Param, value: str) -> ox.NamedNode | ox.Literal | list[ox.NamedNode]:
+    if p.type == "iris":
+        return [to_term(Param(p.name, "iri", p.description), v) for v in value.split()]  # type: ignore[misc]
     try:
         if p.type == "iri":
             if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value):
@@ -226,7 +234,8 @@ def get_public(name: str) -> SavedQuery:
 
 
 def run(
-    store: Store, name: str, *, dataset: Dataset | None = None, **values: str | ox.NamedNode | ox.Literal
+    store: Store, name: str, *, dataset: Dataset | None = None,
+    **values: str | ox.NamedNode | ox.Literal | list[ox.NamedNode],
 ) -> Rows | bool | list[ox.Triple]:
     """Run a saved query with its parameters (text values are converted by declared type).
 
@@ -235,7 +244,8 @@ def run(
     """
     q = get(name)
     text_values = {k: v for k, v in values.items() if isinstance(v, str)}
-    bindings = q.bind({**text_values, **{k: v.value for k, v in values.items()
+    bindings = q.bind({**text_values, **{k: " ".join(t.value for t in v) if isinstance(v, list)
+                                          else v.value for k, v in values.items()
                                           if not isinstance(v, str)}})
     bindings.update({k: v for k, v in values.items() if not isinstance(v, str)})
     return _execute(store, q, bindings, dataset or Dataset())

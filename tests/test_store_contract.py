@@ -180,7 +180,7 @@ def test_a_graph_scoped_query_sees_only_the_dataset_graphs(loaded):
     assert not re.search(r"^\s*#\+\s*in-dataset", text, flags=re.M)
 
 
-SAMPLE_PARAMS = {"iri": EX + "sol", "string": "demo", "integer": "3", "date": "2024-01-01",
+SAMPLE_PARAMS = {"iri": EX + "sol", "iris": f"{EX}sol {EX}other", "string": "demo", "integer": "3", "date": "2024-01-01",
                  "lang": "en"}
 
 
@@ -210,3 +210,23 @@ def test_every_saved_query_runs_the_same_on_both_backends(name, tmp_path, oxigra
         embedded.close()
         remote.update("DROP SILENT ALL")
     assert answers[0] == answers[1]
+
+
+def test_describe_in_two_steps_gives_what_the_one_query_gives(store, tmp_path):
+    """Catalogue.describe() asks resource_own.rq, then labels_of.rq for the IRIs it has not
+    labelled yet: the same triples as resource_description.rq, for every published subject."""
+    from catalogue.service import Catalogue
+    from catalogue.settings import load_settings
+
+    c = Catalogue(load_settings({}, store=str(tmp_path / "unused")), store)
+    c.init()  # vocabularies and the demo catalogue
+    public = c.public_dataset()
+    subjects = [r["s"] for r in store.select(
+        "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) } ORDER BY ?s", dataset=public)]
+    assert len(subjects) > 500
+    for s in subjects[::4]:  # a quarter of them, twice: the second time labels are known
+        for _ in range(2):
+            expected = set(queries.run(store, "resource_description", dataset=public, resource=s))
+            c._described.clear()
+            assert set(c.describe(s.value)) == expected, s
+    assert c.describe("http://example.org/nothing-describes-this") == []

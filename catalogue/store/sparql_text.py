@@ -28,6 +28,15 @@ def values_clause(bindings: Bindings) -> str:
     return f"\nVALUES ({head}) {{ ({row}) }}"
 
 
+def values_list(name: str, terms: Sequence[NamedNode]) -> str:
+    """``VALUES ?name { t1 t2 ... }``: one variable, one row per term (IRIs only)."""
+    if not name.isidentifier():
+        raise ValueError(f"not a SPARQL variable name: {name!r}")
+    if not all(isinstance(t, NamedNode) for t in terms):
+        raise ValueError(f"?{name} takes IRIs only")
+    return f"VALUES ?{name} {{ {' '.join(str(t) for t in terms)} }}"
+
+
 def ntriples(triples: Sequence[Triple]) -> str:
     return serialize(triples, format=RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
 
