@@ -147,7 +147,7 @@ def _toy(size: int):
 def _call(cache, path, accept="a"):
     out = {}
     body = b"".join(cache({"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "",
-                           "HTTP_ACCEPT": accept},
+                           "HTTP_ACCEPT": accept, "HTTP_HOST": "example.org"},
                           lambda status, headers, exc_info=None: out.update(status=status)))
     return out["status"], body
 
@@ -170,7 +170,7 @@ def test_a_new_data_version_replaces_the_old_entries():
     assert len(calls) == 2
     version[0] = "v2"
     _call(cache, "/r"), _call(cache, "/r")
-    assert len(calls) == 3 and len(cache._urls["/r", ""]) == 1 and cache._bytes == 10
+    assert len(calls) == 3 and len(next(iter(cache._urls.values()))) == 1 and cache._bytes == 10
 
 
 def test_a_body_larger_than_a_sixteenth_is_not_kept():
@@ -178,3 +178,12 @@ def test_a_body_larger_than_a_sixteenth_is_not_kept():
     cache = SharedCache(app, lambda: "v1", max_bytes=16_000)
     _call(cache, "/big"), _call(cache, "/big")
     assert len(calls) == 2 and cache._bytes == 0
+
+
+def test_another_host_is_another_entry():
+    app, calls = _toy(10)
+    cache = SharedCache(app, lambda: "v1", max_bytes=10_000)
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/r", "QUERY_STRING": "", "HTTP_ACCEPT": "a"}
+    for host in ("one.example", "two.example", "one.example"):
+        b"".join(cache({**environ, "HTTP_HOST": host}, lambda *a: None))
+    assert calls == ["/r", "/r"]

@@ -14,8 +14,8 @@ What is never answered from here:
   own per-resource cache, with 304/206 semantics it already tests);
 * responses that are not 200, set a cookie, or were not marked by their view.
 
-Entries are keyed by path, query string and the values of the request headers the
-response varies on, and belong to one data version (the token of
+Entries are keyed by scheme, host, path, query string and the values of the request
+headers the response varies on, and belong to one data version (the token of
 :meth:`catalogue.service.Catalogue.data_version`): after an ingest they are never served
 again. The cache is bounded in bytes and least-recently-used entries go first.
 """
@@ -64,7 +64,7 @@ class SharedCache:
         self.app = app
         self.version = version
         self.max_bytes = max_bytes
-        self._urls: OrderedDict[tuple[str, str], list[Entry]] = OrderedDict()
+        self._urls: OrderedDict[tuple[str, ...], list[Entry]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
@@ -74,7 +74,9 @@ class SharedCache:
         if (not self.max_bytes or environ.get("REQUEST_METHOD") != "GET"
                 or any(k in environ for k in _BYPASS)):
             return self.app(environ, start_response)
-        url = (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
+        url = (environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""),
+               environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
+               environ.get("QUERY_STRING", ""))
         try:
             token = self.version()
         except Exception:  # the store is unreachable: the app gives the proper error page
@@ -85,7 +87,7 @@ class SharedCache:
             return [entry.body]
         return self._fill(url, token, environ, start_response)
 
-    def _lookup(self, url: tuple[str, str], token: str, environ: dict) -> Entry | None:
+    def _lookup(self, url: tuple[str, ...], token: str, environ: dict) -> Entry | None:
         with self._lock:
             entries = self._urls.get(url)
             if not entries:
@@ -97,7 +99,7 @@ class SharedCache:
                     return e
         return None
 
-    def _fill(self, url: tuple[str, str], token: str, environ: dict,
+    def _fill(self, url: tuple[str, ...], token: str, environ: dict,
               start_response: Callable) -> Iterable[bytes]:
         seen: dict = {}
 
@@ -125,7 +127,7 @@ class SharedCache:
                                           for v in vary), status, tuple(headers), body))
         return [body]
 
-    def _put(self, url: tuple[str, str], entry: Entry) -> None:
+    def _put(self, url: tuple[str, ...], entry: Entry) -> None:
         size = len(entry.body)
         if size > self.max_bytes // 16:  # one page may not push out a sixteenth of the rest
             return
