@@ -89,8 +89,8 @@ class Settings:
     )
     response_cache_mb: int = _setting(
         64,
-        "Memory (MB) for the shared cache of anonymous GET responses of resources (their "
-        "HTML and RDF, per data version); 0 turns it off.",
+        "Memory (MB) for the shared cache of anonymous GET responses of resources, the home "
+        "page and the harvest documents (per data version); 0 turns it off.",
         "CATALOGUE_RESPONSE_CACHE_MB",
     )
     keep_versions: int = _setting(

@@ -117,8 +117,27 @@ def test_only_marked_ok_responses_without_cookies_are_kept(site):
     assert len(calls) == 4
     app_cache = client.application.wsgi_app
     hits = app_cache.hits
-    client.get("/"), client.get("/")  # the home page is not marked shared
+    client.get("/queries"), client.get("/queries")  # not marked shared
     assert app_cache.hits == hits
+    client.get("/"), client.get("/")  # the home page is
+    assert app_cache.hits == hits + 1
+
+
+def test_harvest_documents_are_kept_per_host(site):
+    _, client, _ = site
+    app_cache = client.application.wsgi_app
+    for path in ("/catalog.ttl", "/.well-known/void"):
+        hits = app_cache.hits
+        one = client.get(path, base_url="http://one.example")
+        two = client.get(path, base_url="http://two.example")
+        again = client.get(path, base_url="http://one.example")
+        assert one.status_code == 200 and b"one.example" in one.data, path
+        assert b"two.example" in two.data and b"one.example" not in two.data, path
+        assert again.data == one.data and app_cache.hits == hits + 1, path
+    # a streamed answer (the sitemap is written as it goes) passes through, never kept
+    hits = app_cache.hits
+    first, second = client.get("/sitemap.xml"), client.get("/sitemap.xml")
+    assert first.status_code == 200 and second.data == first.data and app_cache.hits == hits
 
 
 def test_zero_megabytes_turns_it_off(tmp_path, monkeypatch):

@@ -25,6 +25,7 @@ from catalogue import harvest
 from catalogue.formats import rdf_format
 
 from .negotiate import choose
+from .response_cache import share
 
 bp = Blueprint("harvest", __name__)
 
@@ -128,6 +129,7 @@ def catalog(ext: str | None):
         abort(400, str(exc))
     except harvest.PageNotFoundError as exc:
         abort(404, str(exc))
+    share(request.environ)  # the same for every anonymous reader: see response_cache.py
     return _with_validators(_rdf(page.triples, name, negotiated=ext is None, links=page.links),
                             etag, modified)
 
@@ -135,6 +137,7 @@ def catalog(ext: str | None):
 @bp.route("/.well-known/void")
 def void():
     """The VoID description of the public dataset (Turtle unless ``Accept`` asks otherwise)."""
+    share(request.environ)
     return _rdf(_catalogue().void(request.url_root), _negotiate(None), negotiated=True)
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, request
 
 from .i18n import label_languages
 from .linked_data import href
+from .response_cache import share
 
 bp = Blueprint("views", __name__)
 
@@ -16,5 +17,6 @@ def _catalogue():
 
 @bp.route("/")
 def home():
+    share(request.environ)  # the same for every anonymous reader: see response_cache.py
     return render_template("home.html", stats=_catalogue().stats(), home=_catalogue().home(label_languages()),
                            href=href)
