@@ -5,10 +5,11 @@ Measures, on one generated catalogue (cached in the temp dir, see bench/_serve.p
 * **embedded**: our app in one waitress process (the same ``create_app`` + waitress threads as
   ``catalogue serve``) with a bare ``/hello`` route added in this script: the ceiling of our
   own stack; then ``/resource?uri=...`` as Turtle and as HTML, cycling over every solution
-  IRI (mostly representation-cache misses) and on one hot IRI (cache hits);
+  IRI (mostly cache misses) and on one hot IRI (the shared response cache's hits);
 * **native**: ``oxigraph serve`` on the same graphs answering the equivalent CONSTRUCT
-  (``sparql/resource_description.rq`` with the IRI inlined, over the same public graphs
-  as ``default-graph-uri``) at ``/query``: the native ceiling;
+  (``sparql/resource_description.rq``, the one-query form of what the app's two queries
+  give, with the IRI inlined and its GRAPH patterns filtered to the same public graphs) at
+  ``/query``: the native ceiling;
 * **remote**: ``catalogue serve`` × N processes (one port each; one wrk per port, run
   together, connections split) with ``CATALOGUE_SPARQL_QUERY_URL`` on that ``oxigraph serve``.
 
