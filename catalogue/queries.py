@@ -113,7 +113,8 @@ class SavedQuery:
         return _IN_DATASET_MARK.search(self.text) is not None
 
     def prepare(
-        self, bindings: Mapping[str, ox.NamedNode | ox.Literal], dataset: Dataset = ALL
+        self, bindings: Mapping[str, ox.NamedNode | ox.Literal | list[ox.NamedNode]],
+        dataset: Dataset = ALL,
     ) -> tuple[str, dict, Dataset]:
         """The text to send, the bindings left for the store to apply, and the dataset.
 
