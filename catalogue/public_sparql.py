@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from .store import Dataset, Store
 
+# strings, IRIs and comments: where a keyword is not a keyword
 _NOISE = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*',
@@ -28,11 +29,6 @@ _UPDATE = re.compile(
 )
 
 
-_COMMENTS_AND_STRINGS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*',
-    re.S,
-)
 _PNAME = r"(?:[A-Za-z][\w.-]*)?:[^\s{}()<>,;]*"
 _DECLARATION = re.compile(
     r"(?<![?$\w:])(?:(BASE)\s*(<[^>]*>)|(PREFIX)\s+((?:[A-Za-z][\w.-]*)?):\s*(<[^>]*>)"
@@ -46,7 +42,7 @@ def dataset_clause(text: str, base_iri: str | None = None) -> tuple[list[str], l
     The endpoint passes them on as the protocol's dataset, restricted to public graphs, so
     a query's own dataset means the same on every backend and snapshot."""
     # strings and comments out, IRIs kept: a "FROM" in a literal is no clause
-    code = _COMMENTS_AND_STRINGS.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " ", text)
+    code = _NOISE.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " ", text)
     base, prefixes = base_iri or "", {}
     default: list[str] = []
     named: list[str] = []

@@ -108,6 +108,11 @@ class SavedQuery:
         return out
 
     @cached_property
+    def has_values_line(self) -> bool:
+        """Whether the query has a ``#+ values`` line where its bindings are written."""
+        return _VALUES_MARK.search(self.text) is not None
+
+    @cached_property
     def graph_scoped(self) -> bool:
         """Whether the query reads ``GRAPH ?g`` patterns filtered by ``#+ in-dataset ?g``."""
         return _IN_DATASET_MARK.search(self.text) is not None
@@ -129,7 +134,7 @@ class SavedQuery:
                                 else tuple(g.value for g in dataset.default_graphs))
             dataset = ALL
         lists = {k: v for k, v in bindings.items() if isinstance(v, list)}
-        if not _VALUES_MARK.search(text):
+        if not self.has_values_line:
             if lists:
                 raise QueryError(f"query {self.name!r}: a list parameter needs a '#+ values' line")
             return text, dict(bindings), dataset

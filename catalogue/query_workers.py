@@ -152,6 +152,7 @@ class QueryWorkers:
         self._snapshot_lock = threading.Lock()
         self._snapshots: dict[str, str] = {}  # version -> checkpoint
         self._public: dict[str, str] = {}  # version -> public snapshot, once copied
+        self._public_ready = threading.Condition(self._snapshot_lock)
         self.snapshot_root = Path(f"{settings.store}-query-snapshots")
         if isinstance(store, EmbeddedStore):
             # left by an earlier server that was killed: only the store's one owner makes them
@@ -203,6 +204,7 @@ class QueryWorkers:
         with self._snapshot_lock:
             if self._snapshots.get(version) == checkpoint:
                 self._public[version] = target
+                self._public_ready.notify_all()
                 log.info("public snapshot of data version %s ready: %d graphs copied in %.1f s",
                          version, len(graphs), time.monotonic() - started)
                 return
@@ -210,13 +212,8 @@ class QueryWorkers:
 
     def wait_public(self, version: str, timeout: float = 30.0) -> bool:
         """Whether the public snapshot of ``version`` became ready within ``timeout`` s."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self._snapshot_lock:
-                if version in self._public:
-                    return True
-            time.sleep(0.05)
-        return False
+        with self._public_ready:
+            return self._public_ready.wait_for(lambda: version in self._public, timeout)
 
     def _forget_old(self) -> None:
         # keep the previous snapshot too: a query that started on it may still be reading it
