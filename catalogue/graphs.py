@@ -30,6 +30,12 @@ from dataclasses import dataclass
 from pyoxigraph import NamedNode
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+# The source the catalogue publishes the proposals its moderators validate as (moderation.py).
+COMMUNITY = "community"
+# Paths under the base URI the catalogue mints for a source's own records: the only IRIs of
+# the catalogue's namespace a dump may describe (everything else there, such as
+# ``source/{slug}``, ``user/{name}`` or ``graph/...``, belongs to no source).
+MINTED_RECORDS: dict[str, tuple[str, ...]] = {COMMUNITY: ("solution/",)}
 
 
 class SlugError(ValueError):
@@ -94,6 +100,14 @@ class Graphs:
 
     def draft(self, slug: str) -> NamedNode:
         return self._g(f"draft/{check_slug(slug)}")
+
+    def reserved(self, iri: str, source: str) -> bool:
+        """Whether ``iri`` is in the catalogue's own namespace and not minted for ``source``'s
+        records: a dump of ``source`` may point at it but not describe it."""
+        if not iri.startswith(self.base):
+            return False
+        rest = iri[len(self.base):]
+        return not any(rest.startswith(p) for p in MINTED_RECORDS.get(source, ()))
 
     def kind(self, graph: NamedNode) -> tuple[str, str] | None:
         """('source', slug), ('vocab', name), ('provenance', ''), ... or None if not ours."""

@@ -23,7 +23,7 @@ from .duplicates import Duplicates, Publication, find_duplicates
 from .formats import rdf_format
 from .graphs import Graphs
 from .history import RunDetail, read_run, versions
-from .ingest import Report, ingest, validate_dump
+from .ingest import Report, ingest, ownership, validate_dump
 from .ingest.pipeline import rollback, withdraw_all
 from .jobs import Jobs
 from .public_sparql import Answer, check_query, dataset_clause
@@ -224,7 +224,8 @@ class Catalogue:
                 self._described.move_to_end(iri)
                 return hit[1]
         node = ox.NamedNode(iri)
-        own: list[ox.Triple] = self.query("resource_own", resource=node)  # type: ignore[assignment]
+        own = ownership.description_from_owner(
+            self.query("resource_own", resource=node))  # type: ignore[arg-type]
         targets = list(dict.fromkeys(t.object for t in own
                                      if t.subject == node and isinstance(t.object, ox.NamedNode)))
         labels = self._labels(targets, token)
@@ -297,8 +298,12 @@ class Catalogue:
         return [pages.Link(other, title, str(n)) for other, (title, n) in ranked[:limit]]
 
     def withdrawal(self, iri: str) -> Withdrawal | None:
-        """When and by which source's ingest a resource was last withdrawn, if ever."""
-        rows = self.query("resource_withdrawal", resource=ox.NamedNode(iri))
+        """When and by which source's ingest a resource was last withdrawn, if ever.
+
+        Read from the provenance graph alone: only the pipeline writes there, whereas a
+        dump could carry a ``prov:Activity`` of its own claiming to withdraw anything."""
+        rows = queries.run(self.store, "resource_withdrawal", resource=ox.NamedNode(iri),
+                           dataset=Dataset(default_graphs=[self.graphs.provenance]))
         for r in rows:  # type: ignore[union-attr]
             return Withdrawal(r["source"].value, r["ended"].value, r["activity"].value)
         return None

@@ -23,7 +23,7 @@ from ..settings import Settings
 from ..sources import current, switch_update
 from ..store import Store
 from ..terms import CAT, PROV, RDF_TYPE, XSD
-from . import parallel
+from . import ownership, parallel
 from .errors import InputError
 from .parse import Limits, ParsedDump, parse_dump
 from .records import Record, RecordIndex
@@ -196,12 +196,14 @@ def ingest(
         return result
     report, index = result.report, result.index
     report.source, report.mode = source, mode
+    graphs = Graphs(settings.base_uri)
+    # what is another source's, or the catalogue's own, is refused like a SHACL violation
+    ownership.check(store, graphs, source, index, report)
     accepted = [rec for rec, res in zip(index.records, report.records, strict=True) if res.accepted]
     rejected = [rec for rec, res in zip(index.records, report.records, strict=True) if not res.accepted]
     if (mode == "strict" and rejected) or not accepted:
         return report
 
-    graphs = Graphs(settings.base_uri)
     with _locks[source]:
         before = current(store, graphs, source)
         old_index = RecordIndex(store.triples(before.graph)) if before.graph else None

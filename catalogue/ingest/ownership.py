@@ -1,0 +1,119 @@
+"""Who may describe what: a record belongs to the source that published it.
+
+Federation only works if no publisher can rewrite another's records. The rule, checked on
+every ingest after SHACL (it needs the store; ``catalogue validate`` cannot know it):
+
+1. **The catalogue's own namespace belongs to no source.** A dump may link to IRIs under
+   ``CATALOGUE_BASE_URI`` (``source/{slug}``, ``user/{name}``, ``graph/...``, ``run/...``)
+   but not describe them: no triple may have one as its subject. The exception is what
+   the catalogue mints for a source's own records (:data:`catalogue.graphs.MINTED_RECORDS`:
+   ``solution/{id}`` for the proposals moderators validate into the ``community`` source).
+2. **A record belongs to the source that published it first.** An IRI that another
+   source's current graph types as a record (``dcat:Catalog``, ``dcat:Dataset``,
+   ``adms:Asset``, ``dcat:Distribution``) may be linked to (``dct:isVersionOf``,
+   ``dcat:dataset``, ``owl:sameAs``...) but not described. Until that source withdraws it,
+   only that source's dumps say what it is.
+
+Shared nodes (agents, contact points, licences, concepts) are not records: every source
+may describe them, as real dumps do. A triple that breaks the rule is a Violation of the
+record that owns its subject (or of every record that uses the shared node it describes):
+strict mode rejects the dump, partial mode quarantines those records.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyoxigraph as ox
+
+from .. import queries
+from ..graphs import Graphs
+from ..store import Rows, Store
+from ..terms import DCAT, RDF_TYPE
+from .records import CATALOG, DATASET_CLASSES, Node, Record, RecordIndex
+from .report import Report
+from .shacl import Finding
+
+# the rules' names in reports (``shape``): not SHACL shapes, as they need the store
+RULES = "https://catalogue.example.org/shapes/ownership#"
+RESERVED_RULE = RULES + "catalogue-namespace"
+OWNED_RULE = RULES + "record-of-another-source"
+RECORD_CLASSES = frozenset({CATALOG, DCAT.Distribution, *DATASET_CLASSES})
+CHUNK = 500  # IRIs per query: a VALUES block of this size is one quick index walk
+
+
+def check(store: Store, graphs: Graphs, source: str, index: RecordIndex, report: Report) -> int:
+    """Add a Violation to every record that describes what is not ``source``'s to describe,
+    and mark it rejected. Returns how many triples broke the rule.
+
+    ``report.records`` must be in ``index.records``' order (as :func:`validate_dump` makes it).
+    """
+    subjects = [s for s in index.by_subject if isinstance(s, ox.NamedNode)]
+    refused: dict[Node, tuple[str, str]] = {}  # subject -> (rule, message)
+    for s in subjects:
+        if graphs.reserved(s.value, source):
+            refused[s] = (RESERVED_RULE, (
+                "This resource is in the catalogue's own namespace "
+                f"({graphs.base}), which no publisher may describe: a dump may link to it "
+                "but give it no properties. Remove the triples that describe it, or give "
+                "your resource an IRI of your own."))
+    for s, owner in owned_elsewhere(store, graphs, source,
+                                    [s for s in subjects if s not in refused]).items():
+        refused[s] = (OWNED_RULE, (
+            f"This record is published by the source '{owner}': only that source may "
+            "describe it. Link to it (for example with dct:relation or owl:sameAs on your own "
+            "record) instead of giving it properties, or ask its publisher to change it."))
+    if not refused:
+        return 0
+    users: dict[Node, list[Record]] = defaultdict(list)
+    for record in index.records:
+        for node in record.referenced:
+            if node in refused and node not in index.owner:
+                users[node].append(record)
+    position = {id(r): n for n, r in enumerate(index.records)}
+    count = 0
+    for subject, (rule, message) in refused.items():
+        triples = index.by_subject[subject]
+        count += len(triples)
+        owner = index.owner.get(subject)
+        finding = Finding("Violation", subject.value, triples[0].predicate.value,
+                          None, message, rule)
+        for record in [owner] if owner is not None else users.get(subject, []):
+            result = report.records[position[id(record)]]
+            result.accepted = False
+            if finding not in result.findings:
+                result.findings.append(finding)
+    return count
+
+
+def owned_elsewhere(store: Store, graphs: Graphs, source: str,
+                    iris: list[ox.NamedNode]) -> dict[ox.NamedNode, str]:
+    """Which of ``iris`` another source's current graph publishes as a record, and whose."""
+    found: dict[ox.NamedNode, str] = {}
+    for start in range(0, len(iris), CHUNK):
+        rows = queries.run(store, "records_owned_elsewhere", resource=iris[start:start + CHUNK],
+                           registry=graphs.registry, slug=ox.Literal(source))
+        for r in rows:  # type: ignore[union-attr]
+            found.setdefault(r["resource"], r["owner"].value)  # type: ignore[arg-type]
+    return found
+
+
+def description_from_owner(rows: Rows) -> list[ox.Triple]:
+    """A resource's triples from ``resource_own.rq`` rows (``?resource ?g ?p ?o ?bp ?bo``),
+    keeping only those of the graphs that type it as a record when any does.
+
+    Ingest refuses another source's triples about a record; this keeps out what was stored
+    before the record was (a source describing an IRI that another publishes later), so a
+    record's public description comes from its owner alone.
+    """
+    owners = {r["g"] for r in rows
+              if r["p"] == RDF_TYPE and r["o"] in RECORD_CLASSES and "bp" not in r}
+    out: dict[ox.Triple, None] = {}
+    for r in rows:
+        if owners and r["g"] not in owners:
+            continue
+        if "bp" in r:
+            out[ox.Triple(r["o"], r["bp"], r["bo"])] = None  # type: ignore[arg-type]
+        else:
+            out[ox.Triple(r["resource"], r["p"], r["o"])] = None  # type: ignore[arg-type]
+    return list(out)
