@@ -2,13 +2,19 @@
 
 Guards run before the parser sees a byte it could be hurt by:
 
-* RDF/XML with a DTD internal subset or ``<!ENTITY`` (pyoxigraph expands internal
-  entities without limit: 864 bytes become a 300 MB literal) is refused.
+* RDF/XML entities: only plain text ones (``<!ENTITY owl "http://...">``) are accepted,
+  and expanded here, after counting what they would grow to: a text or attribute value
+  that would expand past ``max_literal_bytes``, or a dump past ``max_bytes``, is refused
+  without expanding anything (pyoxigraph expands internal entities without limit: 864
+  bytes become a 300 MB literal). Every other DTD feature is refused.
 * JSON-LD whose ``@context`` or ``@import`` names a document (``http:``, ``file:``...) is
   refused: contexts are never fetched. JSON nested deeper than ``max_json_depth`` is
   refused (pyoxigraph 0.5.13 crashes the process at ~4,000 levels).
 * Files over ``max_upload_bytes`` (after decompression) and literals over
-  ``max_literal_bytes`` are refused.
+  ``max_literal_bytes`` are refused; so is any token over the parser's own buffer
+  (16 MiB in pyoxigraph 0.5.13, which raises ``MemoryError`` for it).
+
+Each refusal names the setting that sets the limit (``CATALOGUE_MAX_...``).
 """
 
 from __future__ import annotations
@@ -31,6 +37,11 @@ class Limits:
     max_bytes: int = 200 * 1024 * 1024
     max_literal_bytes: int = 1024 * 1024
     max_json_depth: int = 200
+
+
+# the settings that set each limit, named in refusals so an operator knows what to change
+MAX_BYTES_SETTING = "CATALOGUE_MAX_UPLOAD_BYTES"
+MAX_LITERAL_SETTING = "CATALOGUE_MAX_LITERAL_BYTES"
 
 
 @dataclass
@@ -151,13 +162,20 @@ def _refuse_entities(data: bytes, at: int, why: str) -> InputError:
     )
 
 
-def guard_xml(data: bytes, max_bytes: int) -> bytes:
+def guard_xml(data: bytes, limits: Limits) -> bytes:
     """Expand plain namespace-style entities ourselves; refuse every other DTD feature.
 
     ``<!ENTITY owl "http://www.w3.org/2002/07/owl#">`` is common in real RDF/XML and is
-    expanded here by plain substitution (no nesting, one line, bounded output). Entities
-    that refer to other entities, external entities and parameter entities are refused.
-    Line numbers are preserved, so later parse errors still point at the right line.
+    expanded here by plain substitution (no nesting, one line, at most 2,048 bytes).
+    Entities that refer to other entities, external entities and parameter entities are
+    refused. What the references would expand to is counted first, without expanding:
+    one text or attribute value (the stretch between two ``<``) growing past
+    ``limits.max_literal_bytes``, or the whole dump past ``limits.max_bytes``, is refused
+    (a 477 KB file can otherwise name one 2 KB entity 95,000 times: 194 MB). Line
+    numbers are preserved, so later parse errors still point at the right line.
+
+    :raise InputError: a DTD feature other than plain text entities (kind ``refused``).
+    :raise TooLargeError: the expansion would exceed a limit.
     """
     m = _DOCTYPE.search(data)
     if m is None:
@@ -174,18 +192,61 @@ def guard_xml(data: bytes, max_bytes: int) -> bytes:
         raise _refuse_entities(data, m.end(), "with a second DTD or entity declaration")
     newlines = m.group().count(b"\n")
     body = data[m.end():]
-    grown = sum(len(v) * body.count(b"&" + k + b";") for k, v in entities.items())
-    if len(data) + grown > max_bytes:
-        raise TooLargeError(
-            f"the RDF/XML entities expand the dump past the limit of {max_bytes:,} bytes",
-            kind="too-large",
-        )
-    for name, value in entities.items():
-        body = body.replace(b"&" + name + b";", value)
+    if not entities:
+        return data[: m.start()] + b"\n" * newlines + body
+    reference = re.compile(b"&(" + b"|".join(re.escape(k) for k in entities) + b");")
+    _check_expansion(data, m.end(), body, reference, entities, limits)
+    body = reference.sub(lambda r: entities[r.group(1)], body)
     return data[: m.start()] + b"\n" * newlines + body
 
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
+def _check_expansion(data: bytes, offset: int, body: bytes, reference: re.Pattern[bytes],
+                     entities: dict[bytes, bytes], limits: Limits) -> None:
+    """Refuse, before expanding, entity references that would grow past a limit.
+
+    The total growth comes from counting references (C speed). Only if it could push one
+    value past the literal limit are the references walked to find the largest value
+    (checked first: its refusal can say where): a value is the stretch between two ``<``
+    (entity values contain no ``<``), which bounds every literal and IRI the parser can
+    build from it.
+
+    :raise TooLargeError: naming the limit and its setting (and the line of the value).
+    """
+    growth = {k: len(v) - len(k) - 2 for k, v in entities.items()}
+    counts: dict[bytes, int] = {}
+    for name in reference.findall(body):
+        counts[name] = counts.get(name, 0) + 1
+    grown = sum(growth[k] * n for k, n in counts.items())
+    if grown > limits.max_literal_bytes // 2:
+        start, end, size = -1, -1, 0
+        for r in reference.finditer(body):
+            if r.start() >= end:  # a new value: from the < before it to the < after it
+                start = body.rfind(b"<", 0, r.start()) + 1
+                end = body.find(b"<", r.end())
+                end = len(body) if end < 0 else end
+                size = end - start
+            size += growth[r.group(1)]
+            if size > limits.max_literal_bytes:
+                at = offset + start
+                line, column = position(data[:at].decode("utf-8", "replace"), at)
+                raise TooLargeError(
+                    f"the RDF/XML entity references in this value expand it past the limit of "
+                    f"{limits.max_literal_bytes:,} bytes for a literal ({MAX_LITERAL_SETTING}); "
+                    "nothing was expanded. Shorten the value or refer to the entities fewer times",
+                    line, column, kind="too-large",
+                )
+    if len(data) + grown > limits.max_bytes:
+        raise TooLargeError(
+            f"the RDF/XML entity references expand the dump to {len(data) + grown:,} bytes, over "
+            f"the limit of {limits.max_bytes:,} ({MAX_BYTES_SETTING}); nothing was expanded. "
+            "Refer to the entities fewer times, or split the dump",
+            kind="too-large",
+        )
+
+
+# strings unrolled ("[^"\\]*(?:\\.[^"\\]*)*"): one alternation per character took 22 s on a
+# 50 MB string
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.S)
 _CONTEXT_REF = re.compile(r'"@(?:context|import)"\s*:\s*(\[\s*)?"', re.S)
 
 
@@ -263,7 +324,7 @@ def parse_dump(
     data = read_bytes(data, limits)
     fmt = choose_format(data, format=format, filename=filename)
     if fmt.rdf == ox.RdfFormat.RDF_XML:
-        data = guard_xml(data, limits.max_bytes)
+        data = guard_xml(data, limits)
     elif fmt.rdf == ox.RdfFormat.JSON_LD:
         guard_json(data, limits.max_json_depth)
     triples: list[ox.Triple] = []
@@ -274,8 +335,9 @@ def parse_dump(
             if isinstance(obj, ox.Literal) and len(obj.value) > limits.max_literal_bytes // 4 \
                     and len(obj.value.encode("utf-8")) > limits.max_literal_bytes:
                 raise TooLargeError(
-                    f"a literal of {len(obj.value.encode('utf-8')):,} bytes on <{quad.subject}> "
-                    f"is over the limit of {limits.max_literal_bytes:,}",
+                    f"a literal of {len(obj.value.encode('utf-8')):,} bytes on {quad.subject} "
+                    f"is over the limit of {limits.max_literal_bytes:,} ({MAX_LITERAL_SETTING}): "
+                    "shorten it, or publish the text elsewhere and link to it",
                     kind="too-large",
                 )
             triple = ox.Triple(quad.subject, quad.predicate, obj)
@@ -286,4 +348,32 @@ def parse_dump(
         raise _syntax_error(exc, data, fmt) from None
     except ValueError as exc:  # e.g. invalid UTF-8
         raise InputError(f"{fmt.label} cannot be read: {exc}") from None
+    except MemoryError as exc:
+        raise _token_too_large(exc, data, limits) from None
     return ParsedDump(triples, fmt, len(data), data)
+
+
+_PARSER_BUFFER = re.compile(r"buffer maximal size of (\d+)")
+
+
+def _token_too_large(exc: MemoryError, data: bytes, limits: Limits) -> InputError:
+    """The refusal for pyoxigraph's ``MemoryError`` on a token over its buffer (a literal
+    or IRI over 16 MiB), with the line of the first stretch that long between quotes or
+    angle brackets (the parser does not say where).
+
+    :raise MemoryError: ``exc`` again if it is not that (the process is out of memory).
+    """
+    m = _PARSER_BUFFER.search(str(exc))
+    if m is None:
+        raise exc
+    buffer = int(m.group(1))
+    line = column = None
+    long = re.search(rb'(?:^|(?<=["\'<>]))[^"\'<>]{%d}' % (buffer // 2), data)
+    if long:
+        line, column = position(data[: long.start()].decode("utf-8", "replace"), long.start())
+    return TooLargeError(
+        f"a literal or IRI is over {buffer:,} bytes, the most the parser can hold; literals may "
+        f"have at most {limits.max_literal_bytes:,} bytes ({MAX_LITERAL_SETTING}): shorten it, "
+        "or publish the text elsewhere and link to it",
+        line, column, kind="too-large",
+    )
