@@ -12,11 +12,13 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import cli_admin
 from .graphs import SlugError
 from .ingest import InputError, Report, validate_dump
-from .ingest.fetch import fetch
+from .ingest.fetch import fetch, public_url
 from .ingest.parse import read_file
 from .ingest.pipeline import limits_of
 from .queries import QueryError
@@ -27,15 +29,32 @@ from .store import QuerySyntaxError, StoreError
 EXIT_STORE = 3
 
 
+def _is_url(target: str) -> bool:
+    return target.startswith(("http://", "https://"))
+
+
 def _read_input(target: str, settings) -> tuple[bytes, str | None, str | None]:
-    """(data, filename, media type) from a path or an http(s) URL."""
-    if target.startswith(("http://", "https://")):
+    """(data, filename, media type) from a path or an http(s) URL.
+
+    :raise InputError: unreadable file, refused or malformed URL, failed download.
+    """
+    if _is_url(target):
         got = fetch(target, max_bytes=settings.max_upload_bytes, timeout=settings.fetch_timeout,
                     allow_private=settings.allow_private_urls)
-        return got.data, got.url.rsplit("/", 1)[-1], got.media_type
+        return got.data, urlsplit(got.url).path.rsplit("/", 1)[-1], got.media_type
     if target == "-":
         return sys.stdin.buffer.read(settings.max_upload_bytes + 1), None, None
     return read_file(target, limits_of(settings)), target, None
+
+
+def public_origin(target: str) -> str:
+    """Where a dump came from, as the public provenance may say it: a URL without user
+    info or query string, a file's base name (never a path on this machine)."""
+    if _is_url(target):
+        return public_url(target)
+    if target == "-":
+        return "standard input"
+    return Path(target).name
 
 
 def _emit(report: Report, as_json: bool) -> int:
@@ -65,7 +84,7 @@ def cmd_ingest(args, settings) -> int:
     try:
         report = catalogue.ingest(
             args.source, data, format=args.format or media, filename=filename, mode=args.mode,
-            profiles=args.profile or (), origin=args.file,
+            profiles=args.profile or (), origin=public_origin(args.file),
         )
     finally:
         catalogue.close()

@@ -41,7 +41,8 @@ from . import queries
 from .formats import UnknownFormatError, rdf_format
 from .graphs import Graphs, check_slug
 from .ingest import MODES, InputError, Report
-from .ingest.fetch import Fetched, fetch
+from .ingest.fetch import Fetched, fetch, public_url
+from .ingest.fetch import check_url as check_fetchable
 from .public_sparql import RefusedQuery, check_query
 from .settings import Settings
 from .store import Store
@@ -174,18 +175,14 @@ def check_url(url: str) -> str:
 
     :raise HarvestConfigError: otherwise.
     """
+    if not isinstance(url, str) or len(url) > MAX_URL_CHARS:
+        raise HarvestConfigError(f"harvest URL {url!r} is not an absolute http(s) URL "
+                                 f"of at most {MAX_URL_CHARS} characters")
     try:
-        parts = urlsplit(url)
-        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
-        parts.port  # noqa: B018 - raises ValueError on a malformed port
-    except (ValueError, TypeError):
-        ok = False
-    if not ok or len(url) > MAX_URL_CHARS or any(c.isspace() or ord(c) < 32 for c in url):
-        raise HarvestConfigError(f"harvest URL {url!r} is not an absolute http(s) URL")
-    if parts.username or parts.password:
-        raise HarvestConfigError(
-            "a harvest URL must not carry a user name or password: the registry graph, where "
-            "it is kept, is public")
+        check_fetchable(url)  # the same check as uploads' URLs: form, scheme, no credentials
+    except InputError as exc:
+        raise HarvestConfigError(f"harvest URL: {exc.message} (the registry graph, where it is "
+                                 "kept, is public too)") from None
     try:
         ox.NamedNode(url)
     except ValueError as exc:
@@ -433,7 +430,7 @@ def _run(catalogue: Catalogue, hs: HarvestSettings) -> tuple[str, str, Report | 
     except InputError as exc:  # refused address, network, HTTP status, over the size limit
         return "failed", _sentence(f"Nothing stored: {exc}"), None
     report = catalogue.ingest(hs.slug, got.data, format=_format_of(got), filename=_filename(hs, got),
-                              mode=hs.mode, origin=hs.url)
+                              mode=hs.mode, origin=public_url(hs.url))
     return (*_judged(report), report)
 
 

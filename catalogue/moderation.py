@@ -59,6 +59,9 @@ RECORDED = {"proposed": (CAT.proposedBy, CAT.proposedAt), "draft": (CAT.rejected
             "archived": (CAT.archivedBy, CAT.archivedAt)}
 COMMUNITY = "community"
 COMMUNITY_NAME = "Community proposals"
+# the cat:origin of the community source's runs: public, so no account name (who moderated
+# is in the moderation graph, which is private)
+PUBLIC_ORIGIN = "moderation"
 MODERATION_GRAPH = "moderation"  # graphs.draft(MODERATION_GRAPH)
 EIRA = "http://data.europa.eu/dr8/"
 # the EU's 24 official languages, by ISO 639-1 code, in their own names
@@ -535,7 +538,7 @@ class Moderation:
             if published:
                 report = self._publish(published, user)
             else:  # the last one: no dump can be empty, so the source is withdrawn as a whole
-                report = self.catalogue.withdraw_all(COMMUNITY, by=f"moderation by {user.username}")
+                report = self.catalogue.withdraw_all(COMMUNITY, by=PUBLIC_ORIGIN)
             return self._move(proposal_id, "archive", user), report
 
     def _allowed(self, proposal_id: str, action: str, user: User) -> Proposal:
@@ -587,7 +590,7 @@ class Moderation:
         if state is None or state.name is None:
             catalogue.register_source(COMMUNITY, COMMUNITY_NAME)
         report = catalogue.ingest(COMMUNITY, self.community_dump(proposal_ids), format="nt",
-                                  mode="strict", origin=f"moderation by {user.username}")
+                                  mode="strict", origin=PUBLIC_ORIGIN)
         if not report.stored:
             raise PublishRefused(report)
         return report

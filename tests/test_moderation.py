@@ -143,7 +143,7 @@ def test_a_draft_is_nowhere_public_until_validated(catalogue, moderation, people
     stored = catalogue.store.triples(catalogue.source_graph(COMMUNITY))
     assert ox.NamedNode(p.solution) in {t.subject for t in stored}
     assert p.solution in searched(catalogue, "Zanzibar")
-    assert catalogue.runs(COMMUNITY)[0]["origin"] == "moderation by mod"
+    assert catalogue.runs(COMMUNITY)[0]["origin"] == "moderation"  # public: no account name
     assert not any("/graph/draft/" in g.value for g in catalogue.public_graphs())
 
 

@@ -13,7 +13,7 @@ from catalogue.facilitators import collections, is_collection
 from catalogue.graphs import SlugError, check_slug
 from catalogue.history import HistoryError
 from catalogue.ingest import InputError, Report
-from catalogue.ingest.fetch import fetch
+from catalogue.ingest.fetch import fetch, public_url
 from catalogue.ingest.pipeline import MODES
 
 from . import reports
@@ -184,9 +184,9 @@ def upload(slug: str):
         report = catalogue.validate(data, format=fmt, filename=filename)
         report.source, report.mode = slug, mode
     else:
-        user = current_user()
+        # the origin is public: no account name, the URL without credentials or query string
         report = catalogue.ingest(slug, data, format=fmt, filename=filename, mode=mode,
-                                  origin=f"upload by {user.username}" + (f" from {url}" if url else ""))  # type: ignore[union-attr]
+                                  origin="web upload" + (f" from {public_url(url)}" if url else ""))
     if report.stored:
         flash(_("Stored: %(accepted)d record(s) published.", accepted=report.accepted))
         return redirect(url_for("publish.run", slug=slug,
@@ -245,7 +245,7 @@ def rollback(slug: str):
     require(_may_publish(slug))
     version = request.form.get("version", "")
     try:
-        report = _catalogue().rollback(slug, version, by=f"roll back by {current_user().username}")  # type: ignore[union-attr]
+        report = _catalogue().rollback(slug, version, by="roll back on the site")  # public: no account name
     except (HistoryError, SlugError) as exc:
         flash(str(exc))
         return redirect(url_for("publish.source", slug=slug), code=303)
