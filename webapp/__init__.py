@@ -8,6 +8,7 @@ from catalogue.service import Catalogue
 from catalogue.settings import Settings, load_settings
 
 from .response_cache import SharedCache
+from .security import BodyLimit, SecurityHeaders
 
 
 def create_app(settings: Settings | None = None, catalogue: Catalogue | None = None) -> Flask:
@@ -51,6 +52,8 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.register_blueprint(linked_data.bp)  # last: its /<path> rule catches minted PURIs
     errors.init_app(app)
     cat = app.extensions["catalogue"]
-    app.wsgi_app = SharedCache(app.wsgi_app, lambda: cat.data_version().token,  # type: ignore[method-assign]
+    # a refused body and every answer get the security headers; the cache keeps them with the rest
+    guarded = SecurityHeaders(BodyLimit(app.wsgi_app, settings.max_upload_bytes))
+    app.wsgi_app = SharedCache(guarded, lambda: cat.data_version().token,  # type: ignore[method-assign]
                                settings.response_cache_mb * 1024 * 1024)
     return app

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from catalogue.graphs import SlugError
 from catalogue.history import HistoryError
-from catalogue.ingest import InputError, Report
+from catalogue.ingest import Report
 from catalogue.ingest.explain import explained_json
 from catalogue.ingest.pipeline import MODES
 
@@ -161,13 +161,7 @@ def job(slug: str, job_id: str):
     return response
 
 
-def _input_status(error: InputError) -> int:
-    kind = getattr(error, "kind", None)
-    if kind == "too-large":
-        return 413
-    if kind == "format":
-        return 415
-    return 400
+_input_status = reports.input_status  # one table of codes for the API and the site's form
 
 
 @bp.route("/sources/<slug>/runs")

@@ -178,7 +178,7 @@ def upload(slug: str):
             return redirect(url_for("publish.source", slug=slug), code=303)
     except InputError as exc:
         report = Report(source=slug, mode=mode, error=exc)
-        return _report_page(slug, report, data, dry_run, 413 if exc.kind == "too-large" else 400)
+        return _report_page(slug, report, data, dry_run, reports.input_status(exc))
     fmt = request.form.get("format") or media
     if dry_run:
         report = catalogue.validate(data, format=fmt, filename=filename)
@@ -191,7 +191,8 @@ def upload(slug: str):
         flash(_("Stored: %(accepted)d record(s) published.", accepted=report.accepted))
         return redirect(url_for("publish.run", slug=slug,
                                 run_id=report.activity.rsplit("/", 1)[-1]), code=303)  # type: ignore[union-attr]
-    status = 400 if report.error is not None else (200 if dry_run and report.conforms else 422)
+    status = reports.input_status(report.error) if report.error is not None else \
+        (200 if dry_run and report.conforms else 422)  # the API's codes for the same refusals
     return _report_page(slug, report, data, dry_run, status)
 
 

@@ -1,16 +1,64 @@
-"""Run the app with waitress: one process, many threads, the embedded store opened once."""
+"""Run the app with waitress: one process, many threads, the embedded store opened once.
+
+Waitress reads a request's whole body before the app sees it (into a temporary file beyond
+its buffer), so a body limit checked in the app comes after the bytes were taken. Here the
+request parser itself asks :func:`webapp.security.body_limit` for the route's limit as
+soon as the headers are in: a declared ``Content-Length`` over it is answered 413 at once,
+and a chunked body is stopped when it passes it.
+"""
 
 from __future__ import annotations
 
+import copy
 import logging
+
+from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
+from waitress.server import BaseWSGIServer, create_server
+from waitress.utilities import RequestEntityTooLarge
 
 from catalogue.federation import start_scheduler
 from catalogue.settings import Settings
 
+from .security import add_headers, body_limit, largest_body, too_large_message
+
+
+class _TooLarge(RequestEntityTooLarge):
+    """Waitress's 413, with our message and the security headers every answer carries."""
+
+    def to_response(self, ident: str | None = None) -> tuple[str, list[tuple[str, str]], bytes]:
+        status, headers, body = super().to_response(ident)
+        return status, add_headers(headers), body
+
+
+def limited_channel(max_upload_bytes: int) -> type[HTTPChannel]:
+    """A waitress channel whose parser holds each request to its route's body limit."""
+
+    class Parser(HTTPRequestParser):
+        limit: int | None = None
+
+        def parse_header(self, header_plus: bytes) -> None:
+            super().parse_header(header_plus)  # sets command and path, or raises
+            self.limit = body_limit(self.command, self.path, max_upload_bytes)
+            self.adj = copy.copy(self.adj)  # this request's own: waitress refuses at >= max
+            self.adj.max_request_body_size = self.limit + 1
+
+        def received(self, data: bytes) -> int:
+            consumed = super().received(data)
+            if isinstance(self.error, RequestEntityTooLarge) and not isinstance(self.error, _TooLarge):
+                declared = None if self.chunked else self.content_length
+                self.error = _TooLarge(too_large_message(self.command, self.path,
+                                                         self.limit or 0, declared))
+                self.expect_continue = False  # no "100 Continue": the answer is already 413
+            return consumed
+
+    class Channel(HTTPChannel):
+        parser_class = Parser
+
+    return Channel
+
 
 def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> int:
-    from waitress import serve as waitress_serve
-
     from . import create_app
 
     app = create_app(settings)
@@ -21,7 +69,15 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, thre
           flush=True)
     harvests = start_scheduler(catalogue, settings.harvest_interval)  # 0: off (use cron)
     try:
-        waitress_serve(app, host=host, port=port, threads=threads, ident="catalogue")
+        sockets: dict = {}
+        server = create_server(app, map=sockets, host=host, port=port, threads=threads,
+                               ident="catalogue",
+                               max_request_body_size=largest_body(settings.max_upload_bytes))
+        channel = limited_channel(settings.max_upload_bytes)
+        for listener in list(sockets.values()):  # one per address the host resolves to
+            if isinstance(listener, BaseWSGIServer):
+                listener.channel_class = channel  # type: ignore[misc]
+        server.run()
     finally:
         harvests.stop()
         catalogue.close()

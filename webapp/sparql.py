@@ -18,6 +18,7 @@ from catalogue.query_workers import EndpointBusy, QueryTimeout
 from catalogue.store import QuerySyntaxError, StoreError
 
 from .negotiate import choose
+from .security import content_security_policy
 
 bp = Blueprint("sparql", __name__)
 
@@ -59,6 +60,13 @@ SELECT ?licence (COUNT(?distribution) AS ?distributions) WHERE {
 SELECT ?source ?graph WHERE { ?source cat:graph ?graph }""",
 }
 EXAMPLE = next(iter(EXAMPLES.values()))
+# YASR's column resizer (in yasgui.min.js) adds two <style> elements of its own: its grip
+# rules, and "*{cursor:col-resize!important}" while a column is dragged. The editor's page
+# allows exactly these two texts by their hashes (a test recomputes them from the vendored
+# file), no other inline style, and no inline script, like every page.
+YASR_STYLE_HASHES = ("sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk=",
+                     "sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg=")
+EDITOR_CSP = content_security_policy(style_hashes=YASR_STYLE_HASHES)
 
 
 def _query_text() -> str | None:
@@ -119,7 +127,7 @@ def endpoint():
         wanted = choose(request.headers.get("Accept"), ["text/html", *GRAPH_TYPES])
         if wanted in GRAPH_TYPES:
             return _service_description(wanted)
-        return render_template("sparql.html", example=EXAMPLE, examples=EXAMPLES)
+        return _editor(render_template("sparql.html", example=EXAMPLE, examples=EXAMPLES))
     accept = _accept()
     # a browser names text/html; curl and libraries (*/*) get SPARQL results
     html = choose(accept, [*RESULT_TYPES, *GRAPH_TYPES, "text/html"]) == "text/html" and \
@@ -157,13 +165,20 @@ def endpoint():
         abort(406, f"this query's answer comes as {', '.join(RESULT_TYPES if results_type is None else GRAPH_TYPES)}; "
                    "none of them is acceptable")
     if html:
-        return render_template("sparql.html", example=text, examples=EXAMPLES, media_type=answer.media_type,
-                               result=answer.body.decode("utf-8", "replace"))
+        return _editor(render_template("sparql.html", example=text, examples=EXAMPLES,
+                                       media_type=answer.media_type,
+                                       result=answer.body.decode("utf-8", "replace")))
     response = Response(answer.body, content_type=f"{answer.media_type}; charset=utf-8",
                         headers={"Vary": "Accept"})
     if request.method == "GET":
         response.headers["Cache-Control"] = "public, max-age=60"
     return response
+
+
+def _editor(page: str) -> Response:
+    """The editor's page, with the policy that lets YASGUI style its result table."""
+    return Response(page, content_type="text/html; charset=utf-8",
+                    headers={"Content-Security-Policy": EDITOR_CSP})
 
 
 def _service_description(media: str) -> Response:
