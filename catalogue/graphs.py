@@ -14,6 +14,7 @@ graph                                 holds                                     
 ``graph/run/{slug}/{version}``        one stored run's report and its diff        no
 ``graph/accounts``                    users, roles, API token hashes              no
 ``graph/jobs``                        background uploads: state and report        no
+``graph/curation``                    moderators' same-solution decisions        no
 ====================================  ==========================================  =======
 
 A source's data is written in bulk into a new version graph, then the registry's pointer
@@ -97,6 +98,11 @@ class Graphs:
     @property
     def jobs(self) -> NamedNode:
         return self._g("jobs")
+
+    @property
+    def curation(self) -> NamedNode:
+        """Moderators' decisions on records that may be the same solution (who and when)."""
+        return self._g("curation")
 
     def draft(self, slug: str) -> NamedNode:
         return self._g(f"draft/{check_slug(slug)}")

@@ -67,6 +67,8 @@ class SolutionPage:
     related: list[Link] = field(default_factory=list)
     # other sources' records of the same solution (catalogue/duplicates.py Publication)
     also_published_by: list = field(default_factory=list)
+    # records that share a key with it but are not merged (one side's claim only)
+    possibly_same_as: list = field(default_factory=list)
 
 
 def pick(literals: list[ox.Literal], languages: tuple[str, ...] = ("en",)) -> ox.Literal | None:

@@ -9,10 +9,11 @@ import hashlib
 import itertools
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -127,7 +128,8 @@ class Catalogue:
         cached = self._version
         if cached is not None and now - cached[0] < VERSION_TTL:
             return cached[1]
-        fixed = self._fixed_graphs()
+        # with the moderators' decisions on duplicates: they change what pages and search show
+        fixed = self._fixed_graphs() + [self.graphs.curation]
         rows = queries.run(self.store, "data_version", dataset=Dataset(default_graphs=fixed))
         digest = hashlib.sha256()
         latest: str | None = None
@@ -583,7 +585,31 @@ class Catalogue:
         return self._per_version("duplicates", self._find_duplicates)  # type: ignore[return-value]
 
     def _find_duplicates(self) -> Duplicates:
-        return find_duplicates(self.store, self.graphs.registry, self.graphs.provenance)
+        return find_duplicates(self.store, self.graphs.registry, self.graphs.provenance,
+                               self.graphs.curation)
+
+    def decide_same(self, a: str, b: str, *, same: bool, moderator: str) -> None:
+        """A moderator's word that the solutions ``a`` and ``b`` (of two sources) are the
+        same (merged: search shows one) or not (no longer listed as possibly the same).
+        Takes effect at once: the data version changes and search's hidden set is rewritten.
+
+        :raise DecisionError: not two published solutions of different sources.
+        """
+        from . import search
+        from .duplicates import decide
+
+        now = datetime.now(UTC)
+        decision = ox.NamedNode(f"{self.graphs.base}decision/{uuid.uuid4().hex}")
+        decide(self.store, self.graphs.curation, decision, self._find_duplicates(), a, b,
+               same=same, by=ox.NamedNode(moderator), when=now)
+        self._changed()
+        index = search.open_index(search.index_path(self.settings.store))
+        index.replace({}, {}, hidden=self._search_hidden())
+
+    def possibly_same_as(self, iri: str) -> list[Publication]:
+        """Other sources' records that may be the same solution as ``iri`` (a shared key,
+        one side's claim) but are not merged with it."""
+        return self.duplicates().possibly_same_as(iri)
 
     def also_published_by(self, iri: str) -> list[Publication]:
         """The other sources' records of the solution ``iri``: (slug, name, record IRI)."""
@@ -597,7 +623,8 @@ class Catalogue:
         """The page lists the other sources' records of its solution, and not among the
         related solutions (they share every building block, being the same)."""
         page.also_published_by = self.also_published_by(page.iri)
-        same = {p.iri for p in page.also_published_by}
+        page.possibly_same_as = self.possibly_same_as(page.iri)
+        same = {p.iri for p in page.also_published_by + page.possibly_same_as}
         page.related = [r for r in page.related if r.iri not in same]
 
     def _search_hidden(self):

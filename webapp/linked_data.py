@@ -23,7 +23,16 @@ from functools import lru_cache
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import lazy_gettext
 from werkzeug.http import http_date
 
@@ -31,6 +40,7 @@ from catalogue.pages import is_solution
 from catalogue.terms import PREFIXES
 
 from . import resource_pages
+from .auth import current_user
 from .i18n import label_languages, reader_language
 from .negotiate import choose
 from .response_cache import share
@@ -142,7 +152,9 @@ def _dereference(iri: str, ext: str | None, url_for_format) -> Response:
                        + ", ".join(OFFERED))
     version = catalogue.data_version()
     # HTML is in the reader's language (UI strings, label choice): it is part of the key
-    key = (iri, media, version.token + ("/" + reader_language() if media == "text/html" else ""))
+    # and a moderator's solution pages carry the buttons that judge possible duplicates
+    key = (iri, media, version.token + ("/" + reader_language() + _moderator_mark()
+                                        if media == "text/html" else ""))
     cached = _cache.get(key)
     if cached is None:
         triples = catalogue.describe(iri)
@@ -175,6 +187,15 @@ def _dereference(iri: str, ext: str | None, url_for_format) -> Response:
     if request.if_none_match or request.if_modified_since or "Range" in request.headers:
         return response.make_conditional(request)
     return response  # nothing to compare: skip werkzeug's conditional machinery (hot path)
+
+
+def _moderator_mark() -> str:
+    """"/moderator" for a signed-in moderator (their HTML differs), else "" (no store read
+    without a session)."""
+    if "user" not in session:
+        return ""
+    user = current_user()
+    return "/moderator" if user is not None and user.is_moderator else ""
 
 
 @lru_cache(maxsize=64)

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
+from catalogue.duplicates import DecisionError
 from catalogue.facilitators import collections
 from catalogue.ingest import Report
 from catalogue.moderation import (
@@ -259,3 +260,29 @@ def act(proposal_id: str, action: str):
         return _proposal_page(moderation.get(p.id), error_text(exc), None, 409)
     flash(DONE[action])
     return redirect(url_for("moderation.proposal", proposal_id=p.id), code=303)
+
+
+@bp.route("/duplicates/decide", methods=["POST"])
+@login_required
+def decide_duplicate():
+    """A moderator says two sources' records are the same solution (merged: search shows
+    one) or not (no longer listed as possibly the same); back to the record's page, which
+    then lists the other under "Also published by", or no more.
+
+    :raise 403: the account is not a moderator.
+    :raise 400: not two published solutions of different sources, or no decision.
+    """
+    user = current_user()
+    require(user is not None and user.is_moderator)
+    form = request.form
+    decision = form.get("decision")
+    if decision not in ("same", "different"):
+        abort(400, _("Say whether the two records are the same solution or not."))
+    record, other = form.get("record", ""), form.get("other", "")
+    try:
+        _catalogue().decide_same(record, other, same=decision == "same",
+                                 moderator=user.iri)  # type: ignore[union-attr]
+    except DecisionError as exc:
+        abort(400, str(exc))
+    # no flash: resource pages are cached representations; the page itself shows the change
+    return redirect(url_for("ld.resource", uri=record), code=303)
