@@ -38,6 +38,7 @@ import pyoxigraph as ox
 from . import queries
 from .accounts import User
 from .facilitators import is_collection
+from .graphs import COMMUNITY
 from .ingest import Report
 from .store.sparql_text import ntriples
 from .terms import ADMS, CAT, DCAT, DCT, FOAF, RDF_TYPE, SKOS, VCARD, XSD
@@ -57,7 +58,6 @@ FROM = {**{action: s for action, (s, _) in TRANSITIONS.items()}, "edit": ("draft
 RECORDED = {"proposed": (CAT.proposedBy, CAT.proposedAt), "draft": (CAT.rejectedBy, CAT.rejectedAt),
             "validated": (CAT.validatedBy, CAT.validatedAt),
             "archived": (CAT.archivedBy, CAT.archivedAt)}
-COMMUNITY = "community"
 COMMUNITY_NAME = "Community proposals"
 # the cat:origin of the community source's runs: public, so no account name (who moderated
 # is in the moderation graph, which is private)
