@@ -91,7 +91,7 @@ def test_a_dump_describing_the_catalogues_own_resources_is_refused(alpha, settin
     assert not report.stored
     found = [f for f in report.findings if f.shape == RESERVED_RULE]
     assert found and found[0].focus == target.value
-    assert "catalogue's own namespace" in found[0].message
+    assert "catalogue's own namespace" in found[0].message and "IRI of your own" in found[0].message
     assert set(store.quads()) == before
 
 
@@ -175,3 +175,15 @@ def test_a_records_public_description_comes_only_from_the_source_that_publishes_
     # and beta, ingesting again, may no longer describe it
     again = ingest(store, settings, "beta", early, format="ttl")
     assert not again.stored and [f.shape for f in again.findings if f.severity == "Violation"] == [OWNED_RULE]
+
+
+@pytest.mark.parametrize("lang,words", [("en", "published by the source 'alpha'"),
+                                        ("fr", "publiée par la source « alpha »"),
+                                        ("de", "von der Quelle „alpha“ veröffentlicht")])
+def test_the_refusal_is_explained_in_the_readers_language(alpha, settings, lang, words):
+    from catalogue.ingest.explain import explain_finding
+
+    report = ingest(alpha, settings, "beta", beta_with([forged_title()]))
+    finding = next(f for f in report.findings if f.shape == OWNED_RULE)
+    explained = explain_finding(finding, lang)
+    assert words in explained.problem and "owl:sameAs" in explained.fix

@@ -38,6 +38,7 @@ from ..formats import LABELS
 from ..settings import ROOT
 from ..terms import PREFIXES
 from .errors import InputError
+from .ownership import OWNED_RULE, RESERVED_RULE
 from .parse import Limits, parse_dump, read_bytes
 from .report import Report
 from .shacl import DUMP_SHAPES, PROFILES, RECORD_SHAPES, Finding, load_shapes, shape_files
@@ -51,6 +52,9 @@ LABEL_FILES = ("dcterms.ttl", "dcat.ttl", "foaf.ttl", "vcard.ttl", "skos.ttl", "
                "prov.ttl", "adms-ap-2.0.2.FIXED.ttl")
 SH_NS = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+# the store's rules on who may describe what (catalogue/ingest/ownership.py): not shapes
+OWNERSHIP_RULES = {OWNED_RULE: "owned", RESERVED_RULE: "reserved"}
+_OWNER = re.compile(r"published by the source '([^']+)'")
 QUALITY_WEIGHT = rdflib.URIRef("https://catalogue.example.org/shapes/quality#weight")
 JOINUP_RULE = rdflib.URIRef("https://catalogue.example.org/shapes/adms-ap#joinupRule")
 
@@ -112,6 +116,10 @@ TEXT: dict[str, dict[str, str]] = {
         "fix_closed": "Remove {prop} from {this}.",
         "fix_instances": 'Describe at least one resource of type {cls} in the dump (a resource with "a {cls}").',
         "fix_other": "See the rule {shape}.",
+        "owned": "This record is published by the source '{owner}': only that source may describe it.",
+        "fix_owned": "Link to it (for example with dct:relation, or owl:sameAs on your own record) instead of giving it properties, or ask its publisher to change it.",
+        "reserved": "This resource is in the catalogue's own namespace, which no publisher may describe.",
+        "fix_reserved": "Remove the triples that describe it (you may still link to it), or give your resource an IRI of your own.",
         # phrases inside sentences
         "IRI": "a link (IRI)", "Literal": "text (a literal)",
         "BlankNodeOrIRI": "a link (IRI) or a nested resource", "BlankNode": "a nested resource (blank node)",
@@ -178,6 +186,10 @@ TEXT: dict[str, dict[str, str]] = {
         "fix_closed": "Retirez {prop} de {this}.",
         "fix_instances": "Décrivez au moins une ressource de type {cls} dans le dump (une ressource avec « a {cls} »).",
         "fix_other": "Voir la règle {shape}.",
+        "owned": "Cette fiche est publiée par la source « {owner} » : elle seule peut la décrire.",
+        "fix_owned": "Faites-y un lien (par exemple avec dct:relation, ou owl:sameAs sur votre propre fiche) au lieu de lui donner des propriétés, ou demandez à son éditeur de la modifier.",
+        "reserved": "Cette ressource est dans l'espace de noms du catalogue lui-même, qu'aucun éditeur ne peut décrire.",
+        "fix_reserved": "Retirez les triplets qui la décrivent (vous pouvez toujours y faire un lien), ou donnez à votre ressource une IRI qui vous appartient.",
         "IRI": "un lien (IRI)", "Literal": "du texte (un littéral)",
         "BlankNodeOrIRI": "un lien (IRI) ou une ressource imbriquée",
         "BlankNode": "une ressource imbriquée (nœud anonyme)",
@@ -243,6 +255,10 @@ TEXT: dict[str, dict[str, str]] = {
         "fix_closed": "Entfernen Sie {prop} bei {this}.",
         "fix_instances": "Beschreiben Sie im Dump mindestens eine Ressource vom Typ {cls} (eine Ressource mit „a {cls}“).",
         "fix_other": "Siehe die Regel {shape}.",
+        "owned": "Dieser Eintrag wird von der Quelle „{owner}“ veröffentlicht: Nur diese Quelle darf ihn beschreiben.",
+        "fix_owned": "Verlinken Sie ihn (zum Beispiel mit dct:relation oder owl:sameAs in Ihrem eigenen Eintrag), statt ihm Eigenschaften zu geben, oder bitten Sie seinen Herausgeber um die Änderung.",
+        "reserved": "Diese Ressource liegt im Namensraum des Katalogs selbst, den kein Herausgeber beschreiben darf.",
+        "fix_reserved": "Entfernen Sie die Tripel, die sie beschreiben (verlinken dürfen Sie sie weiterhin), oder geben Sie Ihrer Ressource eine eigene IRI.",
         "IRI": "ein Link (IRI)", "Literal": "Text (ein Literal)",
         "BlankNodeOrIRI": "ein Link (IRI) oder eine eingebettete Ressource",
         "BlankNode": "eine eingebettete Ressource (leerer Knoten)",
@@ -536,6 +552,9 @@ def constraint_of(finding: Finding, count: int | None = None) -> Constraint:
 def _constraint(shape_id: str | None, message: str, no_value: bool, count: int | None) -> Constraint:
     """Per shape, not per finding: a large report repeats a few shapes thousands of times.
     The result is shared: treat it as read-only."""
+    if shape_id in OWNERSHIP_RULES:  # not a SHACL shape: the store's rule (ownership.py)
+        owner = _OWNER.search(message)
+        return Constraint(OWNERSHIP_RULES[shape_id], params={"owner": owner.group(1) if owner else "?"})
     shape = _find_shape(shape_id, message)
     if shape is None:
         return Constraint("other")
@@ -885,7 +904,13 @@ def _other(w: _Words) -> tuple[str, str]:
     return message or w.label, w.t("fix_other", shape=shape)
 
 
+def _ownership(w: _Words) -> tuple[str, str]:
+    kind = w.constraint.kind
+    return w.t(kind, owner=w.params["owner"]), w.t("fix_" + kind)
+
+
 _SENTENCES = {
+    "owned": _ownership, "reserved": _ownership,
     "min": _min, "max": _max, "class_or_bare": _class_or_bare, "class": _class, "typed": _typed,
     "nodekind": _nodekind, "datatype": _datatype, "or": _or, "in": _in, "pattern": _pattern,
     "min_length": _length, "max_length": _length, "has_value": _has_value, "node": _node,

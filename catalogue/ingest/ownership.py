@@ -48,21 +48,17 @@ def check(store: Store, graphs: Graphs, source: str, index: RecordIndex, report:
 
     ``report.records`` must be in ``index.records``' order (as :func:`validate_dump` makes it).
     """
+    from .explain import TEXT  # the rules' words live with the other sentences (en, fr, de)
+
+    words = TEXT["en"]
     subjects = [s for s in index.by_subject if isinstance(s, ox.NamedNode)]
     refused: dict[Node, tuple[str, str]] = {}  # subject -> (rule, message)
     for s in subjects:
         if graphs.reserved(s.value, source):
-            refused[s] = (RESERVED_RULE, (
-                "This resource is in the catalogue's own namespace "
-                f"({graphs.base}), which no publisher may describe: a dump may link to it "
-                "but give it no properties. Remove the triples that describe it, or give "
-                "your resource an IRI of your own."))
+            refused[s] = (RESERVED_RULE, f"{words['reserved']} {words['fix_reserved']}")
     for s, owner in owned_elsewhere(store, graphs, source,
                                     [s for s in subjects if s not in refused]).items():
-        refused[s] = (OWNED_RULE, (
-            f"This record is published by the source '{owner}': only that source may "
-            "describe it. Link to it (for example with dct:relation or owl:sameAs on your own "
-            "record) instead of giving it properties, or ask its publisher to change it."))
+        refused[s] = (OWNED_RULE, f"{words['owned'].format(owner=owner)} {words['fix_owned']}")
     if not refused:
         return 0
     users: dict[Node, list[Record]] = defaultdict(list)
