@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from .. import queries
 from ..graphs import Graphs
+from ..sources import all_sources
 from ..store import Rows, Store
 from ..terms import DCAT, RDF_TYPE
 from .records import CATALOG, DATASET_CLASSES, Node, Record, RecordIndex
@@ -85,12 +86,17 @@ def check(store: Store, graphs: Graphs, source: str, index: RecordIndex, report:
 def owned_elsewhere(store: Store, graphs: Graphs, source: str,
                     iris: list[ox.NamedNode]) -> dict[ox.NamedNode, str]:
     """Which of ``iris`` another source's current graph publishes as a record, and whose."""
+    owners = {state.graph: slug for slug, state in all_sources(store, graphs).items()
+              if state.graph is not None and slug != source}
     found: dict[ox.NamedNode, str] = {}
+    if not owners:
+        return found
     for start in range(0, len(iris), CHUNK):
-        rows = queries.run(store, "records_owned_elsewhere", resource=iris[start:start + CHUNK],
-                           registry=graphs.registry, slug=ox.Literal(source))
+        rows = queries.run(store, "record_graphs", resource=iris[start:start + CHUNK])
         for r in rows:  # type: ignore[union-attr]
-            found.setdefault(r["resource"], r["owner"].value)  # type: ignore[arg-type]
+            owner = owners.get(r["g"])  # type: ignore[arg-type]
+            if owner is not None:
+                found.setdefault(r["resource"], owner)  # type: ignore[arg-type]
     return found
 
 
