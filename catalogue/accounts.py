@@ -52,6 +52,7 @@ class User:
     roles: frozenset[str]
     sources: frozenset[str]  # slugs of the sources this user publishes
     collections: frozenset[str] = frozenset()  # IRIs of the collections this user facilitates
+    session_version: str = ""  # a session started under another version has ended
 
     @property
     def is_admin(self) -> bool:
@@ -108,6 +109,12 @@ def check_collection(iri: str) -> ox.NamedNode:
 
 def token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _new_session_version() -> ox.Literal:
+    """Random, not a counter: two processes ending sessions at once cannot land on the
+    version an old cookie holds."""
+    return ox.Literal(secrets.token_hex(16))
 
 
 def _now() -> ox.Literal:
@@ -177,6 +184,7 @@ class Accounts:
             roles=frozenset(r["role"].value for r in rows if "role" in r),
             sources=frozenset(r["source"].value for r in rows if "source" in r),
             collections=frozenset(r["collection"].value for r in rows if "collection" in r),
+            session_version=first["sessionVersion"].value if "sessionVersion" in first else "",
         )
 
     def users(self) -> list[User]:
@@ -199,12 +207,33 @@ class Accounts:
         return user
 
     def set_password(self, username: str, password: str) -> None:
+        """A new password; every session of the account ends with the old one (whoever
+        knew the old password may have signed in with it).
+
+        :raise AccountError: the password is too short, or there is no such user.
+        """
         check_password(password)
         if self.user(username) is None:
             raise AccountError(f"no user {username!r}")
         iri = self.user_iri(username)
-        delete = (f"DELETE WHERE {{ GRAPH {self.graph} {{ {iri} {CAT.passwordHash} ?h }} }}")
-        self._insert([ox.Triple(iri, CAT.passwordHash, ox.Literal(_hasher.hash(password)))], delete)
+        delete = (f"DELETE WHERE {{ GRAPH {self.graph} {{ {iri} {CAT.passwordHash} ?h }} }} ;\n"
+                  f"DELETE WHERE {{ GRAPH {self.graph} {{ {iri} {CAT.sessionVersion} ?v }} }}")
+        self._insert([ox.Triple(iri, CAT.passwordHash, ox.Literal(_hasher.hash(password))),
+                      ox.Triple(iri, CAT.sessionVersion, _new_session_version())], delete)
+
+    def end_sessions(self, username: str) -> None:
+        """End every session of the account, on every device: sessions carry the account's
+        session version when they start, and this gives it a new one (one update), so the
+        cookies already handed out no longer sign anyone in. Signing out, a new password
+        and an admin's revocation all come here.
+
+        :raise AccountError: there is no such user.
+        """
+        if self.user(username) is None:
+            raise AccountError(f"no user {username!r}")
+        iri = self.user_iri(username)
+        delete = f"DELETE WHERE {{ GRAPH {self.graph} {{ {iri} {CAT.sessionVersion} ?v }} }}"
+        self._insert([ox.Triple(iri, CAT.sessionVersion, _new_session_version())], delete)
 
     def grant(self, username: str, *, role: str | None = None, source: str | None = None,
               collection: str | None = None) -> None:

@@ -2,6 +2,7 @@
 
 ``catalogue publisher add SLUG --name NAME``, ``catalogue token create SLUG`` (the new
 token on its last line, shown once), ``catalogue user add USERNAME ...``,
+``catalogue user revoke-sessions USERNAME``,
 ``catalogue history SLUG``, ``catalogue rollback SLUG VERSION``, ``catalogue withdraw SLUG``.
 """
 
@@ -155,6 +156,14 @@ def cmd_user_password(args, settings) -> int:
     return _with_catalogue(settings, run)
 
 
+def cmd_user_revoke_sessions(args, settings) -> int:
+    def run(c: Catalogue) -> int:
+        c.accounts.end_sessions(args.username)
+        print(f"every session of {args.username!r} has ended: it must sign in again")
+        return 0
+    return _with_catalogue(settings, run)
+
+
 def cmd_history(args, settings) -> int:
     def run(c: Catalogue) -> int:
         runs = c.runs(args.slug)
@@ -245,6 +254,9 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
     s.add_argument("username")
     s.add_argument("--password-stdin", action="store_true")
     s.set_defaults(func=cmd_user_password)
+    s = ps.add_parser("revoke-sessions", help="end every session of an account (sign it out everywhere)")
+    s.add_argument("username")
+    s.set_defaults(func=cmd_user_revoke_sessions)
 
     s = sub.add_parser("history", help="a source's runs, and the versions kept for roll back")
     s.add_argument("slug")

@@ -3,6 +3,9 @@
 Sessions are Flask's signed cookies, signed with ``CATALOGUE_SECRET_KEY`` or else a key
 kept in the store's private accounts graph (so every web process shares it), fetched on
 the first request, not at start-up (a forking server opens the store in its workers).
+A session also carries its account's session version, read back on every request: signing
+out, a new password or an admin gives the account a new one, and every cookie handed out
+before (a copy on another device, a stolen one) signs nobody in any more.
 Every form is CSRF-protected by Flask-WTF; the SPARQL protocol and the token API are
 exempt (they change nothing with cookies: the API authenticates by bearer token only).
 """
@@ -10,8 +13,7 @@ exempt (they change nothing with cookies: the API authenticates by bearer token 
 from __future__ import annotations
 
 import functools
-import threading
-import time
+import hmac
 from urllib.parse import urlsplit
 
 from flask import (
@@ -31,7 +33,9 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
 
-from catalogue.accounts import User
+from catalogue.accounts import AccountError, User
+
+from .throttle import Throttle, address_key
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
@@ -58,6 +62,7 @@ def init_app(app: Flask) -> None:
         WTF_CSRF_SSL_STRICT=settings.secure_cookies,
     )
     csrf.init_app(app)
+    app.extensions["login_throttles"] = _Throttles()
 
     @app.context_processor
     def who():
@@ -66,11 +71,24 @@ def init_app(app: Flask) -> None:
 
 def current_user() -> User | None:
     """The signed-in user, read from the store once per request (so a removed role is
-    removed at once, not when the cookie expires)."""
+    removed at once, not when the cookie expires); None, and the cookie cleared, when the
+    session was ended (its version is not the account's any more)."""
     if "user" not in g:
         name = session.get("user")
-        g.user = current_app.extensions["catalogue"].accounts.user(name) if name else None
+        user = current_app.extensions["catalogue"].accounts.user(name) if name else None
+        if user is not None and not hmac.compare_digest(
+                str(session.get("version", "")).encode(), user.session_version.encode()):
+            session.clear()
+            user = None
+        g.user = user
     return g.user
+
+
+def start_session(user: User) -> None:
+    """Sign ``user`` in: a fresh session (no fixation) under the account's session version."""
+    session.clear()
+    session["user"] = user.username
+    session["version"] = user.session_version
 
 
 def login_required(view):
@@ -99,45 +117,26 @@ def _local(target: str | None) -> str:
     return target
 
 
-class Throttle:
-    """Failed sign-ins per username in a sliding window: after ``limit`` failures, refuse
-    for the rest of the window (429), so a password cannot be guessed at argon2's pace from
-    many addresses. Per process: several web processes each keep their own count."""
+class _Throttles:
+    """Sign-in failures, counted per username and per address (see :mod:`webapp.throttle`).
 
-    def __init__(self, limit: int = 5, window: float = 900.0) -> None:
-        self.limit, self.window = limit, window
-        self._failures: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
+    Five failures for one username within 15 minutes refuse that username, so a password
+    cannot be guessed at argon2's pace from many addresses; twenty from one address refuse
+    that address, so one client cannot try a few passwords on every username. A refused
+    attempt is not verified, so it is not counted either. A success resets nothing: the
+    window does (counts are kept in fixed memory that cannot forget one key's failures).
+    """
 
-    def _recent(self, key: str, now: float) -> list[float]:
-        times = [t for t in self._failures.get(key, []) if now - t < self.window]
-        if times:
-            self._failures[key] = times
-        else:
-            self._failures.pop(key, None)
-        return times
+    PER_NAME = (5, 900.0)
+    PER_ADDRESS = (20, 900.0)
 
-    def wait(self, key: str) -> int:
-        """Seconds until ``key`` may try again (0: now)."""
-        now = time.monotonic()
-        with self._lock:
-            times = self._recent(key, now)
-            return int(times[0] + self.window - now) + 1 if len(times) >= self.limit else 0
-
-    def failed(self, key: str) -> None:
-        with self._lock:
-            if len(self._failures) > 100_000:  # a flood of made-up names: start over
-                self._failures.clear()
-            now = time.monotonic()
-            self._failures[key] = [*self._recent(key, now), now]
-
-    def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
+    def __init__(self) -> None:
+        self.names = Throttle(*self.PER_NAME)
+        self.addresses = Throttle(*self.PER_ADDRESS, cells=8192)
 
 
-def _throttle() -> Throttle:
-    return current_app.extensions.setdefault("login_throttle", Throttle())
+def _throttles() -> _Throttles:
+    return current_app.extensions["login_throttles"]
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -146,21 +145,24 @@ def login():
     if request.method == "POST":
         username = request.form.get("username", "").strip().lower()
         password = request.form.get("password", "")
-        throttle = _throttle()
-        wait = throttle.wait(username)
-        if wait:
+        throttles, address = _throttles(), address_key(request.remote_addr)
+        from_address, for_name = throttles.addresses.wait(address), throttles.names.wait(username)
+        if from_address:
+            error = _("Too many failed sign-ins from your network address: try again in "
+                      "%(minutes)d minute(s).", minutes=(from_address + 59) // 60)
+            status, headers = 429, {"Retry-After": str(from_address)}
+        elif for_name:
             error = _("Too many failed attempts for this account: try again in %(minutes)d "
-                      "minute(s).", minutes=(wait + 59) // 60)
-            status, headers = 429, {"Retry-After": str(wait)}
+                      "minute(s).", minutes=(for_name + 59) // 60)
+            status, headers = 429, {"Retry-After": str(for_name)}
         else:
             user = current_app.extensions["catalogue"].accounts.authenticate(username, password)
             if user is not None:
-                throttle.succeeded(username)
-                session.clear()  # a fresh session: no fixation
-                session["user"] = user.username
+                start_session(user)
                 flash(_("Signed in as %(name)s.", name=user.name))
                 return redirect(_local(request.form.get("next")), code=303)
-            throttle.failed(username)
+            throttles.names.failed(username)
+            throttles.addresses.failed(address)
             error, status = _("Wrong username or password."), 401
     return render_template("login.html", error=error, next=request.values.get("next", ""),
                            oidc_name=current_app.config.get("CATALOGUE_OIDC_NAME")), \
@@ -169,6 +171,28 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Sign out: every session of the account ends, here and on other devices (a copied
+    cookie must not outlive it)."""
+    user = current_user()
+    if user is not None:
+        try:
+            current_app.extensions["catalogue"].accounts.end_sessions(user.username)
+        except AccountError:  # removed meanwhile: nothing left to end
+            pass
     session.clear()
     flash(_("Signed out."))
     return redirect(url_for("views.home"), code=303)
+
+
+@bp.route("/users/<username>/sessions", methods=["POST"])
+@login_required
+def end_sessions(username: str):
+    """An admin ends every session of an account (a lost laptop, a departing colleague)."""
+    user = current_user()
+    require(user is not None and user.is_admin)
+    try:
+        current_app.extensions["catalogue"].accounts.end_sessions(username)
+    except AccountError:
+        abort(404, _("There is no account %(name)s.", name=username))
+    flash(_("Every session of %(name)s has ended.", name=username))
+    return redirect(url_for("publish.users"), code=303)

@@ -36,7 +36,7 @@ from joserfc.errors import JoseError
 
 from catalogue.accounts import Accounts, User
 
-from .auth import _local
+from .auth import _local, start_session
 
 bp = Blueprint("oidc", __name__)
 PROVIDER = "oidc"
@@ -148,8 +148,7 @@ def callback():
                           "signed in.", name=name), 401)
     user = _account(current_app.extensions["catalogue"].accounts, claims)
     target = session.get(_NEXT)
-    session.clear()  # a fresh session: no fixation
-    session["user"] = user.username
+    start_session(user)  # a fresh session (no fixation), ended like a password sign-in's
     flash(_("Signed in as %(name)s.", name=user.name))
     return redirect(_local(target), code=303)
 

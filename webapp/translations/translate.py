@@ -331,6 +331,17 @@ FR = {
     'Facilitator of': 'Animateur de',
     'Facilitator of (moderates the solutions proposed into these collections)': 'Animateur de (modère les solutions proposées dans ces collections)',
     'Too many failed attempts for this account: try again in %(minutes)d minute(s).': 'Trop de tentatives échouées pour ce compte : réessayez dans %(minutes)d minute(s).',
+    # sign-in limits and sessions
+    'Too many failed sign-ins from your network address: try again in %(minutes)d minute(s).': 'Trop de connexions échouées depuis votre adresse réseau : réessayez dans %(minutes)d minute(s).',
+    'Sessions': 'Sessions',
+    'End sessions': 'Fermer les sessions',
+    'End sessions of %(name)s': 'Fermer les sessions de %(name)s',
+    'Every session of %(name)s has ended.': 'Toutes les sessions de %(name)s sont fermées.',
+    "Possibly the same solution": "Peut-être la même solution",
+    "These records of other publishers share an identifier, a web page or a link with this one. They are shown as one solution only when both publishers link them with owl:sameAs, or a moderator confirms it.": "Ces fiches d'autres éditeurs partagent un identifiant, une page web ou un lien avec celle-ci. Elles ne sont présentées comme une seule solution que si les deux éditeurs les relient par owl:sameAs, ou si un modérateur le confirme.",
+    "Confirm: the same solution": "Confirmer : la même solution",
+    "Not the same solution": "Pas la même solution",
+    "Say whether the two records are the same solution or not.": "Indiquez si les deux fiches décrivent la même solution ou non.",
 }
 
 DE = {
@@ -647,6 +658,17 @@ DE = {
     'Facilitator of': 'Moderator von',
     'Facilitator of (moderates the solutions proposed into these collections)': 'Moderator von (moderiert die in diese Sammlungen vorgeschlagenen Lösungen)',
     'Too many failed attempts for this account: try again in %(minutes)d minute(s).': 'Zu viele fehlgeschlagene Versuche für dieses Konto: versuchen Sie es in %(minutes)d Minute(n) erneut.',
+    # sign-in limits and sessions
+    'Too many failed sign-ins from your network address: try again in %(minutes)d minute(s).': 'Zu viele fehlgeschlagene Anmeldungen von Ihrer Netzwerkadresse: versuchen Sie es in %(minutes)d Minute(n) erneut.',
+    'Sessions': 'Sitzungen',
+    'End sessions': 'Sitzungen beenden',
+    'End sessions of %(name)s': 'Sitzungen von %(name)s beenden',
+    'Every session of %(name)s has ended.': 'Alle Sitzungen von %(name)s wurden beendet.',
+    "Possibly the same solution": "Möglicherweise dieselbe Lösung",
+    "These records of other publishers share an identifier, a web page or a link with this one. They are shown as one solution only when both publishers link them with owl:sameAs, or a moderator confirms it.": "Diese Einträge anderer Herausgeber teilen eine Kennung, eine Webseite oder einen Link mit diesem. Sie werden nur dann als eine Lösung gezeigt, wenn beide Herausgeber sie mit owl:sameAs verknüpfen oder eine Moderatorin bzw. ein Moderator es bestätigt.",
+    "Confirm: the same solution": "Bestätigen: dieselbe Lösung",
+    "Not the same solution": "Nicht dieselbe Lösung",
+    "Say whether the two records are the same solution or not.": "Geben Sie an, ob die beiden Einträge dieselbe Lösung beschreiben oder nicht.",
 }
 
 
