@@ -115,6 +115,13 @@ class Settings:
         "Send the session cookie over HTTPS only (turn on behind TLS in production).",
         "CATALOGUE_SECURE_COOKIES",
     )
+    trusted_proxy: str = _setting(
+        "",
+        "IP address of the reverse proxy in front of `catalogue serve`, whose X-Forwarded-For "
+        "and X-Forwarded-Proto are believed (sign-in failures are then counted per visitor, "
+        "not all as the proxy's); empty: none, a connection's address is its client's.",
+        "CATALOGUE_TRUSTED_PROXY",
+    )
     allow_private_urls: bool = _setting(
         False,
         "Allow fetching dumps from loopback and private network addresses (off: refused).",
@@ -195,6 +202,12 @@ class Settings:
             raise SettingsError(f"CATALOGUE_VALIDATION_WORKERS must be 0 or more, got {self.validation_workers}")
         if self.sparql_update_url and not self.sparql_query_url:
             raise SettingsError("CATALOGUE_SPARQL_UPDATE_URL is set but CATALOGUE_SPARQL_QUERY_URL is not")
+        if self.trusted_proxy:
+            try:
+                ipaddress.ip_address(self.trusted_proxy)
+            except ValueError:
+                raise SettingsError("CATALOGUE_TRUSTED_PROXY must be the proxy's IP address "
+                                    f"(e.g. 127.0.0.1), got {self.trusted_proxy!r}") from None
         if self.oidc_issuer:
             self._validate_oidc()
         return self

@@ -351,7 +351,8 @@ def test_one_address_guessing_many_names_is_refused(tmp_path):
         s = requests.Session()
         token = csrf(s.get(url + "/login", timeout=10).text)
         codes = [s.post(url + "/login", timeout=10, data={
-            "username": f"guess-{i}", "password": "a wrong password", "csrf_token": token}).status_code
+            "username": f"guess-{i}", "password": "a wrong password", "csrf_token": token},
+            headers={"X-Forwarded-For": f"192.0.2.{i}"}).status_code  # no proxy: not believed
             for i in range(25)]
         assert 401 in codes and codes[-1] == 429
         first = codes.index(429)
@@ -360,3 +361,28 @@ def test_one_address_guessing_many_names_is_refused(tmp_path):
                                          "csrf_token": token}, timeout=10)
         assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
         assert "address" in r.text
+
+
+def test_behind_a_trusted_proxy_each_visitor_is_counted_apart(tmp_path):
+    env = {**_prepare(tmp_path / "store"), "CATALOGUE_TRUSTED_PROXY": "127.0.0.1"}
+    with serving(env) as url:
+        s = requests.Session()
+        token = csrf(s.get(url + "/login", timeout=10).text)
+
+        def attempt(visitor: str, username: str, password: str = "a wrong password") -> int:
+            return s.post(url + "/login", timeout=10, headers={"X-Forwarded-For": visitor},
+                          data={"username": username, "password": password,
+                                "csrf_token": token}).status_code
+
+        codes = [attempt("198.51.100.7", f"guess-{i}") for i in range(21)]
+        assert codes == [401] * 20 + [429]
+        assert attempt("198.51.100.8", "guess-x") == 401  # another visitor behind the proxy
+        assert attempt("198.51.100.8", "alice", PASSWORD) == 200
+
+
+def test_a_trusted_proxy_must_be_an_address():
+    from catalogue.settings import SettingsError
+
+    with pytest.raises(SettingsError, match="CATALOGUE_TRUSTED_PROXY"):
+        load_settings({"CATALOGUE_TRUSTED_PROXY": "*"})
+    assert load_settings({"CATALOGUE_TRUSTED_PROXY": "::1"}).trusted_proxy == "::1"

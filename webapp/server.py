@@ -58,6 +58,14 @@ def limited_channel(max_upload_bytes: int) -> type[HTTPChannel]:
     return Channel
 
 
+def _proxy(settings: Settings) -> dict[str, str]:
+    """Waitress's options to believe the reverse proxy (and it alone) about the client."""
+    if not settings.trusted_proxy:
+        return {}
+    return {"trusted_proxy": settings.trusted_proxy,
+            "trusted_proxy_headers": "x-forwarded-for x-forwarded-proto"}
+
+
 def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> int:
     from . import create_app
 
@@ -72,7 +80,8 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, thre
         sockets: dict = {}
         server = create_server(app, map=sockets, host=host, port=port, threads=threads,
                                ident="catalogue",
-                               max_request_body_size=largest_body(settings.max_upload_bytes))
+                               max_request_body_size=largest_body(settings.max_upload_bytes),
+                               **_proxy(settings))
         channel = limited_channel(settings.max_upload_bytes)
         for listener in list(sockets.values()):  # one per address the host resolves to
             if isinstance(listener, BaseWSGIServer):
