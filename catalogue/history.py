@@ -8,26 +8,39 @@ Each run that changed what a source publishes (an ingest, a roll back) leaves:
   changed, and for changed records which properties changed with old and new values.
 
 The previous ``keep_versions`` version graphs stay in the store (not public) so a publisher
-can roll back to one of them: that is one registry switch, like an ingest.
+can roll back to one of them: that is one registry switch, like an ingest. Only a version a
+stored run records (``prov:generated`` in the provenance graph) counts: an ingest killed
+before its final transaction leaves a version graph (and maybe its quarantine and run
+report) nobody recorded, possibly truncated. Such orphans are never offered for roll back
+and are dropped at start-up (see ``orphans``) and by later ingests of the source.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import pyoxigraph as ox
 
+from . import queries
 from .graphs import Graphs, check_slug
 from .ingest.records import Record, RecordIndex
 from .ingest.report import Diff, RecordResult, Report
 from .ingest.shacl import Finding
+from .sources import current as current_state
 from .store import Store
 from .terms import CAT, RDF_TYPE, XSD
 
 SH = "http://www.w3.org/ns/shacl#"
 MAX_CHANGES = 5000  # property changes kept per run; more are counted, not listed
 NESTED = "(nested description)"
+# An unrecorded version graph younger than this may be an ingest still at work in another
+# process sharing a remote store (its version is named by when it started; validating a
+# large dump takes minutes): it is left alone until then.
+ORPHAN_AGE = timedelta(hours=1)
+RUN_KINDS = ("source", "quarantine", "run")  # the graphs one run of a source writes
 
 
 @dataclass(frozen=True)
@@ -245,14 +258,89 @@ def _finding_key(f: Finding) -> tuple:
 # versions
 
 def versions(store: Store, graphs: Graphs, slug: str) -> list[str]:
-    """The version graphs of a source still in the store, newest first."""
+    """The version graphs of a source still in the store that a stored run recorded (its
+    ``prov:generated``), newest first: the only ones a roll back may make current. A graph
+    an interrupted ingest left behind is not among them, whatever its name."""
     prefix = graphs.source(check_slug(slug), "x").value[:-1]
-    names = [g.value[len(prefix):] for g in store.named_graphs() if g.value.startswith(prefix)]
+    recorded, _ = recorded_runs(store, graphs, slug)
+    names = [g.value[len(prefix):] for g in store.named_graphs()
+             if g.value.startswith(prefix) and g.value in recorded]
     return sorted((n for n in names if "/" not in n), reverse=True)
 
 
+def recorded_runs(store: Store, graphs: Graphs, slug: str) -> tuple[set[str], set[str]]:
+    """(the version graphs, the run activities) the provenance graph records for ``slug``."""
+    rows = queries.run(store, "source_recorded_runs", provenance=graphs.provenance,
+                       source=ox.Literal(slug))
+    generated, runs = set(), set()
+    for r in rows:  # type: ignore[union-attr]
+        runs.add(r["run"].value)
+        if "graph" in r:
+            generated.add(r["graph"].value)
+    return generated, runs
+
+
+def run_graphs(graphs: Graphs, named: Iterable[ox.NamedNode]) -> dict[str, list[tuple[ox.NamedNode, str, str]]]:
+    """The graphs among ``named`` that runs write, per source: (graph, kind, version), kind
+    being ``source``, ``quarantine`` or ``run``."""
+    out: dict[str, list[tuple[ox.NamedNode, str, str]]] = defaultdict(list)
+    root = f"{graphs.base}graph/"
+    for g in named:
+        if not g.value.startswith(root):
+            continue
+        kind, _, rest = g.value[len(root):].partition("/")
+        slug, _, version = rest.partition("/")
+        if kind in RUN_KINDS and slug and version and "/" not in version:
+            out[slug].append((g, kind, version))
+    return out
+
+
+def version_started(version: str) -> datetime | None:
+    """When the run named ``version`` started (``20261127t081500123456-1a2b3c4d``), if its
+    name says so."""
+    try:
+        return datetime.strptime(version[:21], "%Y%m%dt%H%M%S%f").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def orphans(store: Store, graphs: Graphs, slug: str, found: Iterable[tuple[ox.NamedNode, str, str]],
+            *, started_before: datetime | None) -> list[ox.NamedNode]:
+    """Which of ``found`` (a source's run graphs, see ``run_graphs``) no run recorded: the
+    version, quarantine and run graphs of an ingest that stopped before its final
+    transaction (killed, or the store went away). The registry's current graphs are never
+    among them.
+
+    Call it while no ingest of ``slug`` in this process can be writing (under its lock):
+    such an ingest's graphs are unrecorded until it ends. ``started_before`` spares the
+    runs that started later (by their names; a name that says no time is not ours and is
+    not spared): on a shared store another process may be writing them right now.
+    """
+    generated, runs = recorded_runs(store, graphs, slug)
+    state = current_state(store, graphs, slug)
+    live = {g.value for g in (state.graph, state.quarantine) if g is not None}
+    out = []
+    for graph, kind, version in found:
+        if graph.value in live:
+            continue
+        if kind == "run":
+            known = f"{graphs.base}run/{slug}/{version}" in runs
+        else:
+            known = f"{graphs.base}graph/source/{slug}/{version}" in generated
+        started = version_started(version)
+        if known or (started_before is not None and started is not None and started >= started_before):
+            continue
+        out.append(graph)
+    return out
+
+
 def prune(store: Store, graphs: Graphs, slug: str, keep: int, current: str | None) -> list[str]:
-    """Drop version graphs (and their quarantines) but the current one and ``keep`` earlier."""
+    """Drop version graphs (and their quarantines) but the current one and ``keep`` earlier,
+    and the graphs interrupted ingests of the source left more than ``ORPHAN_AGE`` ago.
+
+    Called under the source's ingest lock, once a run is stored. A graph that cannot be
+    dropped is left for the next time: reclaiming space must not fail a stored run.
+    """
     dropped = []
     earlier = [v for v in versions(store, graphs, slug) if v != current]
     for version in earlier[keep:]:
@@ -262,4 +350,10 @@ def prune(store: Store, graphs: Graphs, slug: str, keep: int, current: str | Non
             except Exception:  # noqa: BLE001 - reclaiming space must not fail a stored run
                 continue
         dropped.append(version)
+    try:
+        found = run_graphs(graphs, store.named_graphs()).get(slug, [])
+        for g in orphans(store, graphs, slug, found, started_before=datetime.now(UTC) - ORPHAN_AGE):
+            store.drop_graph(g)
+    except Exception:  # noqa: BLE001 - as above: start-up or the next run tries again
+        pass
     return dropped

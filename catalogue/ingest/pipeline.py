@@ -246,9 +246,11 @@ def rollback(store: Store, settings: Settings, source: str, version: str,
              *, by: str | None = None) -> Report:
     """Make a retained earlier version current again, as a run of its own (one switch).
 
-    Records the version lacks are withdrawn (410) like records a dump dropped.
+    Records the version lacks are withdrawn (410) like records a dump dropped. Only a
+    version a stored run recorded qualifies: a graph an interrupted ingest left behind
+    may be truncated, and was never published.
 
-    :raise HistoryError: no such version, or it is already current.
+    :raise HistoryError: no such version (or only an unrecorded one), or it is already current.
     """
     graphs = Graphs(settings.base_uri)
     check_slug(source)
@@ -257,6 +259,11 @@ def rollback(store: Store, settings: Settings, source: str, version: str,
     with _locks[source]:
         before = current(store, graphs, source)
         if version not in history.versions(store, graphs, source):
+            if store.count(graphs.source(source, version)):
+                raise history.HistoryError(
+                    f"version {version!r} of source {source!r} was never stored: no run records "
+                    "it (an ingest was interrupted while writing it, and it may be incomplete), "
+                    "so it cannot be rolled back to")
             raise history.HistoryError(
                 f"source {source!r} has no retained version {version!r} to roll back to")
         if before.version == version:
@@ -290,6 +297,35 @@ def rollback(store: Store, settings: Settings, source: str, version: str,
             raise
         report.activity = activity.value
     return report
+
+
+def reclaim_orphans(store: Store, settings: Settings, *, exclusive: bool) -> list[ox.NamedNode]:
+    """Drop the graphs of runs no provenance records (see ``history.orphans``): what ingests
+    killed before their final transaction left. Done at start-up (``catalogue serve``,
+    ``catalogue init``); returns the graphs dropped.
+
+    Each source's are chosen and dropped under its ingest lock, so an ingest of this
+    process that is writing one (unrecorded until it ends) is waited for, never cut.
+    ``exclusive``: no other process can be writing (the embedded store, which one process
+    opens), so every orphan goes; else only those older than ``history.ORPHAN_AGE``.
+    A graph that cannot be dropped is left for the next start.
+    """
+    graphs = Graphs(settings.base_uri)
+    before = None if exclusive else datetime.now(UTC) - history.ORPHAN_AGE
+    dropped = []
+    for slug, found in sorted(history.run_graphs(graphs, store.named_graphs()).items()):
+        try:
+            check_slug(slug)
+        except ValueError:  # not a graph any run of ours wrote
+            continue
+        with _locks[slug]:
+            for graph in history.orphans(store, graphs, slug, found, started_before=before):
+                try:
+                    store.drop_graph(graph)
+                except Exception:  # noqa: BLE001 - left for the next start; the rest goes on
+                    continue
+                dropped.append(graph)
+    return dropped
 
 
 def withdraw_all(store: Store, settings: Settings, source: str, *, by: str | None = None) -> Report:
