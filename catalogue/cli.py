@@ -40,7 +40,7 @@ def _read_input(target: str, settings) -> tuple[bytes, str | None, str | None]:
     """
     if _is_url(target):
         got = fetch(target, max_bytes=settings.max_upload_bytes, timeout=settings.fetch_timeout,
-                    allow_private=settings.allow_private_urls)
+                    allow_private=settings.allow_private_urls, deadline=settings.fetch_deadline)
         return got.data, urlsplit(got.url).path.rsplit("/", 1)[-1], got.media_type
     if target == "-":
         return sys.stdin.buffer.read(settings.max_upload_bytes + 1), None, None

@@ -364,7 +364,7 @@ def _from_row(row: dict) -> HarvestSettings:
 
 def stale_after(settings: Settings) -> timedelta:
     """How old a "running" claim must be to be taken for a dead run's."""
-    return max(STALE_AFTER, timedelta(seconds=2 * settings.fetch_timeout))
+    return max(STALE_AFTER, timedelta(seconds=2 * settings.fetch_deadline))
 
 
 def due(
@@ -442,7 +442,7 @@ def download(hs: HarvestSettings, settings: Settings) -> Fetched:
     """
     url = hs.url if hs.kind == "dump" else sparql_request_url(hs.url, hs.query or DEFAULT_QUERY)
     return fetch(url, max_bytes=settings.max_upload_bytes, timeout=settings.fetch_timeout,
-                 allow_private=settings.allow_private_urls)
+                 allow_private=settings.allow_private_urls, deadline=settings.fetch_deadline)
 
 
 def sparql_request_url(endpoint: str, query: str) -> str:

@@ -104,6 +104,12 @@ class Settings:
         "background (poll the Location); smaller ones when done. ?async=true asks for it.",
         "CATALOGUE_ASYNC_UPLOAD_BYTES",
     )
+    upload_jobs_per_source: int = _setting(
+        2,
+        "Background uploads (API uploads answered 202, uploads by URL on the site) a source may "
+        "have queued or running at once; one more is refused (429) until one ends.",
+        "CATALOGUE_UPLOAD_JOBS_PER_SOURCE",
+    )
     secret_key: str = _setting(
         "",
         "Key that signs session cookies; empty: a random key kept in the store's private "
@@ -129,8 +135,14 @@ class Settings:
     )
     fetch_timeout: float = _setting(
         30.0,
-        "Seconds allowed for fetching a dump from a URL.",
+        "Seconds to wait for a connection, or for the next bytes, when fetching a dump from a URL.",
         "CATALOGUE_FETCH_TIMEOUT",
+    )
+    fetch_deadline: float = _setting(
+        120.0,
+        "Seconds a whole download from a URL may take (upload by URL, `catalogue ingest URL`, "
+        "harvests), redirects included, however slowly the server sends: then it is stopped.",
+        "CATALOGUE_FETCH_DEADLINE",
     )
     remote_timeout: float = _setting(
         60.0,
@@ -198,6 +210,11 @@ class Settings:
             raise SettingsError(f"CATALOGUE_RESPONSE_CACHE_MB must be 0 or more, got {self.response_cache_mb}")
         if self.keep_versions < 0:
             raise SettingsError(f"CATALOGUE_KEEP_VERSIONS must be 0 or more, got {self.keep_versions}")
+        if self.fetch_timeout <= 0 or self.fetch_deadline <= 0:
+            raise SettingsError("CATALOGUE_FETCH_TIMEOUT and CATALOGUE_FETCH_DEADLINE must be positive")
+        if self.upload_jobs_per_source < 1:
+            raise SettingsError("CATALOGUE_UPLOAD_JOBS_PER_SOURCE must be 1 or more, "
+                                f"got {self.upload_jobs_per_source}")
         if self.validation_workers < 0:
             raise SettingsError(f"CATALOGUE_VALIDATION_WORKERS must be 0 or more, got {self.validation_workers}")
         if self.sparql_update_url and not self.sparql_query_url:

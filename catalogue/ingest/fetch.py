@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
+import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 import requests
+import urllib3
+from requests.adapters import HTTPAdapter
 
 from .errors import InputError, TooLargeError
 
@@ -87,23 +92,153 @@ def check_host(url: str, allow_private: bool) -> None:
             )
 
 
-def fetch(url: str, *, max_bytes: int, timeout: float, allow_private: bool = False) -> Fetched:
+DEFAULT_DEADLINE = 120.0  # seconds for a whole download: CATALOGUE_FETCH_DEADLINE's default
+_current = threading.local()  # the deadline of the fetch running in this thread, if any
+
+
+class _Deadline:
+    """The end of one whole download. When it passes, every socket the download opened is
+    shut down: that wakes a read blocked on a server that sends a byte now and then (a
+    socket timeout counts per read, and reading a 64 KiB chunk waits for all of it, so
+    one byte a second kept a request thread for as long as the server liked)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.ends = time.monotonic() + seconds
+        self._passed = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    @property
+    def passed(self) -> bool:
+        return self._passed or time.monotonic() >= self.ends
+
+    def remaining(self) -> float:
+        return max(0.0, self.ends - time.monotonic())
+
+    def watch(self, sock: socket.socket) -> None:
+        """Keep a duplicate of a new connection's socket: shutting the duplicate down stops
+        the connection even once TLS has wrapped (and detached) the original object."""
+        with self._lock:
+            dup = sock.dup()
+            self._sockets.append(dup)
+            if self._passed:
+                _shutdown(dup)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self._passed = True
+            for s in self._sockets:
+                _shutdown(s)
+
+    def close(self) -> None:
+        self._timer.cancel()
+        with self._lock:
+            for s in self._sockets:
+                s.close()
+            self._sockets.clear()
+
+    def error(self, url: str) -> InputError:
+        return InputError(
+            f"fetching {url} was stopped after {self.seconds:g} seconds, the most a whole "
+            "download may take (CATALOGUE_FETCH_DEADLINE): the server sends too slowly. Give "
+            "a URL that answers faster, or upload the file itself", kind="fetch")
+
+
+def _shutdown(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # already closed by the other side: nothing left to stop
+        pass
+
+
+class _Watched:
+    """A urllib3 connection whose socket the running fetch's deadline can shut down."""
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()  # type: ignore[misc]
+        deadline = getattr(_current, "deadline", None)
+        if deadline is not None:
+            deadline.watch(sock)
+        return sock
+
+
+class _HTTPConnection(_Watched, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_Watched, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+_POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
+class _Adapter(HTTPAdapter):
+    """requests' adapter, its connections (direct or through an HTTP proxy) watched."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _POOLS
+
+    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **kwargs)
+        if not proxy.lower().startswith("socks"):  # SOCKS pools have classes of their own
+            manager.pool_classes_by_scheme = _POOLS
+        return manager
+
+
+def fetch(url: str, *, max_bytes: int, timeout: float, allow_private: bool = False,
+          deadline: float | None = None) -> Fetched:
     """Download ``url`` (redirects checked hop by hop).
 
-    :raise InputError: refused address, network error or HTTP error status.
+    ``timeout`` bounds each wait for a connection or for the next bytes; ``deadline`` (in
+    seconds, default ``DEFAULT_DEADLINE``) the whole download, redirects included, however
+    the server paces its bytes.
+
+    :raise InputError: refused address, network error, HTTP error status, or the deadline
+        passed (the message says so and names CATALOGUE_FETCH_DEADLINE).
     :raise TooLargeError: the body is over ``max_bytes``.
     """
+    clock = _Deadline(DEFAULT_DEADLINE if deadline is None else deadline)
     session = requests.Session()
+    session.mount("http://", _Adapter())
+    session.mount("https://", _Adapter())
+    _current.deadline = clock
+    try:
+        return _download(session, url, max_bytes, timeout, allow_private, clock)
+    finally:
+        _current.deadline = None
+        clock.close()
+        session.close()
+
+
+def _download(session: requests.Session, url: str, max_bytes: int, timeout: float,
+              allow_private: bool, clock: _Deadline) -> Fetched:
     for _ in range(5):
         check_host(url, allow_private)
+        wait = min(timeout, clock.remaining())
+        if wait <= 0:
+            raise clock.error(url)
         try:
             response = session.get(
-                url, stream=True, timeout=timeout, allow_redirects=False,
+                url, stream=True, timeout=(wait, wait), allow_redirects=False,
                 headers={"Accept": "text/turtle, application/rdf+xml;q=0.9, application/n-triples;q=0.9, "
                                    "application/ld+json;q=0.8, */*;q=0.1"},
             )
-        except requests.RequestException as exc:
-            raise InputError(f"cannot fetch {url}: {exc}", kind="fetch") from None
+        except (requests.RequestException, OSError) as exc:
+            raise _failure(url, exc, clock, timeout) from None
         if response.is_redirect and "location" in response.headers:
             try:
                 url = requests.compat.urljoin(url, response.headers["location"])
@@ -113,11 +248,28 @@ def fetch(url: str, *, max_bytes: int, timeout: float, allow_private: bool = Fal
         if response.status_code >= 400:
             raise InputError(f"fetching {url} failed: HTTP {response.status_code}", kind="fetch")
         chunks, size = [], 0
-        for chunk in response.iter_content(1 << 16):
-            size += len(chunk)
-            if size > max_bytes:
-                raise TooLargeError(f"{url} is larger than {max_bytes:,} bytes", kind="too-large")
-            chunks.append(chunk)
+        try:
+            for chunk in response.iter_content(1 << 16):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise TooLargeError(f"{url} is larger than {max_bytes:,} bytes", kind="too-large")
+                chunks.append(chunk)
+                if clock.passed:
+                    break
+        except (requests.RequestException, OSError) as exc:
+            raise _failure(url, exc, clock, timeout) from None
+        if clock.passed:  # cut off: a body that ends with the connection looks complete
+            raise clock.error(url)
         media = response.headers.get("content-type", "").split(";")[0].strip() or None
         return Fetched(b"".join(chunks), media, url)
     raise InputError(f"too many redirects fetching {url}", kind="fetch")
+
+
+def _failure(url: str, exc: Exception, clock: _Deadline, timeout: float) -> InputError:
+    """Why a download broke off, in words: the deadline, a silent server, or the network."""
+    if clock.passed:
+        return clock.error(url)
+    if isinstance(exc, requests.Timeout):
+        return InputError(f"cannot fetch {url}: the server did not answer within {timeout:g} "
+                          "seconds (CATALOGUE_FETCH_TIMEOUT)", kind="fetch")
+    return InputError(f"cannot fetch {url}: {exc}", kind="fetch")
