@@ -1,35 +1,67 @@
-"""Uploads done in the background: answered 202 at once, polled until they end.
+"""Uploads done in the background: answered at once (202 in the API, a page that follows
+them on the site), polled until they end.
 
 A job's state is RDF in the private ``graph/jobs`` (so any web process sharing the store
 can answer a poll, not only the one that took the upload): queued → running → stored |
-rejected | failed, with the report as an ``rdf:JSON`` literal once it ends. The work itself
-runs in a small thread pool of the process that took the upload, through the same
-``Catalogue.ingest`` as every other path. A process that dies mid-job leaves it "running":
-a poll then says how long ago it started.
+rejected | checked (a dry run) | failed, with the report as an ``rdf:JSON`` literal once it
+ends. The work itself runs in a small thread pool of the process that took the upload:
+fetching a URL (waiting on the network) for several jobs at once, then the CPU-bound ingest
+through the same ``Catalogue.ingest`` as every other path, one job at a time.
+
+**Leases.** A job is held by the process that took it (``cat:leaseOwner``) until
+``cat:leaseUntil``, which that process renews while the job is queued or running. A process
+that dies stops renewing: a poll that finds the lease expired ends the job as failed with
+the reason, and so does the start-up of a server (``recover``), so a job never answers
+"running, retry later" forever.
+
+**Limits.** A source may have ``per_source`` jobs queued or running at once: one
+conditional update counts them and creates the job, so two requests cannot both take the
+last place. One publisher cannot fill the pool every publisher's uploads share.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
+import socket
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from . import queries
 from .graphs import Graphs, check_slug
+from .ingest.errors import InputError
+from .ingest.report import RecordResult, Report
+from .ingest.shacl import Finding
 from .store import Store
 from .store.sparql_text import ntriples
 from .terms import CAT, RDF_TYPE, XSD
 
+if TYPE_CHECKING:
+    from .ingest.explain import ErrorContext
+
 RDF_JSON = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON")
-STATES = ("queued", "running", "stored", "rejected", "failed")
+STATES = ("queued", "running", "stored", "rejected", "checked", "failed")
+UNFINISHED = ("queued", "running")
+LEASE = timedelta(seconds=90)  # renewed every sixth of it: a dead process is noticed in 1.5 min
+STOPPED = ("The server stopped while this upload was running, so it did not finish. Upload it "
+           "again (the source's history shows whether anything was stored).")
 log = logging.getLogger(__name__)
+
+# (status, report JSON, run id): what a job's work gives when it ends
+Outcome = tuple[str, dict, str | None]
+
+
+class JobLimitError(Exception):
+    """A source already has as many background uploads queued or running as it may; the
+    message says so and what to do."""
 
 
 @dataclass(frozen=True)
@@ -41,20 +73,64 @@ class Job:
     ended: str | None
     run: str | None  # the run id, once stored
     report: dict | None  # the JSON report, once ended
+    url: str | None = None  # an upload by URL: where from
+    dry_run: bool = False
+
+    @property
+    def unfinished(self) -> bool:
+        return self.status in UNFINISHED
+
+
+def failure(message: str) -> dict:
+    """The report of a job that ended without a validation report (fetch failed, server
+    stopped, unexpected error): the report's keys, with ``error`` saying why."""
+    return {"conforms": False, "stored": False, "results": [],
+            "records": {"accepted": 0, "rejected": 0},
+            "error": {"message": message, "line": None, "column": None}}
+
+
+def _at(moment: datetime, timespec: str = "seconds") -> ox.Literal:
+    return ox.Literal(moment.isoformat(timespec=timespec), datatype=XSD.dateTime)
+
+
+def _lease_time(moment: datetime) -> ox.Literal:
+    """Leases to the millisecond: the poll that compares one here and the update that
+    compares it in the store must agree."""
+    return _at(moment, "milliseconds")
 
 
 def _now() -> ox.Literal:
-    return ox.Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=XSD.dateTime)
+    return _at(datetime.now(UTC))
+
+
+def _when(literal: ox.Term) -> datetime | None:
+    try:
+        value = datetime.fromisoformat(literal.value)
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class Jobs:
-    """Create, update and read upload jobs; run them on a bounded pool of threads."""
+    """Create, update and read upload jobs; run them on a bounded pool of threads.
 
-    def __init__(self, store: Store, graphs: Graphs, workers: int = 1) -> None:
+    ``workers`` jobs may be under way at once (fetching), ingesting one at a time;
+    ``per_source`` jobs of one source may be queued or running; ``lease`` is how long a
+    job stays ours without renewal.
+    """
+
+    def __init__(self, store: Store, graphs: Graphs, workers: int = 4, *, per_source: int = 2,
+                 lease: timedelta = LEASE) -> None:
         self.store, self.graphs = store, graphs
+        self.per_source, self.lease = per_source, lease
+        self.owner = ox.Literal(f"{socket.gethostname()}/{os.getpid()}/{secrets.token_hex(4)}")
         self._pool: ThreadPoolExecutor | None = None
         self._workers = workers
         self._lock = threading.Lock()
+        self._ingest = threading.Semaphore(1)  # the CPU-bound part, one job at a time
+        self._held: set[str] = set()  # jobs of this process not ended: their leases are renewed
+        self._renewer: threading.Thread | None = None
+        self._stop = threading.Event()
 
     @property
     def graph(self) -> ox.NamedNode:
@@ -63,68 +139,253 @@ class Jobs:
     def _iri(self, job_id: str) -> ox.NamedNode:
         return ox.NamedNode(f"{self.graphs.base}job/{check_slug(job_id, 'job')}")
 
-    def create(self, source: str) -> str:
+    def create(self, source: str, *, url: str | None = None, dry_run: bool = False) -> str:
+        """A new queued job of ``source``, leased to this process; returns its id.
+
+        :raise JobLimitError: the source already has ``per_source`` jobs queued or running.
+        :raise SlugError: ``source`` is not a slug.
+        """
         job_id = secrets.token_hex(8)
         iri = self._iri(job_id)
-        self.store.update(f"INSERT DATA {{ GRAPH {self.graph} {{\n" + ntriples([
+        now = datetime.now(UTC)
+        src = ox.Literal(check_slug(source))
+        triples = [
             ox.Triple(iri, RDF_TYPE, CAT.UploadJob),
-            ox.Triple(iri, CAT.source, ox.Literal(check_slug(source))),
+            ox.Triple(iri, CAT.source, src),
             ox.Triple(iri, CAT.status, ox.Literal("queued")),
-            ox.Triple(iri, CAT.created, _now()),
-        ]) + "} }")
+            ox.Triple(iri, CAT.created, _at(now)),
+            ox.Triple(iri, CAT.leaseOwner, self.owner),
+            ox.Triple(iri, CAT.leaseUntil, _lease_time(now + self.lease)),
+        ]
+        if url is not None:
+            triples.append(ox.Triple(iri, CAT.url, ox.Literal(url)))
+        if dry_run:
+            triples.append(ox.Triple(iri, CAT.dryRun, ox.Literal("true", datatype=XSD.boolean)))
+        g, limit = self.graph, ox.Literal(str(self.per_source), datatype=XSD.integer)
+        queued, running = (ox.Literal(s) for s in UNFINISHED)
+        self.store.update(
+            f"INSERT {{ GRAPH {g} {{\n{ntriples(triples)}}} }}\n"
+            f"WHERE {{ {{ SELECT (COUNT(?other) AS ?n) WHERE {{ GRAPH {g} {{\n"
+            f"  ?other a {CAT.UploadJob} ; {CAT.source} {src} ; {CAT.status} ?s ; {CAT.leaseUntil} ?until .\n"
+            f"  FILTER (?s IN ({queued}, {running}) && ?until > {_lease_time(now)}) }} }} }}\n"
+            f"  FILTER (?n < {limit}) }}")
+        if self._read(iri) is None:
+            raise JobLimitError(
+                f"source {source!r} already has {self.per_source} upload(s) in progress, the most "
+                "it may have at once (CATALOGUE_UPLOAD_JOBS_PER_SOURCE): wait until one ends, "
+                "then send this one again")
         return job_id
 
     def _set(self, job_id: str, status: str, *, report: dict | None = None,
              run: str | None = None) -> None:
+        """Record a job's new state; an end state replaces whatever end was recorded (a
+        poll may have declared the job dead while it was only slow: the truth wins)."""
         iri = self._iri(job_id)
         triples = [ox.Triple(iri, CAT.status, ox.Literal(status))]
-        if status not in ("queued", "running"):
+        replaced = [CAT.status, CAT.leaseUntil]
+        if status in UNFINISHED:
+            triples.append(ox.Triple(iri, CAT.leaseUntil, _lease_time(datetime.now(UTC) + self.lease)))
+        else:
             triples.append(ox.Triple(iri, CAT.ended, _now()))
+            replaced += [CAT.ended, CAT.report, CAT.run]
         if report is not None:
             triples.append(ox.Triple(iri, CAT.report, ox.Literal(
                 json.dumps(report, ensure_ascii=False, separators=(",", ":")), datatype=RDF_JSON)))
         if run is not None:
             triples.append(ox.Triple(iri, CAT.run, ox.Literal(run)))
         g = self.graph
+        preds = " ".join(str(p) for p in replaced)
         self.store.update(
-            f"DELETE WHERE {{ GRAPH {g} {{ {iri} {CAT.status} ?s }} }} ;\n"
+            f"DELETE {{ GRAPH {g} {{ {iri} ?p ?o }} }} WHERE {{ GRAPH {g} {{ {iri} ?p ?o }} "
+            f"VALUES ?p {{ {preds} }} }} ;\n"
             f"INSERT DATA {{ GRAPH {g} {{\n{ntriples(triples)}}} }}")
 
+    def _read(self, iri: ox.NamedNode) -> dict | None:
+        rows = list(queries.run(self.store, "upload_job", jobs=self.graph, job=iri))  # type: ignore[arg-type]
+        return rows[0] if rows else None
+
     def get(self, job_id: str, source: str) -> Job | None:
-        """The job if it exists and belongs to ``source`` (a job id alone proves nothing)."""
+        """The job if it exists and belongs to ``source`` (a job id alone proves nothing).
+
+        A job still queued or running whose lease expired is ended here, as failed with
+        the reason: the process that held it stopped.
+        """
         try:
             iri = self._iri(job_id)
         except ValueError:
             return None
-        rows = list(queries.run(self.store, "upload_job", jobs=self.graph, job=iri))
-        if not rows or rows[0]["source"].value != source:
+        r = self._read(iri)
+        if r is None or r["source"].value != source:
             return None
-        r = rows[0]
+        if r["status"].value in UNFINISHED:
+            until = _when(r["leaseUntil"]) if "leaseUntil" in r else None
+            now = datetime.now(UTC)
+            if until is None or until < now:
+                self._expire([iri], now, lease_only=True)
+                r = self._read(iri) or r
         return Job(job_id, source, r["status"].value, r["created"].value,
                    r["ended"].value if "ended" in r else None,
                    r["run"].value if "run" in r else None,
-                   json.loads(r["report"].value) if "report" in r else None)
+                   json.loads(r["report"].value) if "report" in r else None,
+                   r["url"].value if "url" in r else None,
+                   "dryRun" in r and r["dryRun"].value == "true")
 
-    def submit(self, job_id: str, work: Callable[[], tuple[str, dict, str | None]]) -> None:
-        """Run ``work`` in the background; it returns (status, report JSON, run id)."""
+    def _expire(self, jobs: list[ox.NamedNode], now: datetime, *, lease_only: bool) -> None:
+        """End ``jobs`` as failed (the server stopped) if still queued or running, not held
+        by this process, and (``lease_only``) with an expired or no lease: one update, so a
+        job that its live owner renewed or ended meanwhile is left alone."""
+        if not jobs:
+            return
+        g, ended = self.graph, _now()
+        queued, running = (ox.Literal(s) for s in UNFINISHED)
+        report = ox.Literal(json.dumps(failure(STOPPED), separators=(",", ":")), datatype=RDF_JSON)
+        expired = f"FILTER (!BOUND(?until) || ?until < {_lease_time(now)})" if lease_only else ""
+        self.store.update(
+            f"DELETE {{ GRAPH {g} {{ ?job {CAT.status} ?s . ?job {CAT.leaseUntil} ?until }} }}\n"
+            f"INSERT {{ GRAPH {g} {{ ?job {CAT.status} {ox.Literal('failed')} ; {CAT.ended} {ended} ; "
+            f"{CAT.report} {report} }} }}\n"
+            f"WHERE {{ VALUES ?job {{ {' '.join(str(j) for j in jobs)} }}\n"
+            f"  GRAPH {g} {{ ?job a {CAT.UploadJob} ; {CAT.status} ?s . FILTER (?s IN ({queued}, {running}))\n"
+            f"    OPTIONAL {{ ?job {CAT.leaseUntil} ?until }} OPTIONAL {{ ?job {CAT.leaseOwner} ?owner }}\n"
+            f"    FILTER (!BOUND(?owner) || ?owner != {self.owner}) {expired} }} }}")
+
+    def recover(self, *, everything: bool) -> list[str]:
+        """At start-up: end as failed the jobs other processes left queued or running, so
+        their polls answer why instead of "retry later" forever. ``everything``: no other
+        process can be at work (the embedded store), so every such job; else only those
+        whose lease expired. Returns the ids of the jobs ended."""
+        now = datetime.now(UTC)
+        found = []
+        for r in queries.run(self.store, "upload_jobs_unfinished", jobs=self.graph):  # type: ignore[union-attr]
+            if "leaseOwner" in r and r["leaseOwner"] == self.owner:
+                continue
+            until = _when(r["leaseUntil"]) if "leaseUntil" in r else None
+            if everything or until is None or until < now:
+                found.append(r["job"])
+        for start in range(0, len(found), 200):
+            self._expire(found[start:start + 200], now, lease_only=not everything)  # type: ignore[arg-type]
+        return [j.value.rsplit("/", 1)[-1] for j in found]
+
+    def submit(self, job_id: str, work: Callable[[], Outcome], *,
+               fetch: Callable[[], Outcome | None] | None = None) -> Future:
+        """Run a job in the background: ``fetch`` first, if given (waiting on the network,
+        several jobs at once; an outcome it returns ends the job there), then ``work`` (the
+        CPU-bound ingest, one job at a time per process). Each gives (status, report JSON,
+        run id). The job's lease is renewed until it ends; an exception ends it as failed.
+        The future is done once the job's end is recorded (a caller may wait a little)."""
         with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="upload")
-        self._pool.submit(self._run, job_id, work)
+            if self._renewer is None:
+                self._stop.clear()
+                self._renewer = threading.Thread(target=self._renewing, name="upload-leases",
+                                                 daemon=True)
+                self._renewer.start()
+            self._held.add(job_id)
+        return self._pool.submit(self._run, job_id, work, fetch)
 
-    def _run(self, job_id: str, work: Callable[[], tuple[str, dict, str | None]]) -> None:
+    def _run(self, job_id: str, work: Callable[[], Outcome],
+             fetch: Callable[[], Outcome | None] | None) -> None:
         try:
             self._set(job_id, "running")
-            status, report, run = work()
+            outcome = fetch() if fetch is not None else None
+            if outcome is None:
+                with self._ingest:
+                    outcome = work()
+            status, report, run = outcome
             self._set(job_id, status, report=report, run=run)
         except Exception as exc:  # noqa: BLE001 - the job records the failure; nothing to raise to
             log.exception("upload job %s failed", job_id)
             try:
-                self._set(job_id, "failed", report={"error": {"message": f"the upload failed: {exc}"}})
+                self._set(job_id, "failed", report=failure(f"the upload failed: {exc}"))
             except Exception:  # noqa: BLE001 - the store itself is gone; the log has it
                 log.exception("could not record the failure of job %s", job_id)
+        finally:
+            with self._lock:
+                self._held.discard(job_id)
+
+    def _renewing(self) -> None:
+        while not self._stop.wait(self.lease.total_seconds() / 6):
+            try:
+                self.renew()
+            except Exception:  # noqa: BLE001 - the next round tries again; a poll may end the job
+                log.exception("could not renew the leases of upload jobs")
+
+    def renew(self) -> None:
+        """Push back the lease of every job this process holds (one update)."""
+        with self._lock:
+            held = sorted(self._held)
+        if not held:
+            return
+        g = self.graph
+        queued, running = (ox.Literal(s) for s in UNFINISHED)
+        until = _lease_time(datetime.now(UTC) + self.lease)
+        self.store.update(
+            f"DELETE {{ GRAPH {g} {{ ?job {CAT.leaseUntil} ?old }} }}\n"
+            f"INSERT {{ GRAPH {g} {{ ?job {CAT.leaseUntil} {until} }} }}\n"
+            f"WHERE {{ VALUES ?job {{ {' '.join(str(self._iri(j)) for j in held)} }}\n"
+            f"  GRAPH {g} {{ ?job {CAT.leaseOwner} {self.owner} ; {CAT.status} ?s ; "
+            f"{CAT.leaseUntil} ?old FILTER (?s IN ({queued}, {running})) }} }}")
 
     def close(self) -> None:
+        """Let the jobs under way finish (never a half-written run), then stop renewing."""
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
+        if self._renewer is not None:
+            self._stop.set()
+            self._renewer.join(10)
+            self._renewer = None
+
+
+# the report a job keeps, and the page that shows it again once the dump is gone
+
+
+def report_json(report: Report, lang: str | None, data: bytes | None = None) -> dict:
+    """The report a job keeps: the API's explained JSON (``data``, the dump, adds the lines
+    around a parse error), plus ``record_verdicts``, the kind and verdict of every record
+    with a finding or refused, so that :func:`report_of` can rebuild it for a page."""
+    from .ingest.explain import explained_json
+
+    out = explained_json(report, lang, data)
+    out["record_verdicts"] = [{"iri": r.iri, "kind": r.kind, "accepted": r.accepted}
+                              for r in report.records if r.findings or not r.accepted]
+    return out
+
+
+def report_of(body: dict) -> Report:
+    """A job's kept report (:func:`report_json`, or :func:`failure`) as a Report again: its
+    findings per record, verdicts, counts and error (a finding several records share comes
+    back under the first of them)."""
+    verdicts = {v["iri"]: v for v in body.get("record_verdicts", [])}
+    findings: dict[str, list[Finding]] = {}
+    dump: list[Finding] = []
+    for item in body.get("results", []):
+        f = Finding(item["severity"], item["focus"], item.get("path"), item.get("value"),
+                    item["message"], item.get("shape"))
+        (findings.setdefault(item["record"], []) if item.get("record") else dump).append(f)
+    records = [RecordResult(iri, v["kind"], bool(v["accepted"]), findings.get(iri, []))
+               for iri, v in verdicts.items()]
+    records += [RecordResult(iri, "other", not any(f.severity == "Violation" for f in fs), fs)
+                for iri, fs in findings.items() if iri not in verdicts]
+    error = body.get("error")
+    counts = body.get("records") or {}
+    return Report(
+        source=body.get("source"), mode=body.get("mode") or "strict", stored=bool(body.get("stored")),
+        records=records, dump_findings=dump,
+        error=InputError(error["message"], error.get("line"), error.get("column")) if error else None,
+        format=body.get("format"), triples=int(body.get("triples") or 0),
+        checksum=body.get("checksum"), activity=body.get("activity"),
+        counts=(int(counts.get("accepted", 0)), int(counts.get("rejected", 0))))
+
+
+def error_context_of(body: dict) -> ErrorContext | None:
+    """The lines around a parse error a job's report kept (the dump itself is gone)."""
+    from .ingest.explain import ContextLine, ErrorContext
+
+    c = body.get("context")
+    if not c:
+        return None
+    return ErrorContext(c["line"], c.get("column"),
+                        [ContextLine(ln["number"], ln["text"], ln["error"]) for ln in c["lines"]],
+                        c.get("caret"))

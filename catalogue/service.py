@@ -25,13 +25,13 @@ from .formats import rdf_format
 from .graphs import Graphs
 from .history import RunDetail, read_run, versions
 from .ingest import Report, ingest, ownership, validate_dump
-from .ingest.pipeline import rollback, withdraw_all
+from .ingest.pipeline import reclaim_orphans, rollback, withdraw_all
 from .jobs import Jobs
 from .public_sparql import Answer, check_query, dataset_clause
 from .query_workers import Job, QueryWorkers
 from .settings import ROOT, Settings
 from .sources import SourceState, all_sources, current, register
-from .store import Dataset, Store, open_store
+from .store import Dataset, EmbeddedStore, Store, open_store
 from .vocab import load_vocabularies, vocabularies
 
 DEMO_FILE = ROOT / "data" / "demo-catalogue.ttl"
@@ -68,6 +68,16 @@ class Withdrawal:
     source: str
     when: str
     activity: str
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """What a start cleaned up: upload jobs ended as failed, graphs of killed ingests dropped."""
+
+    failed_jobs: list[str]
+    dropped_graphs: list[str]
+
+
 DEMO_SOURCE = "demo"
 DEMO_NAME = "Demo catalogue (generated, fictitious)"
 
@@ -317,7 +327,9 @@ class Catalogue:
     # writes
 
     def init(self, *, demo: bool = True, force: bool = False) -> dict[str, str]:
-        """Load vocabularies (and the demo catalogue) unless already loaded."""
+        """Load vocabularies (and the demo catalogue) unless already loaded, after what
+        a start does (:meth:`recover`)."""
+        self.recover()
         self._changed()
         result = load_vocabularies(self.store, self.graphs, force=force)
         if demo and DEMO_FILE.exists():
@@ -377,8 +389,25 @@ class Catalogue:
             store = self.store  # opened outside the lock, which store() takes itself
             with self._lock:
                 if self._jobs is None:
-                    self._jobs = Jobs(store, self.graphs)
+                    self._jobs = Jobs(store, self.graphs,
+                                      per_source=self.settings.upload_jobs_per_source)
         return self._jobs
+
+    def recover(self) -> Recovered:
+        """What a process does when it starts (``catalogue serve``, ``catalogue init``),
+        before it takes any upload: end the background uploads a stopped process left queued
+        or running (as failed, saying why: their polls would say "retry later" forever),
+        and drop the graphs of ingests killed before their final transaction (never
+        published; they may be incomplete, so no roll back may make them current).
+
+        On the embedded store no other process can be at work: every such job and graph
+        goes. On a remote store other processes may be uploading right now: only jobs whose
+        lease expired, and graphs older than ``history.ORPHAN_AGE``.
+        """
+        exclusive = isinstance(self.store, EmbeddedStore)
+        failed = self.jobs.recover(everything=exclusive)
+        dropped = reclaim_orphans(self.store, self.settings, exclusive=exclusive)
+        return Recovered(failed, [g.value for g in dropped])
 
     @property
     def accounts(self) -> Accounts:

@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
         saved_queries,
         search,
         sparql,
+        upload_jobs,
         views,
     )
 
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.register_blueprint(search.bp)  # /search: keywords + facets
     app.register_blueprint(auth.bp)  # /login, /logout
     app.register_blueprint(publish.bp)  # /sources: publishers' pages
+    app.register_blueprint(upload_jobs.bp)  # /sources/<slug>/jobs: uploads by URL in the background
     app.register_blueprint(api.bp)  # /api: publishers' REST API (bearer tokens)
     if settings.oidc_issuer:  # /login/oidc: sign-in through an OpenID Connect provider
         from . import oidc

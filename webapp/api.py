@@ -15,6 +15,7 @@ from catalogue.history import HistoryError
 from catalogue.ingest import Report
 from catalogue.ingest.explain import explained_json
 from catalogue.ingest.pipeline import MODES
+from catalogue.jobs import JobLimitError
 
 from . import reports
 from .auth import csrf
@@ -126,7 +127,10 @@ def _in_background(slug: str, data: bytes, fmt: str | None, mode: str, origin: s
     """202 now, with a Location to poll; the same ingest runs in a worker thread."""
     catalogue = _catalogue()
     lang = reader_language()
-    job_id = catalogue.jobs.create(slug)
+    try:
+        job_id = catalogue.jobs.create(slug)
+    except JobLimitError as exc:
+        raise ApiError(429, str(exc), {"Retry-After": "10"}) from exc
 
     def work() -> tuple[str, dict, str | None]:
         report = catalogue.ingest(slug, data, format=fmt, mode=mode, origin=origin)

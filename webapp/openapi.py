@@ -98,17 +98,23 @@ def document(server: str) -> dict:
                     "413": _error("Over the size limit."),
                     "415": _report("The format is unknown."),
                     "422": _report("Validation rejects the dump; nothing was stored."),
+                    "429": _error("The source already has as many background uploads queued or "
+                                  "running as it may (CATALOGUE_UPLOAD_JOBS_PER_SOURCE): send it "
+                                  "again once one ends (Retry-After)."),
                 }}},
             "/api/sources/{slug}/jobs/{job_id}": {"get": {
                 "summary": "A background upload: its status, and its report once ended",
                 "parameters": [SLUG, {"name": "job_id", "in": "path", "required": True,
                                       "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "status: queued, running, stored, "
-                                                     "rejected or failed; report; run URL.",
+                                                     "rejected, checked (a dry run on the site) "
+                                                     "or failed (with the reason in the "
+                                                     "report's error, e.g. the server stopped); "
+                                                     "report; run URL.",
                                       "content": {"application/json": {"schema": {
                                           "type": "object", "properties": {
                                               "status": {"enum": ["queued", "running", "stored",
-                                                                  "rejected", "failed"]},
+                                                                  "rejected", "checked", "failed"]},
                                               "report": {"type": ["object", "null"]},
                                               "run": {"type": "string"}}}}}},
                               **AUTH_ERRORS, "404": _error("No such job for this source.")}}},

@@ -13,13 +13,14 @@ from catalogue.facilitators import collections, is_collection
 from catalogue.graphs import SlugError, check_slug
 from catalogue.history import HistoryError
 from catalogue.ingest import InputError, Report
-from catalogue.ingest.fetch import fetch, public_url
+from catalogue.ingest.fetch import public_url
 from catalogue.ingest.pipeline import MODES
 
 from . import reports
 from .auth import current_user, login_required, require
 from .i18n import label_languages, reader_language
 from .linked_data import href
+from .upload_jobs import upload_by_url
 
 bp = Blueprint("publish", __name__)
 
@@ -169,10 +170,10 @@ def upload(slug: str):
             if len(data) > settings.max_upload_bytes:
                 raise InputError(f"the file is over the limit of {settings.max_upload_bytes:,} bytes",
                                  kind="too-large")
-        elif url:
-            got = fetch(url, max_bytes=settings.max_upload_bytes, timeout=settings.fetch_timeout,
-                        allow_private=settings.allow_private_urls)
-            data, filename, media = got.data, got.url.rsplit("/", 1)[-1], got.media_type
+        elif url:  # fetched in the background: a slow server must not hold this thread
+            return upload_by_url(slug, url, mode=mode, dry_run=dry_run,
+                                 fmt=request.form.get("format") or None,
+                                 origin=f"web upload from {public_url(url)}")
         else:
             flash(_("Choose a file or give a URL."))
             return redirect(url_for("publish.source", slug=slug), code=303)

@@ -73,6 +73,11 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, thre
     catalogue = app.extensions["catalogue"]
     catalogue.store  # open now: fail fast with a clear message if it is locked  # noqa: B018
     logging.basicConfig(level=logging.INFO)
+    recovered = catalogue.recover()  # uploads a stopped server left running; killed ingests' graphs
+    if recovered.failed_jobs or recovered.dropped_graphs:
+        print(f"Start-up: {len(recovered.failed_jobs)} unfinished upload(s) of a stopped server "
+              f"marked failed, {len(recovered.dropped_graphs)} graph(s) of interrupted ingests "
+              "dropped", flush=True)
     print(f"Serving {catalogue.store.description} on http://{host}:{port}/ (Ctrl-C stops)",
           flush=True)
     harvests = start_scheduler(catalogue, settings.harvest_interval)  # 0: off (use cron)

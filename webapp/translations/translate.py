@@ -342,6 +342,17 @@ FR = {
     "Confirm: the same solution": "Confirmer : la même solution",
     "Not the same solution": "Pas la même solution",
     "Say whether the two records are the same solution or not.": "Indiquez si les deux fiches décrivent la même solution ou non.",
+    # uploads by URL in the background
+    "Upload in progress": "Dépôt en cours",
+    "Waiting for its turn…": "En attente de son tour…",
+    "Fetching and checking the dump…": "Téléchargement et vérification du fichier…",
+    "URL": "URL",
+    "Started": "Commencé",
+    "This page shows the report as soon as the upload ends; you may also leave it and come back later.": "Cette page affiche le rapport dès la fin du dépôt ; vous pouvez aussi la quitter et revenir plus tard.",
+    "Check again": "Vérifier à nouveau",
+    "Too many uploads at once": "Trop de dépôts à la fois",
+    "This source already has %(n)d uploads in progress, the most it may have at once. Wait until one of them ends, then upload again.": "Cette source a déjà %(n)d dépôts en cours, le maximum autorisé à la fois. Attendez que l'un d'eux se termine, puis déposez à nouveau.",
+    "Source %(slug)s has no upload %(job)s.": "La source %(slug)s n'a pas de dépôt %(job)s.",
 }
 
 DE = {
@@ -669,6 +680,17 @@ DE = {
     "Confirm: the same solution": "Bestätigen: dieselbe Lösung",
     "Not the same solution": "Nicht dieselbe Lösung",
     "Say whether the two records are the same solution or not.": "Geben Sie an, ob die beiden Einträge dieselbe Lösung beschreiben oder nicht.",
+    # uploads by URL in the background
+    "Upload in progress": "Hochladen läuft",
+    "Waiting for its turn…": "Wartet, bis es an der Reihe ist …",
+    "Fetching and checking the dump…": "Die Datei wird abgerufen und geprüft …",
+    "URL": "URL",
+    "Started": "Begonnen",
+    "This page shows the report as soon as the upload ends; you may also leave it and come back later.": "Diese Seite zeigt den Bericht, sobald das Hochladen endet; Sie können sie auch verlassen und später zurückkehren.",
+    "Check again": "Erneut prüfen",
+    "Too many uploads at once": "Zu viele Uploads gleichzeitig",
+    "This source already has %(n)d uploads in progress, the most it may have at once. Wait until one of them ends, then upload again.": "Diese Quelle hat bereits %(n)d laufende Uploads, die Höchstzahl zugleich. Warten Sie, bis einer endet, und laden Sie dann erneut hoch.",
+    "Source %(slug)s has no upload %(job)s.": "Die Quelle %(slug)s hat keinen Upload %(job)s.",
 }
 
 
