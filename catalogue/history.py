@@ -31,7 +31,7 @@ from .ingest.report import Diff, RecordResult, Report
 from .ingest.shacl import Finding
 from .sources import current as current_state
 from .store import Store
-from .terms import CAT, RDF_TYPE, XSD
+from .terms import CAT, PROV, RDF_TYPE, XSD
 
 SH = "http://www.w3.org/ns/shacl#"
 MAX_CHANGES = 5000  # property changes kept per run; more are counted, not listed
@@ -63,6 +63,7 @@ class RunDetail:
     rejected: int = 0
     changes: list[Change] = field(default_factory=list)
     changes_truncated: bool = False
+    agent: str | None = None  # the account that started the run (an IRI), if one did
 
 
 class HistoryError(ValueError):
@@ -141,10 +142,11 @@ def _node(value: str) -> ox.NamedNode | ox.Literal:
 
 
 def run_triples(run: ox.NamedNode, report: Report, changes: list[Change], truncated: bool,
-                diff: Diff) -> list[ox.Triple]:
-    """The run's report (standard SHACL results, each with ``cat:record``) and its diff."""
+                diff: Diff, agent: str | None = None) -> list[ox.Triple]:
+    """The run's report (standard SHACL results, each with ``cat:record``) and its diff, and
+    the account that started it (``agent``): the run graph is private, unlike provenance."""
     T = ox.Triple
-    out = [
+    out = [*([T(run, PROV.wasAssociatedWith, ox.NamedNode(agent))] if agent else []),
         T(run, RDF_TYPE, ox.NamedNode(SH + "ValidationReport")),
         T(run, ox.NamedNode(SH + "conforms"), ox.Literal(str(report.conforms).lower(), datatype=XSD.boolean)),
         T(run, CAT.recordsAccepted, ox.Literal(str(report.accepted), datatype=XSD.integer)),
@@ -238,7 +240,8 @@ def read_run(store: Store, graphs: Graphs, slug: str, run_id: str) -> RunDetail:
                          for k in ("added", "removed", "changed")))
     report.counts = (ints(CAT.recordsAccepted.value), ints(CAT.recordsRejected.value))
     detail = RunDetail(slug, run_id, report, *report.counts,
-                       changes_truncated=CAT.changesTruncated.value in top)
+                       changes_truncated=CAT.changesTruncated.value in top,
+                       agent=one(top, PROV.wasAssociatedWith.value))
     changes = []
     for node in top.get(CAT.change.value, []):
         p = by_s[node]

@@ -538,7 +538,7 @@ class Moderation:
             if published:
                 report = self._publish(published, user)
             else:  # the last one: no dump can be empty, so the source is withdrawn as a whole
-                report = self.catalogue.withdraw_all(COMMUNITY, by=PUBLIC_ORIGIN)
+                report = self.catalogue.withdraw_all(COMMUNITY, by=PUBLIC_ORIGIN, agent=user.iri)
             return self._move(proposal_id, "archive", user), report
 
     def _allowed(self, proposal_id: str, action: str, user: User) -> Proposal:
@@ -590,7 +590,7 @@ class Moderation:
         if state is None or state.name is None:
             catalogue.register_source(COMMUNITY, COMMUNITY_NAME)
         report = catalogue.ingest(COMMUNITY, self.community_dump(proposal_ids), format="nt",
-                                  mode="strict", origin=PUBLIC_ORIGIN)
+                                  mode="strict", origin=PUBLIC_ORIGIN, agent=user.iri)
         if not report.stored:
             raise PublishRefused(report)
         return report

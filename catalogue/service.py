@@ -366,17 +366,20 @@ class Catalogue:
         result = validate_dump(data, settings=self.settings, **kwargs)
         return result if isinstance(result, Report) else result.report
 
-    def rollback(self, source: str, version: str, *, by: str | None = None) -> Report:
+    def rollback(self, source: str, version: str, *, by: str | None = None,
+                 agent: str | None = None) -> Report:
         """Make a retained earlier version of a source current again (a run of its own)."""
         try:
-            return self._reindexed(source, rollback(self.store, self.settings, source, version, by=by))
+            return self._reindexed(source, rollback(self.store, self.settings, source, version,
+                                                    by=by, agent=agent))
         finally:
             self._changed()
 
-    def withdraw_all(self, source: str, *, by: str | None = None) -> Report:
+    def withdraw_all(self, source: str, *, by: str | None = None, agent: str | None = None) -> Report:
         """Withdraw every record of a source (410 Gone); the previous version stays kept."""
         try:
-            return self._reindexed(source, withdraw_all(self.store, self.settings, source, by=by))
+            return self._reindexed(source, withdraw_all(self.store, self.settings, source, by=by,
+                                                        agent=agent))
         finally:
             self._changed()
 

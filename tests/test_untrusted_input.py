@@ -325,3 +325,6 @@ def test_public_provenance_names_no_account_secret_or_client(site):
             "API upload"} <= set(origins)
     for origin in origins:
         assert SECRET not in origin and "alice" not in origin, origin
+    # who did it is kept for the source's publishers, on the run's private page
+    page = s.get(site["url"] + f"/sources/spain-ctt/runs/{first}", timeout=10).text
+    assert "Started by</dt><dd>alice</dd>" in page

@@ -173,7 +173,8 @@ def upload(slug: str):
         elif url:  # fetched in the background: a slow server must not hold this thread
             return upload_by_url(slug, url, mode=mode, dry_run=dry_run,
                                  fmt=request.form.get("format") or None,
-                                 origin=f"web upload from {public_url(url)}")
+                                 origin=f"web upload from {public_url(url)}",
+                                 agent=current_user().iri)  # type: ignore[union-attr]
         else:
             flash(_("Choose a file or give a URL."))
             return redirect(url_for("publish.source", slug=slug), code=303)
@@ -187,7 +188,8 @@ def upload(slug: str):
     else:
         # the origin is public: no account name, the URL without credentials or query string
         report = catalogue.ingest(slug, data, format=fmt, filename=filename, mode=mode,
-                                  origin="web upload" + (f" from {public_url(url)}" if url else ""))
+                                  origin="web upload" + (f" from {public_url(url)}" if url else ""),
+                                  agent=current_user().iri)  # type: ignore[union-attr]  # private
     if report.stored:
         flash(_("Stored: %(accepted)d record(s) published.", accepted=report.accepted))
         return redirect(url_for("publish.run", slug=slug,
@@ -247,7 +249,8 @@ def rollback(slug: str):
     require(_may_publish(slug))
     version = request.form.get("version", "")
     try:
-        report = _catalogue().rollback(slug, version, by="roll back on the site")  # public: no account name
+        report = _catalogue().rollback(slug, version, by="roll back on the site",  # public: no account name
+                                       agent=current_user().iri)  # type: ignore[union-attr]
     except (HistoryError, SlugError) as exc:
         flash(str(exc))
         return redirect(url_for("publish.source", slug=slug), code=303)

@@ -36,7 +36,8 @@ def _catalogue():
     return current_app.extensions["catalogue"]
 
 
-def upload_by_url(slug: str, url: str, *, mode: str, dry_run: bool, fmt: str | None, origin: str):
+def upload_by_url(slug: str, url: str, *, mode: str, dry_run: bool, fmt: str | None, origin: str,
+                  agent: str | None = None):
     """Fetch ``url`` and ingest it (or only check it) as a job of ``slug``; the answer the
     form's request gives (see the module's docstring).
 
@@ -72,7 +73,7 @@ def upload_by_url(slug: str, url: str, *, mode: str, dry_run: bool, fmt: str | N
             report.source, report.mode = slug, mode
         else:
             report = catalogue.ingest(slug, got.data, format=fmt or got.media_type, filename=name,
-                                      mode=mode, origin=origin)
+                                      mode=mode, origin=origin, agent=agent)
         kept["report"], kept["data"] = report, got.data
         body = report_json(report, lang, got.data if report.error is not None else None)
         if report.stored:

@@ -176,8 +176,12 @@ def ingest(
     mode: str = "strict",
     profiles: Sequence[str] = (),
     origin: str | None = None,
+    agent: str | None = None,
 ) -> Report:
     """Validate a dump and, if it may be stored, replace the source's graph in one step.
+
+    ``origin`` is published with the run's provenance (nothing private in it); ``agent``,
+    the account that sent the dump, is kept in the run's private report graph.
 
     strict: any violation rejects the whole dump. partial: valid records are stored and
     the invalid ones quarantined (kept out of public graphs, with their reasons).
@@ -222,7 +226,7 @@ def ingest(
             if quarantine is not None:
                 store.write_graph(quarantine, _quarantine_triples(index, rejected, report))
             store.write_graph(run_graph, history.run_triples(activity, report, changes, truncated,
-                                                             report.diff))
+                                                             report.diff, agent))
             # ... published by one small transaction: old version or new, never a mix
             prov = _provenance(activity, source, graph, report, started, origin)
             store.update(switch_update(graphs, source, graph, quarantine, {graphs.provenance: prov}))
@@ -243,7 +247,7 @@ def new_version(started: datetime) -> str:
 
 
 def rollback(store: Store, settings: Settings, source: str, version: str,
-             *, by: str | None = None) -> Report:
+             *, by: str | None = None, agent: str | None = None) -> Report:
     """Make a retained earlier version current again, as a run of its own (one switch).
 
     Records the version lacks are withdrawn (410) like records a dump dropped. Only a
@@ -285,7 +289,7 @@ def rollback(store: Store, settings: Settings, source: str, version: str,
         has_quarantine = store.count(quarantine) > 0
         try:
             store.write_graph(run_graph, history.run_triples(activity, report, changes, truncated,
-                                                             report.diff))
+                                                             report.diff, agent))
             prov = _provenance(activity, source, target, report, started, origin=by,
                                outcome="rolled back")
             prov.append(ox.Triple(activity, CAT.rolledBackTo, ox.Literal(version)))
@@ -328,7 +332,8 @@ def reclaim_orphans(store: Store, settings: Settings, *, exclusive: bool) -> lis
     return dropped
 
 
-def withdraw_all(store: Store, settings: Settings, source: str, *, by: str | None = None) -> Report:
+def withdraw_all(store: Store, settings: Settings, source: str, *, by: str | None = None,
+                 agent: str | None = None) -> Report:
     """Withdraw every record of a source (a repository closing, the last community proposal
     archived): an empty version becomes current, its records answer 410 Gone, and the
     previous version is kept for roll back like any other. A dump cannot say this: the
@@ -352,7 +357,8 @@ def withdraw_all(store: Store, settings: Settings, source: str, *, by: str | Non
         activity = ox.NamedNode(f"{settings.base_uri}run/{source}/{version}")
         report.checksum = "sha256:" + hashlib.sha256(b"").hexdigest()
         try:
-            store.write_graph(run_graph, history.run_triples(activity, report, [], False, report.diff))
+            store.write_graph(run_graph, history.run_triples(activity, report, [], False, report.diff,
+                                                             agent))
             prov = _provenance(activity, source, graph, report, started, origin=by,
                                outcome="withdrawn")
             store.update(switch_update(graphs, source, graph, None, {graphs.provenance: prov}))
