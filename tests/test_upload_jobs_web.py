@@ -188,7 +188,7 @@ def test_one_publisher_cannot_take_every_thread(site, dumps):
 
 
 def test_the_job_page_follows_the_upload_in_a_browser(site, dumps, browser):
-    context = browser.new_context()
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
     page = context.new_page()
     problems = []
     page.on("console", lambda m: m.type == "error" and problems.append(m.text))
@@ -204,6 +204,7 @@ def test_the_job_page_follows_the_upload_in_a_browser(site, dumps, browser):
             page.get_by_role("button", name="Upload", exact=True).click()
         assert "/sources/fourth/jobs/" in page.url
         assert page.get_by_role("status").inner_text().startswith(("Fetching", "Waiting"))
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # reflows
         # job.js asks every 2 s and reloads the page once the job ended: the report
         page.get_by_text("Nothing was stored").wait_for(timeout=(DEADLINE + 10) * 1000)
         assert "CATALOGUE_FETCH_DEADLINE" in page.locator("main").inner_text()
