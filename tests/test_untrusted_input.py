@@ -12,7 +12,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 import threading
 import time
 import tracemalloc
@@ -28,8 +27,8 @@ from catalogue.ingest.errors import InputError, TooLargeError
 from catalogue.ingest.fetch import check_host, public_url
 from catalogue.ingest.parse import Limits, parse_dump
 from tests.conftest import serving
+from tests.test_publish_web import cli
 
-ROOT = Path(__file__).resolve().parent.parent
 GOOD = (Path(__file__).parent / "data" / "ingest" / "two-solutions.ttl").read_bytes()
 PASSWORD = "a long enough password"
 SECRET = "s3cr3t-t0ken"
@@ -206,11 +205,6 @@ def test_cli_ingest_publishes_a_files_name_and_a_url_without_query(run_cli, tmp_
 
 
 # --- the site and the publishers' API -----------------------------------------------------------
-
-
-def cli(env: dict, *args: str) -> str:
-    return subprocess.run([sys.executable, "-m", "catalogue.cli", *args], env=env, cwd=ROOT,
-                          capture_output=True, check=True).stdout.decode()
 
 
 @pytest.fixture(scope="module")
