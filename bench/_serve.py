@@ -131,7 +131,7 @@ def _build(d: Path, solutions: int, collections: int, seed: int) -> None:
         print(f"  catalogue export --all: {time.perf_counter() - t:.1f} s", flush=True)
     _run([exe("oxigraph"), "load", "--location", str(d / "oxstore"), "--file", str(d / "all.nq")],
          env, "oxigraph load")
-    probe = ("import json, sys\nfrom catalogue.service import Catalogue\n"
+    probe = ("import json, sys\nfrom catalogue.app import Catalogue\n"
              "from catalogue.settings import load_settings\n"
              "c = Catalogue(load_settings())\n"
              "print(json.dumps([g.value for g in c.public_graphs()]))\nc.close()\n")

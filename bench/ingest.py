@@ -49,8 +49,8 @@ def child(phase: str, path: str, workdir: str, engine: str) -> dict:
         validators,
     )
     from catalogue.ingest.records import RecordIndex
+    from catalogue.ingest.registry import switch_update
     from catalogue.settings import load_settings
-    from catalogue.sources import switch_update
     from catalogue.store import EmbeddedStore
 
     data = Path(path).read_bytes()

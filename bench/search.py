@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import _serve  # noqa: E402
 
 from catalogue import search  # noqa: E402
-from catalogue.service import Catalogue  # noqa: E402
+from catalogue.app import Catalogue  # noqa: E402
 from catalogue.settings import load_settings  # noqa: E402
 
 WORDS = ["registry", "invoice", "validator", "taxation", "gateway", "archiving", "open data",

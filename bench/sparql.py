@@ -9,7 +9,7 @@ Three queries a visitor typically sends (JSON results, GET):
 Each runs on: **embedded** (our app in one waitress process, as ``catalogue serve``, where a
 bare ``/hello`` route added in this script gives our stack's ceiling; queries go to the
 ``/sparql`` worker processes over the public snapshot: the bench waits until it is
-copied, see catalogue/query_workers.py); **native** (``oxigraph serve`` on the
+copied, see catalogue/endpoint/workers.py); **native** (``oxigraph serve`` on the
 same graphs, the same query at ``/query`` with the same public graphs as
 ``default-graph-uri``); **remote** (``catalogue serve`` × N processes on that oxigraph
 server, one wrk per process, run together). Needs ``wrk``. Usage::

@@ -39,10 +39,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .settings import ROOT
-from .store import ALL, Dataset, Rows, Store
-from .store.sparql_text import values_clause, values_list
-from .terms import XSD
+from catalogue.settings import ROOT
+from catalogue.store import ALL, Dataset, Rows, Store
+from catalogue.store.sparql_text import values_clause, values_list
+from catalogue.terms import XSD
 
 QUERY_DIR = ROOT / "sparql"
 PARAM_TYPES = ("iri", "iris", "string", "integer", "date", "lang")

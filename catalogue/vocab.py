@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .formats import rdf_format
-from .graphs import Graphs
-from .settings import ROOT
-from .store import Store
-from .terms import CAT
+from catalogue.formats import rdf_format
+from catalogue.graphs import Graphs
+from catalogue.settings import ROOT
+from catalogue.store import Store
+from catalogue.terms import CAT
 
 VOCAB_DIR = ROOT / "vocab"
 

@@ -43,7 +43,7 @@ def wait_for(url: str, timeout: float = 30.0) -> None:
 def serving(env: dict, cwd: Path = ROOT) -> Iterator[str]:
     """`catalogue serve` in a subprocess on a free port of 127.0.0.1; yields its URL."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "catalogue.cli", "serve", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "catalogue_cli", "serve", "--port", str(port)],
                             env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -107,7 +107,7 @@ def run_cli(tmp_path):
     def run(*args: str, input: bytes | None = None, env: dict | None = None):
         full_env = {**os.environ, "CATALOGUE_STORE": str(tmp_path / "cli-store"), **(env or {})}
         return subprocess.run(
-            [sys.executable, "-m", "catalogue.cli", *args], input=input, capture_output=True,
+            [sys.executable, "-m", "catalogue_cli", *args], input=input, capture_output=True,
             env=full_env, cwd=ROOT, timeout=600,
         )
 

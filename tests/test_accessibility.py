@@ -56,7 +56,7 @@ def site(tmp_path_factory):
                  ["user", "add", "maria", "--publisher", "spain-ctt"],
                  ["user", "add", "root", "--role", "admin", "--role", "moderator"],
                  ["token", "create", "spain-ctt", "--label", "nightly"]):
-        subprocess.run([sys.executable, "-m", "catalogue.cli", *args], env=env, cwd=ROOT,
+        subprocess.run([sys.executable, "-m", "catalogue_cli", *args], env=env, cwd=ROOT,
                        check=True, capture_output=True)
     with serving(env) as url:
         yield url

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from catalogue.accounts import AccountError, Accounts, token_hash
+from catalogue.app import Catalogue
+from catalogue.community.accounts import AccountError, Accounts, token_hash
 from catalogue.graphs import Graphs
-from catalogue.service import Catalogue
 
 BASE = "https://catalogue.example.org/"
 

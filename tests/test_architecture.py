@@ -27,13 +27,52 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-DOMAIN = [p for p in sorted((ROOT / "catalogue").rglob("*.py")) if p.name != "cli.py"]
+DOMAIN = sorted((ROOT / "catalogue").rglob("*.py"))
+WEB = sorted((ROOT / "webapp").rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", DOMAIN, ids=lambda p: p.name)
-def test_the_domain_package_never_imports_the_web(path):
-    """cli.py is exempt: it is the outer shell whose `serve` starts the web app."""
-    assert not _imports(path) & {"flask", "werkzeug", "webapp"}
+@pytest.mark.parametrize("path", DOMAIN, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_domain_package_never_imports_the_web_or_the_command_line(path):
+    """The console script (catalogue_cli/) is the outer shell: it alone imports both."""
+    assert not _imports(path) & {"flask", "werkzeug", "webapp", "argparse", "catalogue_cli"}
+
+
+@pytest.mark.parametrize("path", WEB, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_web_layer_never_imports_the_command_line(path):
+    assert "catalogue_cli" not in _imports(path) and "argparse" not in _imports(path)
+
+
+def test_the_domain_has_no_import_cycle_between_modules():
+    """Module-level imports only (a function may import lazily to break a cycle on purpose)."""
+    graph: dict[str, set[str]] = {}
+    names = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+             for p in DOMAIN}
+    for path in DOMAIN:
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        tree = ast.parse(path.read_text())
+        deps = set()
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("catalogue"):
+                subs = {f"{node.module}.{a.name}" for a in node.names}
+                deps |= subs if subs <= names else {node.module}  # submodules, or the module
+        graph[name] = deps
+    modules = set(graph)
+    edges = {m: {d for d in deps if d in modules and d != m} for m, deps in graph.items()}
+    seen: dict[str, int] = {}  # 1 on the stack, 2 done
+
+    def visit(m: str, stack: list[str]) -> None:
+        seen[m] = 1
+        for d in sorted(edges[m]):
+            if seen.get(d) == 1:
+                cycle = stack[stack.index(d):] + [d] if d in stack else [m, d]
+                raise AssertionError("import cycle: " + " -> ".join(cycle))
+            if d not in seen:
+                visit(d, stack + [d])
+        seen[m] = 2
+
+    for m in sorted(modules):
+        if m not in seen:
+            visit(m, [m])
 
 
 def test_every_setting_is_documented_in_the_readme():

@@ -24,7 +24,7 @@ VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 def site(tmp_path_factory):
     store = tmp_path_factory.mktemp("journey") / "store"
     env = {**os.environ, "CATALOGUE_STORE": str(store)}
-    subprocess.run([sys.executable, "-m", "catalogue.cli", "init"], env=env, cwd=ROOT,
+    subprocess.run([sys.executable, "-m", "catalogue_cli", "init"], env=env, cwd=ROOT,
                    check=True, capture_output=True)  # vocabularies + the demo catalogue
     with serving(env) as url:
         yield url

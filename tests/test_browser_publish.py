@@ -33,7 +33,7 @@ def site(tmp_path):
     env = {**os.environ, "CATALOGUE_STORE": str(tmp_path / "store"), "CATALOGUE_NEW_PASSWORD": PASSWORD}
     for args in (["publisher", "add", "spain-ctt", "--name", "Centro de Transferencia de Tecnología"],
                  ["user", "add", "maria", "--publisher", "spain-ctt"]):
-        subprocess.run([sys.executable, "-m", "catalogue.cli", *args], env=env, cwd=ROOT,
+        subprocess.run([sys.executable, "-m", "catalogue_cli", *args], env=env, cwd=ROOT,
                        check=True, capture_output=True)
     with serving(env) as url:
         yield url

@@ -26,7 +26,7 @@ def server(tmp_path_factory):
     store = tmp_path_factory.mktemp("browser") / "store"
     env = {**os.environ, "CATALOGUE_STORE": str(store)}
     for args in (["init", "--no-demo"], ["ingest", str(GOOD), "--source", "example"]):
-        subprocess.run([sys.executable, "-m", "catalogue.cli", *args], env=env, cwd=ROOT,
+        subprocess.run([sys.executable, "-m", "catalogue_cli", *args], env=env, cwd=ROOT,
                        check=True, capture_output=True)
     with serving(env) as url:
         yield url

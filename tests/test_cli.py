@@ -102,11 +102,11 @@ def test_bad_settings_exit_2_with_a_message(run_cli):
 def test_cli_on_a_store_held_by_the_server_stops_with_a_clear_message(tmp_path):
     port = free_port()
     env = {**os.environ, "CATALOGUE_STORE": str(tmp_path / "held")}
-    server = subprocess.Popen([sys.executable, "-m", "catalogue.cli", "serve", "--port", str(port)],
+    server = subprocess.Popen([sys.executable, "-m", "catalogue_cli", "serve", "--port", str(port)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(f"http://127.0.0.1:{port}/")
-        proc = subprocess.run([sys.executable, "-m", "catalogue.cli", "stats"], env=env,
+        proc = subprocess.run([sys.executable, "-m", "catalogue_cli", "stats"], env=env,
                               capture_output=True, timeout=60)
         assert proc.returncode == 3
         message = proc.stderr.decode()

@@ -1,4 +1,4 @@
-"""Duplicates across sources (catalogue/duplicates.py): records of two sources that share
+"""Duplicates across sources (catalogue/pages/duplicates.py): records of two sources that share
 an identifier, an owl:sameAs link or a landing page are "possibly the same" and both stay
 visible; they are merged (one group, a canonical record, shown once by search) only when
 both sides link them with owl:sameAs or a moderator confirms it. Store tests run on both
@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from catalogue import search
-from catalogue.duplicates import KeyRow, Member, Publication, SourceInfo, group, normalise
+from catalogue.app import Catalogue
+from catalogue.pages.duplicates import KeyRow, Member, Publication, SourceInfo, group, normalise
 from catalogue.search import SearchRequest
-from catalogue.service import Catalogue
 
 # The source ingested first has the *larger* slug and IRIs, so only the rule "the source
 # published first wins" can make its records canonical.
@@ -192,7 +192,7 @@ def test_a_moderator_merges_possible_duplicates_or_says_they_differ(catalogue):
 
 
 def test_a_decision_must_name_two_published_solutions_of_different_sources(catalogue):
-    from catalogue.duplicates import DecisionError
+    from catalogue.pages.duplicates import DecisionError
 
     moderator = "https://catalogue.example.org/user/mod"
     for a, b, why in ((Z + "ident", Z + "ident", "itself"), (Z + "ident", Z + "adms", "both records"),

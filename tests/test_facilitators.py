@@ -15,11 +15,11 @@ import pytest
 import requests
 
 from catalogue import search
-from catalogue.accounts import AccountError, Accounts, User
+from catalogue.app import Catalogue
+from catalogue.community.accounts import AccountError, Accounts, User
+from catalogue.community.moderation import Moderation, NotAllowed, Proposal, may, may_view
 from catalogue.graphs import Graphs
-from catalogue.moderation import Moderation, NotAllowed, Proposal, may, may_view
 from catalogue.search import SearchRequest
-from catalogue.service import Catalogue
 from catalogue.terms import DCT
 from tests.conftest import serving
 from tests.test_moderation import PASSWORD, a_form, act, fields, session

@@ -17,10 +17,10 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from catalogue import federation
-from catalogue.federation import HarvestConfigError, HarvestSettings
-from catalogue.service import Catalogue
-from catalogue.sources import all_sources
+from catalogue.app import Catalogue
+from catalogue.harvesting import harvester as federation
+from catalogue.harvesting.harvester import HarvestConfigError, HarvestSettings
+from catalogue.ingest.registry import all_sources
 from catalogue.store import EmbeddedStore
 
 DATA = Path(__file__).parent / "data"

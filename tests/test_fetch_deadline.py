@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from catalogue import federation
+from catalogue.app import Catalogue
+from catalogue.harvesting import harvester as federation
 from catalogue.ingest import InputError
 from catalogue.ingest.fetch import fetch
-from catalogue.service import Catalogue
 
 GOOD = (Path(__file__).parent / "data" / "ingest" / "two-solutions.ttl").read_bytes()
 DEADLINE = 2.0

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from catalogue import harvest
+from catalogue import feeds as harvest
 from catalogue.store import EmbeddedStore
 from catalogue.terms import DCAT, RDF_TYPE, VOID
 from tests.conftest import serving
@@ -32,7 +32,7 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def _cli(env, *args, data=None):
-    return subprocess.run([sys.executable, "-m", "catalogue.cli", *args], input=data, env=env,
+    return subprocess.run([sys.executable, "-m", "catalogue_cli", *args], input=data, env=env,
                           check=True, capture_output=True, cwd=ROOT)
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.history import HistoryError
-from catalogue.service import Catalogue
+from catalogue.app import Catalogue
+from catalogue.ingest.history import HistoryError
 from tests.test_ingest import NO_CONTACT_ON_2
 
 GOOD = (Path(__file__).parent / "data" / "ingest" / "two-solutions.ttl").read_bytes()

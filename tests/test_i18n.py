@@ -50,7 +50,7 @@ def test_every_string_is_translated_and_compiled(lang, table):
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    from catalogue.service import Catalogue
+    from catalogue.app import Catalogue
     from catalogue.settings import load_settings
     from catalogue.store import EmbeddedStore
     from webapp import create_app

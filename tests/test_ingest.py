@@ -8,11 +8,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from catalogue.app import Catalogue
 from catalogue.graphs import Graphs
 from catalogue.ingest import ingest, validate_dump
+from catalogue.ingest.registry import current
 from catalogue.ingest.report import Report
-from catalogue.service import Catalogue
-from catalogue.sources import current
 from catalogue.store import Dataset
 
 DATA = Path(__file__).parent / "data" / "ingest"

@@ -19,8 +19,8 @@ import pytest
 
 from catalogue.graphs import Graphs
 from catalogue.ingest import ingest
+from catalogue.ingest.registry import current
 from catalogue.settings import load_settings
-from catalogue.sources import current
 from catalogue.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +76,7 @@ def test_killed_ingest_leaves_old_or_new_version(tmp_path):
 
     def run(copy: Path, kill_after: float | None) -> int | None:
         env = {**os.environ, "CATALOGUE_STORE": str(copy), "CATALOGUE_BASE_URI": settings.base_uri}
-        proc = subprocess.Popen([sys.executable, "-m", "catalogue.cli", "ingest", str(dump),
+        proc = subprocess.Popen([sys.executable, "-m", "catalogue_cli", "ingest", str(dump),
                                  "--source", "big"], env=env, cwd=ROOT,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if kill_after is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from catalogue.service import Catalogue
+from catalogue.app import Catalogue
 from catalogue.store import EmbeddedStore
 from catalogue.vocab import vocabularies
 

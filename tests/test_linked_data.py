@@ -56,7 +56,7 @@ def test_negotiation_follows_rfc_9110(accept, expected):
 # --- the real server ------------------------------------------------------------------------
 
 def cli(env, *args, data: bytes | None = None):
-    return subprocess.run([sys.executable, "-m", "catalogue.cli", *args], env=env, cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "catalogue_cli", *args], env=env, cwd=ROOT,
                           input=data, capture_output=True, check=True)
 
 

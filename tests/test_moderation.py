@@ -13,7 +13,8 @@ import pytest
 import requests
 
 from catalogue import search
-from catalogue.moderation import (
+from catalogue.app import Catalogue
+from catalogue.community.moderation import (
     COMMUNITY,
     Moderation,
     NotAllowed,
@@ -21,7 +22,6 @@ from catalogue.moderation import (
     TransitionError,
 )
 from catalogue.search import SearchRequest
-from catalogue.service import Catalogue
 from catalogue.terms import CAT
 from tests.conftest import serving
 from tests.test_publish_web import cli, csrf

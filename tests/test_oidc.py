@@ -21,7 +21,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 from werkzeug.serving import make_server
 
-from catalogue.service import Catalogue
+from catalogue.app import Catalogue
 from catalogue.settings import SettingsError, load_settings
 from tests.conftest import free_port, serving
 from webapp.oidc import wanted_username

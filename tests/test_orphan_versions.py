@@ -13,10 +13,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from catalogue import history
-from catalogue.history import HistoryError
+from catalogue.app import Catalogue
+from catalogue.ingest import history
+from catalogue.ingest.history import HistoryError
 from catalogue.ingest.pipeline import new_version, reclaim_orphans
-from catalogue.service import Catalogue
 from catalogue.store import EmbeddedStore
 from tests.test_history import second_version
 from tests.test_ingest import NO_CONTACT_ON_2

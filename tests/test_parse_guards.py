@@ -141,7 +141,7 @@ def test_deeply_nested_json_is_refused_before_the_parser_sees_it():
     subprocess so a crash would show as a signal, not take the test run down."""
     depth = 5000
     data = ('{"@id": "http://ex.org/a", "http://ex.org/p": ' + "[" * depth + '"x"' + "]" * depth + "}").encode()
-    proc = subprocess.run([sys.executable, "-m", "catalogue.cli", "validate", "-", "--format", "jsonld"],
+    proc = subprocess.run([sys.executable, "-m", "catalogue_cli", "validate", "-", "--format", "jsonld"],
                           input=data, capture_output=True, timeout=120)
     assert proc.returncode == 2, proc.stderr
     assert b"nested more than" in proc.stdout

@@ -1,4 +1,4 @@
-"""The public snapshot of the /sparql workers (catalogue/query_workers.py): the public graphs
+"""The public snapshot of the /sparql workers (catalogue/endpoint/workers.py): the public graphs
 alone, queried on the union default graph, answer exactly as the checkpoint with the public
 graphs listed, and hold nothing private."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from catalogue.service import Catalogue
+from catalogue.app import Catalogue
 from catalogue.settings import load_settings
 
 GOOD = Path(__file__).parent / "data" / "ingest" / "two-solutions.ttl"
@@ -116,7 +116,7 @@ def test_a_query_naming_its_dataset_lists_the_graphs(catalogue, monkeypatch):
     ("SELECT ?from WHERE { ?from ?p ?o }", None),
 ])
 def test_a_querys_own_dataset_is_read_from_its_text(text, expected):
-    from catalogue.public_sparql import dataset_clause
+    from catalogue.endpoint.checks import dataset_clause
 
     assert dataset_clause(text, "http://base/") == expected
 

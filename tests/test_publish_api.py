@@ -29,7 +29,7 @@ TTL = {"Content-Type": "text/turtle"}
 
 
 def cli(env: dict, *args: str, input: bytes | None = None) -> str:
-    proc = subprocess.run([sys.executable, "-m", "catalogue.cli", *args], env=env, input=input,
+    proc = subprocess.run([sys.executable, "-m", "catalogue_cli", *args], env=env, input=input,
                           capture_output=True, cwd=ROOT, check=True)
     return proc.stdout.decode()
 

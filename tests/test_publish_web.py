@@ -31,7 +31,7 @@ USERS = {  # username: (extra CLI arguments)
 
 
 def cli(env: dict, *args: str) -> str:
-    return subprocess.run([sys.executable, "-m", "catalogue.cli", *args], env=env, cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "catalogue_cli", *args], env=env, cwd=ROOT,
                           capture_output=True, check=True).stdout.decode()
 
 

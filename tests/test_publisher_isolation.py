@@ -12,10 +12,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from catalogue.app import Catalogue
 from catalogue.graphs import Graphs
 from catalogue.ingest import ingest
 from catalogue.ingest.ownership import OWNED_RULE, RESERVED_RULE
-from catalogue.service import Catalogue
 from catalogue.terms import CAT, DCT, PROV, RDF_TYPE, XSD
 
 DATA = Path(__file__).parent / "data"

@@ -18,7 +18,7 @@ import pytest
 import requests
 from markupsafe import escape
 
-from catalogue import resource_pages
+from catalogue.pages import resources as resource_pages
 from tests.conftest import ARTIFACTS, serving
 from webapp.resource_pages import STATEMENTS
 
@@ -38,7 +38,7 @@ def site(tmp_path_factory):
     store = tmp_path_factory.mktemp("pages") / "store"
     env = {**os.environ, "CATALOGUE_STORE": str(store)}
     for args in (["init"], ["ingest", str(HOSTILE), "--source", "hostile"]):
-        subprocess.run([sys.executable, "-m", "catalogue.cli", *args], env=env, cwd=ROOT,
+        subprocess.run([sys.executable, "-m", "catalogue_cli", *args], env=env, cwd=ROOT,
                        check=True, capture_output=True)
     with serving(env) as url:
         yield url
@@ -258,7 +258,7 @@ def test_licence_and_release_pages_fit_a_phone(site, browser):
 def test_a_release_named_only_by_its_solutions_has_version_gets_a_release_page(tmp_path):
     from pathlib import Path
 
-    from catalogue.service import Catalogue
+    from catalogue.app import Catalogue
     from catalogue.settings import load_settings
     from webapp import create_app
 

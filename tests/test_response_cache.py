@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import webapp.linked_data as linked_data
-from catalogue.service import Catalogue
+from catalogue.app import Catalogue
 from catalogue.settings import load_settings
 from webapp import create_app
 from webapp.response_cache import SharedCache, share

@@ -52,7 +52,7 @@ h:contact a vcard:Kind ; vcard:fn "Desk" ; vcard:hasEmail <mailto:desk@hostile.e
 
 
 def _ingest(env: dict, source: str, data: bytes, *extra: str) -> None:
-    subprocess.run([sys.executable, "-m", "catalogue.cli", "ingest", "-", "--source", source,
+    subprocess.run([sys.executable, "-m", "catalogue_cli", "ingest", "-", "--source", source,
                     "--format", "ttl", *extra], input=data, env=env, check=True,
                    capture_output=True, cwd=ROOT)
 

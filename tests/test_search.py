@@ -14,8 +14,8 @@ import pytest
 import requests
 
 from catalogue import search
+from catalogue.app import Catalogue
 from catalogue.search import SearchRequest, SearchRequestError
-from catalogue.service import Catalogue
 from catalogue.settings import load_settings
 from tests.conftest import serving
 
@@ -176,7 +176,7 @@ def test_the_page_cache_follows_data_and_language(tmp_path):
 def server(tmp_path_factory):
     store = tmp_path_factory.mktemp("web-search") / "store"
     env = {**os.environ, "CATALOGUE_STORE": str(store)}
-    subprocess.run([sys.executable, "-m", "catalogue.cli", "init"], env=env, check=True,
+    subprocess.run([sys.executable, "-m", "catalogue_cli", "init"], env=env, check=True,
                    capture_output=True, cwd=ROOT)
     with serving(env) as url:
         yield url

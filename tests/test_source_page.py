@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from catalogue.federation import configure_harvest, harvest_source
-from catalogue.service import Catalogue
+from catalogue.app import Catalogue
+from catalogue.harvesting.harvester import configure_harvest, harvest_source
 from webapp import create_app
 
 GOOD = (Path(__file__).parent / "data" / "ingest" / "two-solutions.ttl").read_bytes()

@@ -33,7 +33,7 @@ def server(tmp_path_factory):
            "CATALOGUE_SPARQL_MAX_RESULTS": "50", "CATALOGUE_SPARQL_WORKERS": "2"}
 
     def cli(*args, data=None):
-        subprocess.run([sys.executable, "-m", "catalogue.cli", *args], env=env, cwd=ROOT,
+        subprocess.run([sys.executable, "-m", "catalogue_cli", *args], env=env, cwd=ROOT,
                        input=data, capture_output=True, check=True)
 
     cli("init", "--no-demo")

@@ -215,7 +215,7 @@ def test_every_saved_query_runs_the_same_on_both_backends(name, tmp_path, oxigra
 def test_describe_in_two_steps_gives_what_the_one_query_gives(store, tmp_path):
     """Catalogue.describe() asks resource_own.rq, then labels_of.rq for the IRIs it has not
     labelled yet: the same triples as resource_description.rq, for every published subject."""
-    from catalogue.service import Catalogue
+    from catalogue.app import Catalogue
     from catalogue.settings import load_settings
 
     c = Catalogue(load_settings({}, store=str(tmp_path / "unused")), store)

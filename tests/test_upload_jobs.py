@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from catalogue.app import Catalogue
 from catalogue.graphs import Graphs
 from catalogue.ingest.explain import explain
-from catalogue.jobs import STOPPED, JobLimitError, Jobs, report_json, report_of
-from catalogue.service import Catalogue
+from catalogue.ingest.jobs import STOPPED, JobLimitError, Jobs, report_json, report_of
 from catalogue.store import EmbeddedStore
 from tests.test_ingest import NO_CONTACT_ON_2
 

@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 import pytest
 import requests
 
-from catalogue.jobs import STOPPED
+from catalogue.ingest.jobs import STOPPED
 from tests.conftest import ROOT, free_port, wait_for
 from tests.test_fetch_deadline import SlowHandler
 from tests.test_ingest import NO_CONTACT_ON_2
@@ -58,7 +58,7 @@ def dumps() -> Iterator[str]:
 
 
 def cli(env: dict, *args: str) -> str:
-    return subprocess.run([sys.executable, "-m", "catalogue.cli", *args], env=env, cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "catalogue_cli", *args], env=env, cwd=ROOT,
                           capture_output=True, check=True).stdout.decode()
 
 
@@ -75,7 +75,7 @@ def prepared(store: Path, **extra: str) -> dict:
 def server(env: dict) -> Iterator[tuple[subprocess.Popen, str]]:
     """`catalogue serve` on a free port; yields the process (to kill it) and its URL."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "catalogue.cli", "serve", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "catalogue_cli", "serve", "--port", str(port)],
                             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -285,7 +285,7 @@ def server(tmp_path_factory):
            "CATALOGUE_BASE_URI": "https://catalogue.example.org/"}  # GRAPHS are in it
 
     def cli(*args):
-        subprocess.run([sys.executable, "-m", "catalogue.cli", *args], env=env, cwd=ROOT,
+        subprocess.run([sys.executable, "-m", "catalogue_cli", *args], env=env, cwd=ROOT,
                        capture_output=True, check=True)
 
     cli("init", "--no-demo")

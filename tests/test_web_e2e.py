@@ -21,13 +21,13 @@ GOOD = Path(__file__).parent / "data" / "ingest" / "two-solutions.ttl"
 def server(tmp_path_factory):
     store = tmp_path_factory.mktemp("web") / "store"
     env = {**os.environ, "CATALOGUE_STORE": str(store)}
-    subprocess.run([sys.executable, "-m", "catalogue.cli", "ingest", str(GOOD), "--source", "example"],
+    subprocess.run([sys.executable, "-m", "catalogue_cli", "ingest", str(GOOD), "--source", "example"],
                    env=env, check=True, capture_output=True, cwd=ROOT)
     # a second source whose solution-2 has no contact point: partial mode quarantines it
     other = GOOD.read_bytes().replace(b"http://repo.example.org/", b"http://other.example.org/")
     other = other.replace(b"  dcat:contactPoint ex:contact ;\n  dct:type <http://data.europa.eu/dr8/DataExchangeService>",
                           b"  dct:type <http://data.europa.eu/dr8/DataExchangeService>")
-    subprocess.run([sys.executable, "-m", "catalogue.cli", "ingest", "-", "--source", "other",
+    subprocess.run([sys.executable, "-m", "catalogue_cli", "ingest", "-", "--source", "other",
                     "--mode", "partial", "--format", "ttl"], input=other,
                    env=env, check=True, capture_output=True, cwd=ROOT)
     with serving(env) as url:

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from catalogue.service import Catalogue
+from catalogue.app import Catalogue
 from catalogue.settings import load_settings
 from tests.conftest import serving
 from webapp import create_app
@@ -35,7 +35,7 @@ GZIP_BOMB = gzip.compress(b"#" * 5_000_000)  # 5 KB that inflate beyond the uplo
 
 
 def cli(env: dict, *args: str) -> str:
-    return subprocess.run([sys.executable, "-m", "catalogue.cli", *args], env=env, cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "catalogue_cli", *args], env=env, cwd=ROOT,
                           capture_output=True, check=True).stdout.decode()
 
 

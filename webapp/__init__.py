@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from catalogue.service import Catalogue
+from catalogue.app import Catalogue
 from catalogue.settings import Settings, load_settings
 
 from .response_cache import SharedCache

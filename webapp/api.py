@@ -11,11 +11,11 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from catalogue.graphs import SlugError
-from catalogue.history import HistoryError
 from catalogue.ingest import Report
 from catalogue.ingest.explain import explained_json
+from catalogue.ingest.history import HistoryError
+from catalogue.ingest.jobs import JobLimitError
 from catalogue.ingest.pipeline import MODES
-from catalogue.jobs import JobLimitError
 
 from . import reports
 from .auth import csrf

@@ -33,7 +33,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
 
-from catalogue.accounts import AccountError, User
+from catalogue.community.accounts import AccountError, User
 
 from .throttle import Throttle, address_key
 

@@ -21,7 +21,7 @@ import hashlib
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request, stream_with_context
 
-from catalogue import harvest
+from catalogue import feeds as harvest
 from catalogue.formats import rdf_format
 
 from .negotiate import choose

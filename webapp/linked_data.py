@@ -36,7 +36,7 @@ from flask import (
 from flask_babel import lazy_gettext
 from werkzeug.http import http_date
 
-from catalogue.pages import is_solution
+from catalogue.pages.solution import is_solution
 from catalogue.terms import PREFIXES
 
 from . import resource_pages

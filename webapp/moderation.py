@@ -1,4 +1,4 @@
-"""Proposing solutions and moderating them (catalogue/moderation.py does the work).
+"""Proposing solutions and moderating them (catalogue/community/moderation.py does the work).
 
 Signed-in members propose and see their own proposals (into a collection, if they choose
 one); moderators and admins see the queue and validate, send back or archive, and so do a
@@ -13,10 +13,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
-from catalogue.duplicates import DecisionError
-from catalogue.facilitators import collections
-from catalogue.ingest import Report
-from catalogue.moderation import (
+from catalogue.community.facilitators import collections
+from catalogue.community.moderation import (
     LANGUAGES,
     MAX_NOTE,
     Checked,
@@ -33,6 +31,8 @@ from catalogue.moderation import (
     may,
     may_view,
 )
+from catalogue.ingest import Report
+from catalogue.pages.duplicates import DecisionError
 
 from .auth import current_user, login_required, require
 from .i18n import label_languages, reader_language

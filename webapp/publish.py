@@ -8,12 +8,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from catalogue.accounts import ROLES, AccountError
-from catalogue.facilitators import collections, is_collection
+from catalogue.community.accounts import ROLES, AccountError
+from catalogue.community.facilitators import collections, is_collection
 from catalogue.graphs import SlugError, check_slug
-from catalogue.history import HistoryError
 from catalogue.ingest import InputError, Report
 from catalogue.ingest.fetch import public_url
+from catalogue.ingest.history import HistoryError
 from catalogue.ingest.pipeline import MODES
 
 from . import reports
@@ -142,7 +142,7 @@ def source(slug: str):
 
 def _harvest_state(slug: str):
     try:
-        from catalogue.federation import harvest_state
+        from catalogue.harvesting.harvester import harvest_state
     except ImportError:  # harvesting not installed in this build
         return None
     catalogue = _catalogue()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Response
 
-from catalogue.history import RunDetail
 from catalogue.ingest import InputError, Report
+from catalogue.ingest.history import RunDetail
 
 from .i18n import reader_language
 

@@ -1,6 +1,6 @@
 """The HTML pages of licences, collections, releases, distributions and publishers: the
 HTML alternate of their Linked Data description (webapp/linked_data.py negotiates, caches
-and sets the headers; catalogue/resource_pages.py gathers what the page shows).
+and sets the headers; catalogue/pages/resources.py gathers what the page shows).
 
 A licence's plain-words statements are keyed in the domain (``Term.key``) and worded here,
 in the reader's language.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import render_template
 from flask_babel import lazy_gettext
 
-from catalogue import resource_pages as rp
+from catalogue.pages import resources as rp
 
 from .rich_text import rich_text
 
@@ -28,7 +28,7 @@ GROUP_TITLES = {
     "forbids": lazy_gettext("You must not"),
     "note": lazy_gettext("Good to know"),
 }
-# What each Term.key says (catalogue/resource_pages.py: ADMS_LICENCE_TERMS and SPDX flags)
+# What each Term.key says (catalogue/pages/resources.py: ADMS_LICENCE_TERMS and SPDX flags)
 STATEMENTS = {
     "public-domain": lazy_gettext("Use, copy, change and share it for any purpose, without conditions."),
     "open-source": lazy_gettext("Use, study, change and share it for any purpose."),

@@ -16,7 +16,7 @@ What is never answered from here:
 
 Entries are keyed by scheme, host, path, query string and the values of the request
 headers the response varies on, and belong to one data version (the token of
-:meth:`catalogue.service.Catalogue.data_version`): after an ingest they are never served
+:meth:`catalogue.app.Catalogue.data_version`): after an ingest they are never served
 again. The cache is bounded in bytes and least-recently-used entries go first.
 """
 

@@ -17,7 +17,7 @@ from waitress.parser import HTTPRequestParser
 from waitress.server import BaseWSGIServer, create_server
 from waitress.utilities import RequestEntityTooLarge
 
-from catalogue.federation import start_scheduler
+from catalogue.harvesting.harvester import start_scheduler
 from catalogue.settings import Settings
 
 from .security import add_headers, body_limit, largest_body, too_large_message

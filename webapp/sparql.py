@@ -13,8 +13,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
-from catalogue.public_sparql import RefusedQuery, TooManyResults, graph_formats
-from catalogue.query_workers import EndpointBusy, QueryTimeout
+from catalogue.endpoint.checks import RefusedQuery, TooManyResults, graph_formats
+from catalogue.endpoint.workers import EndpointBusy, QueryTimeout
 from catalogue.store import QuerySyntaxError, StoreError
 
 from .negotiate import choose

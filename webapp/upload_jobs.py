@@ -6,7 +6,7 @@ The form's request creates the job (refused with 429 when the source already has
 answered as before (its run, or its report); a slow one is sent to the job's page, which
 shows its progress (``job.js`` asks ``…/status`` and reloads the page when it ends) and then
 its report, or sends a stored one on to its run. Any web process sharing the store can show
-the page: the job and its report are in the store (see ``catalogue/jobs.py``).
+the page: the job and its report are in the store (see ``catalogue/ingest/jobs.py``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,14 @@ from catalogue.graphs import SlugError, check_slug
 from catalogue.ingest import InputError, Report
 from catalogue.ingest.explain import explain
 from catalogue.ingest.fetch import check_url, fetch, public_url
-from catalogue.jobs import Job, JobLimitError, Outcome, error_context_of, report_json, report_of
+from catalogue.ingest.jobs import (
+    Job,
+    JobLimitError,
+    Outcome,
+    error_context_of,
+    report_json,
+    report_of,
+)
 
 from .auth import current_user, login_required, require
 from .i18n import reader_language

@@ -1,9 +1,9 @@
 """Ingest: parse, guard, validate per record and store atomically (the only write path)."""
 
-from .errors import InputError, TooLargeError
-from .parse import Limits, parse_dump
-from .pipeline import MODES, ingest, validate_dump
-from .report import Diff, Report
+from catalogue.ingest.errors import InputError, TooLargeError
+from catalogue.ingest.parse import Limits, parse_dump
+from catalogue.ingest.pipeline import MODES, ingest, validate_dump
+from catalogue.ingest.report import Diff, Report
 
 __all__ = [
     "MODES",

@@ -34,14 +34,21 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from ..formats import LABELS
-from ..settings import ROOT
-from ..terms import PREFIXES
-from .errors import InputError
-from .ownership import OWNED_RULE, RESERVED_RULE
-from .parse import Limits, parse_dump, read_bytes
-from .report import Report
-from .shacl import DUMP_SHAPES, PROFILES, RECORD_SHAPES, Finding, load_shapes, shape_files
+from catalogue.formats import LABELS
+from catalogue.ingest.errors import InputError
+from catalogue.ingest.ownership import OWNED_RULE, RESERVED_RULE
+from catalogue.ingest.parse import Limits, parse_dump, read_bytes
+from catalogue.ingest.report import Report
+from catalogue.ingest.shacl import (
+    DUMP_SHAPES,
+    PROFILES,
+    RECORD_SHAPES,
+    Finding,
+    load_shapes,
+    shape_files,
+)
+from catalogue.settings import ROOT
+from catalogue.terms import PREFIXES
 
 LANGUAGES = ("en", "fr", "de")
 LABELS_FILE = Path(__file__).with_name("property_labels.json")

@@ -22,7 +22,7 @@ import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 
-from .errors import InputError, TooLargeError
+from catalogue.ingest.errors import InputError, TooLargeError
 
 
 @dataclass

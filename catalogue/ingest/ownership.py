@@ -26,14 +26,14 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from .. import queries
-from ..graphs import Graphs
-from ..sources import all_sources
-from ..store import Rows, Store
-from ..terms import DCAT, RDF_TYPE
-from .records import CATALOG, DATASET_CLASSES, Node, Record, RecordIndex
-from .report import Report
-from .shacl import Finding
+from catalogue import queries
+from catalogue.graphs import Graphs
+from catalogue.ingest.records import CATALOG, DATASET_CLASSES, Node, Record, RecordIndex
+from catalogue.ingest.registry import all_sources
+from catalogue.ingest.report import Report
+from catalogue.ingest.shacl import Finding
+from catalogue.store import Rows, Store
+from catalogue.terms import DCAT, RDF_TYPE
 
 # the rules' names in reports (``shape``): not SHACL shapes, as they need the store
 RULES = "https://catalogue.example.org/shapes/ownership#"
@@ -49,7 +49,9 @@ def check(store: Store, graphs: Graphs, source: str, index: RecordIndex, report:
 
     ``report.records`` must be in ``index.records``' order (as :func:`validate_dump` makes it).
     """
-    from .explain import TEXT  # the rules' words live with the other sentences (en, fr, de)
+    from catalogue.ingest.explain import (
+        TEXT,  # the rules' words live with the other sentences (en, fr, de)
+    )
 
     words = TEXT["en"]
     subjects = [s for s in index.by_subject if isinstance(s, ox.NamedNode)]

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .shacl import Finding, Validator
+from catalogue.ingest.shacl import Finding, Validator
 
 log = logging.getLogger(__name__)
 _worker_validator: Validator | None = None

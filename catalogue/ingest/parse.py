@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..formats import Format, UnknownFormatError, rdf_format, rdf_format_for_path
-from .errors import InputError, TooLargeError
+from catalogue.formats import Format, UnknownFormatError, rdf_format, rdf_format_for_path
+from catalogue.ingest.errors import InputError, TooLargeError
 
 
 @dataclass(frozen=True)

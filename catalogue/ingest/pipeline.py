@@ -17,18 +17,17 @@ from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
-from .. import history
-from ..graphs import Graphs, check_slug
-from ..settings import Settings
-from ..sources import current, switch_update
-from ..store import Store
-from ..terms import CAT, PROV, RDF_TYPE, XSD
-from . import ownership, parallel
-from .errors import InputError
-from .parse import Limits, ParsedDump, parse_dump
-from .records import Record, RecordIndex
-from .report import Diff, RecordResult, Report
-from .shacl import DUMP_SHAPES, RECORD_SHAPES, Finding, Validator, shape_files
+from catalogue.graphs import Graphs, check_slug
+from catalogue.ingest import history, ownership, parallel
+from catalogue.ingest.errors import InputError
+from catalogue.ingest.parse import Limits, ParsedDump, parse_dump
+from catalogue.ingest.records import Record, RecordIndex
+from catalogue.ingest.registry import current, switch_update
+from catalogue.ingest.report import Diff, RecordResult, Report
+from catalogue.ingest.shacl import DUMP_SHAPES, RECORD_SHAPES, Finding, Validator, shape_files
+from catalogue.settings import Settings
+from catalogue.store import Store
+from catalogue.terms import CAT, PROV, RDF_TYPE, XSD
 
 BATCH = 400
 # below this many records, starting worker processes costs more than it saves
@@ -372,7 +371,7 @@ def withdraw_all(store: Store, settings: Settings, source: str, *, by: str | Non
 
 def _checksum_of(store: Store, graphs: Graphs, source: str, version: str) -> str:
     """The checksum of the dump that made ``version`` (the run that generated it)."""
-    from .. import queries
+    from catalogue import queries
 
     rows = queries.run(store, "version_checksum", provenance=graphs.provenance,
                        graph=graphs.source(source, version))

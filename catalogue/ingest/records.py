@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from ..terms import ADMS, CAT, DCAT, DCT, RDF_TYPE
+from catalogue.terms import ADMS, CAT, DCAT, DCT, RDF_TYPE
 
 Node = NamedNode | BlankNode
 

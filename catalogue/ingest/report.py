@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .errors import InputError
-from .shacl import Finding
+from catalogue.ingest.errors import InputError
+from catalogue.ingest.shacl import Finding
 
 
 @dataclass
@@ -42,7 +42,7 @@ class Report:
     checksum: str | None = None
     activity: str | None = None
     # (accepted, rejected) when ``records`` lists only some records: a stored run keeps
-    # just those with findings (see catalogue.history)
+    # just those with findings (see catalogue.ingest.history)
     counts: tuple[int, int] | None = None
 
     @property

@@ -17,8 +17,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SH
 
-from ..settings import ROOT
-from .rdfconv import from_rdflib, graph_of, to_rdflib
+from catalogue.ingest.rdfconv import from_rdflib, graph_of, to_rdflib
+from catalogue.settings import ROOT
 
 SHAPES_DIR = ROOT / "shapes"
 RECORD_SHAPES = ("adms-ap.ttl", "quality.ttl")

@@ -5,9 +5,16 @@ The index is never a record of truth: ``catalogue index`` rebuilds it from the s
 choice of engine, ``documents.py`` for what is indexed and ``query.py`` for searching.
 """
 
-from .documents import FACETS, Record, read_labels, read_records
-from .index import Hidden, SearchIndex, SearchIndexError, index_path, open_index
-from .query import PAGE_SIZE, SORTS, SearchRequest, SearchRequestError, SearchResult, search
+from catalogue.search.documents import FACETS, Record, read_labels, read_records
+from catalogue.search.index import Hidden, SearchIndex, SearchIndexError, index_path, open_index
+from catalogue.search.query import (
+           PAGE_SIZE,
+           SORTS,
+           SearchRequest,
+           SearchRequestError,
+           SearchResult,
+           search,
+)
 
 __all__ = ["FACETS", "PAGE_SIZE", "Hidden", "SORTS", "Record", "SearchIndex", "SearchIndexError",
            "SearchRequest", "SearchRequestError", "SearchResult", "index_path", "open_index",

@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
-from .. import queries
-from ..store import Dataset, Store
+from catalogue import queries
+from catalogue.store import Dataset, Store
 
 FACETS = ("type", "eira", "theme", "spatial", "licence", "publisher", "collection", "language")
 FACET_QUERIES = ("eira", "theme", "spatial", "publisher", "licence", "collection")  # search_facet_*.rq

@@ -17,7 +17,7 @@ boosted so that title matches rank first.
 
 Layout on disk: ``{store}-search/`` holds the tantivy files, ``labels.json`` (display
 names of facet values), ``hidden.json`` (the records that duplicate another source's, left
-out of every search: see ``catalogue/duplicates.py``) and ``VERSION`` (the schema version:
+out of every search: see ``catalogue/pages/duplicates.py``) and ``VERSION`` (the schema version:
 another version is wiped and must be rebuilt with ``catalogue index``).
 
 Duplicates are left out when searching rather than when writing documents: a per-source
@@ -37,7 +37,7 @@ from pathlib import Path
 
 import tantivy
 
-from .documents import FACETS, Record, best
+from catalogue.search.documents import FACETS, Record, best
 
 SCHEMA_VERSION = "1"
 STEMMERS = {"da": "danish", "nl": "dutch", "en": "english", "fi": "finnish", "fr": "french",

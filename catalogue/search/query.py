@@ -14,8 +14,8 @@ from datetime import datetime
 
 import tantivy
 
-from .documents import FACETS
-from .index import TITLE_BOOST, SearchIndex, text_fields
+from catalogue.search.documents import FACETS
+from catalogue.search.index import TITLE_BOOST, SearchIndex, text_fields
 
 SORTS = ("relevance", "date", "title")
 COUNTS_CACHED = 512  # facet-count sets kept per index (a few KB each)
@@ -105,7 +105,7 @@ def _text_query(index: SearchIndex, words: list[str]) -> tantivy.Query:
 
 def _shown(index: SearchIndex, query: tantivy.Query) -> tantivy.Query:
     """``query`` without the records that duplicate another source's (see
-    catalogue/duplicates.py): a solution published by several sources is one hit, one count."""
+    catalogue/pages/duplicates.py): a solution published by several sources is one hit, one count."""
     hidden = index.hidden
     if not hidden:
         return query

@@ -5,8 +5,8 @@ Open it once per process with :func:`open_store`; the embedded store holds a Roc
 
 from __future__ import annotations
 
-from ..settings import Settings
-from .base import (
+from catalogue.settings import Settings
+from catalogue.store.base import (
     ALL,
     Bindings,
     Dataset,
@@ -16,8 +16,8 @@ from .base import (
     StoreError,
     StoreLockedError,
 )
-from .embedded import EmbeddedStore
-from .remote import RemoteStore
+from catalogue.store.embedded import EmbeddedStore
+from catalogue.store.remote import RemoteStore
 
 __all__ = [
     "ALL",

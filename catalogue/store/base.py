@@ -57,7 +57,7 @@ class Dataset:
     ``None`` means the store's own choice (all named graphs visible with GRAPH).
     ``union``: the default graph is the union of every named graph of the store; only for
     an embedded store that holds public graphs alone (the public snapshot of
-    catalogue/query_workers.py).
+    catalogue/endpoint/workers.py).
     """
 
     default_graphs: Sequence[NamedNode] | None = None
@@ -159,7 +159,7 @@ class Store(ABC):
 
     def drop_graph(self, graph: NamedNode) -> None:
         """Remove a named graph and its triples (one transaction; slow for big graphs)."""
-        from .sparql_text import drop_graph_update
+        from catalogue.store.sparql_text import drop_graph_update
 
         self.update(drop_graph_update(graph))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .base import (
+from catalogue.store.base import (
     ALL,
     Bindings,
     Dataset,

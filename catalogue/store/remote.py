@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 import urllib3
 
-from .base import (
+from catalogue.store.base import (
     ALL,
     Bindings,
     Dataset,
@@ -28,7 +28,7 @@ from .base import (
     StoreError,
     Triple,
 )
-from .sparql_text import ntriples, values_clause
+from catalogue.store.sparql_text import ntriples, values_clause
 
 CHUNK = 50_000
 _EMPTY = "urn:x-catalogue:no-graph"  # names no graph: how an empty dataset is asked for

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, serialize
 
-from .base import Bindings
+from catalogue.store.base import Bindings
 
 
 def values_clause(bindings: Bindings) -> str:

@@ -1,7 +1,7 @@
 """What the pages of licences, collections, releases, distributions and publishers show,
 gathered from the store (no HTML here; the web layer renders it).
 
-Like a solution's page (catalogue/pages.py), each is the HTML alternate of the resource's
+Like a solution's page (catalogue/pages/solution.py), each is the HTML alternate of the resource's
 Linked Data description, built from small anchored saved queries: the resource's own
 description (``resource_description``), the descriptions of what it lists, and a reverse
 look-up or two (``release_solution``, ``distribution_parents``, ``licence_legal_terms``,
@@ -32,8 +32,8 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from .pages import LABELS, Description
-from .terms import ADMS, DCAT, DCT, FOAF, OWL, RDF_TYPE, RDFS, SKOS, SPDX, VCARD
+from catalogue.pages.solution import LABELS, Description
+from catalogue.terms import ADMS, DCAT, DCT, FOAF, OWL, RDF_TYPE, RDFS, SKOS, SPDX, VCARD
 
 ADMS_LICENCE_TYPE = "http://purl.org/adms/licencetype/"
 SPDX_LICENCES = ("http://spdx.org/licenses/", "https://spdx.org/licenses/")

@@ -14,10 +14,10 @@ import json
 import os
 import sys
 
-from .accounts import ROLES, AccountError
-from .facilitators import is_collection
-from .history import HistoryError
-from .service import Catalogue
+from catalogue.app import Catalogue
+from catalogue.community.accounts import ROLES, AccountError
+from catalogue.community.facilitators import is_collection
+from catalogue.ingest.history import HistoryError
 
 
 class CommandError(ValueError):

@@ -25,11 +25,11 @@ import pyoxigraph as ox
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from . import queries
-from .graphs import Graphs, check_slug
-from .store import Store
-from .store.sparql_text import ntriples
-from .terms import CAT, FOAF, RDF_TYPE, XSD
+from catalogue import queries
+from catalogue.graphs import Graphs, check_slug
+from catalogue.store import Store
+from catalogue.store.sparql_text import ntriples
+from catalogue.terms import CAT, FOAF, RDF_TYPE, XSD
 
 ROLES = ("admin", "moderator", "member")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")

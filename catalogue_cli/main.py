@@ -1,5 +1,6 @@
 """The ``catalogue`` command: init, validate, ingest, stats, query, export, index, serve
-(and the admin commands of cli_admin.py: publisher, token, user, history, rollback).
+(and the admin commands of admin.py: publisher, token, user, history, rollback; the
+harvest commands of harvest.py).
 
 Exit codes: 0 success (validate: conforms; ingest: stored), 1 violations (rejected),
 2 unreadable or refused input, 3 the store is unavailable (e.g. in use by the server).
@@ -15,16 +16,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import cli_admin
-from .graphs import SlugError
-from .ingest import InputError, Report, validate_dump
-from .ingest.fetch import fetch, public_url
-from .ingest.parse import read_file
-from .ingest.pipeline import limits_of
-from .queries import QueryError
-from .service import Catalogue
-from .settings import SettingsError, load_settings
-from .store import QuerySyntaxError, StoreError
+from catalogue.app import Catalogue
+from catalogue.graphs import SlugError
+from catalogue.ingest import InputError, Report, validate_dump
+from catalogue.ingest.fetch import fetch, public_url
+from catalogue.ingest.parse import read_file
+from catalogue.ingest.pipeline import limits_of
+from catalogue.queries import QueryError
+from catalogue.settings import SettingsError, load_settings
+from catalogue.store import QuerySyntaxError, StoreError
+from catalogue_cli import admin as cli_admin
+from catalogue_cli import harvest
 
 EXIT_STORE = 3
 
@@ -124,7 +126,7 @@ def cmd_stats(args, settings) -> int:
 def cmd_query(args, settings) -> int:
     import pyoxigraph as ox
 
-    from . import queries
+    from catalogue import queries
 
     params = {}
     for item in args.param or []:
@@ -194,7 +196,7 @@ def cmd_export(args, settings) -> int:
 def cmd_index(args, settings) -> int:
     import time
 
-    from .search import SearchIndexError
+    from catalogue.search import SearchIndexError
 
     catalogue = Catalogue(settings)
     started = time.monotonic()
@@ -266,9 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_serve)
 
     cli_admin.register_cli(sub)  # publisher, token, user, history, rollback
-    from . import federation
-
-    federation.register_cli(sub)  # harvest [--due | SLUG...], harvest configure|clear|status
+    harvest.register_cli(sub)  # harvest [--due | SLUG...], harvest configure|clear|status
     return p
 
 

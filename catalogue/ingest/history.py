@@ -24,14 +24,14 @@ from datetime import UTC, datetime, timedelta
 
 import pyoxigraph as ox
 
-from . import queries
-from .graphs import Graphs, check_slug
-from .ingest.records import Record, RecordIndex
-from .ingest.report import Diff, RecordResult, Report
-from .ingest.shacl import Finding
-from .sources import current as current_state
-from .store import Store
-from .terms import CAT, PROV, RDF_TYPE, XSD
+from catalogue import queries
+from catalogue.graphs import Graphs, check_slug
+from catalogue.ingest.records import Record, RecordIndex
+from catalogue.ingest.registry import current as current_state
+from catalogue.ingest.report import Diff, RecordResult, Report
+from catalogue.ingest.shacl import Finding
+from catalogue.store import Store
+from catalogue.terms import CAT, PROV, RDF_TYPE, XSD
 
 SH = "http://www.w3.org/ns/shacl#"
 MAX_CHANGES = 5000  # property changes kept per run; more are counted, not listed

@@ -1,9 +1,9 @@
 """Collections, and what their facilitators may do, as on Joinup: a facilitator moderates
 the solutions proposed into a collection, and only those.
 
-Who facilitates what is on the account (``cat:facilitatorOf``, catalogue/accounts.py); a
+Who facilitates what is on the account (``cat:facilitatorOf``, catalogue/community/accounts.py); a
 proposal is in a collection when its record says so (``dct:isPartOf``,
-catalogue/moderation.py). A collection is a published ``dcat:Catalog``, whichever source
+catalogue/community/moderation.py). A collection is a published ``dcat:Catalog``, whichever source
 publishes it, read by saved queries (``collection_exists``, ``collection_titles``).
 """
 
@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from .resource_pages import Label, choose, fallback_name
+from catalogue.pages.resources import Label, choose, fallback_name
 
 if TYPE_CHECKING:
-    from .service import Catalogue
+    from catalogue.app import Catalogue
 
 
 def is_collection(catalogue: Catalogue, iri: str) -> bool:

@@ -35,16 +35,16 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from . import queries
-from .accounts import User
-from .facilitators import is_collection
-from .graphs import COMMUNITY
-from .ingest import Report
-from .store.sparql_text import ntriples
-from .terms import ADMS, CAT, DCAT, DCT, FOAF, RDF_TYPE, SKOS, VCARD, XSD
+from catalogue import queries
+from catalogue.community.accounts import User
+from catalogue.community.facilitators import is_collection
+from catalogue.graphs import COMMUNITY
+from catalogue.ingest import Report
+from catalogue.store.sparql_text import ntriples
+from catalogue.terms import ADMS, CAT, DCAT, DCT, FOAF, RDF_TYPE, SKOS, VCARD, XSD
 
 if TYPE_CHECKING:
-    from .service import Catalogue
+    from catalogue.app import Catalogue
 
 STATES = ("draft", "proposed", "validated", "archived")
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {  # action: (from states, to state)

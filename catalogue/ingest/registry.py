@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from . import queries
-from .graphs import Graphs, SlugError, check_slug
-from .store import Store
-from .store.sparql_text import ntriples
-from .terms import CAT, FOAF, RDF_TYPE
+from catalogue import queries
+from catalogue.graphs import Graphs, SlugError, check_slug
+from catalogue.store import Store
+from catalogue.store.sparql_text import ntriples
+from catalogue.terms import CAT, FOAF, RDF_TYPE
 
 
 @dataclass(frozen=True)

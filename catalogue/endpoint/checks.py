@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-from .store import Dataset, Store
+from catalogue.store import Dataset, Store
 
 # strings, IRIs and comments: where a keyword is not a keyword
 _NOISE = re.compile(

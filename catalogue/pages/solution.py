@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .terms import ADMS, DCAT, DCT, FOAF, OWL, RDF_TYPE, RDFS, SKOS, VCARD
+from catalogue.terms import ADMS, DCAT, DCT, FOAF, OWL, RDF_TYPE, RDFS, SKOS, VCARD
 
 LABELS = (SKOS.prefLabel, DCT.title, FOAF.name, RDFS.label, VCARD.fn)
 EIRA = "http://data.europa.eu/dr8/"
@@ -65,7 +65,7 @@ class SolutionPage:
     collections: list[Link]
     releases: list[Release] = field(default_factory=list)
     related: list[Link] = field(default_factory=list)
-    # other sources' records of the same solution (catalogue/duplicates.py Publication)
+    # other sources' records of the same solution (catalogue/pages/duplicates.py Publication)
     also_published_by: list = field(default_factory=list)
     # records that share a key with it but are not merged (one side's claim only)
     possibly_same_as: list = field(default_factory=list)

@@ -18,21 +18,24 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import harvest, pages, queries, resource_pages
-from .accounts import Accounts
-from .duplicates import Duplicates, Publication, find_duplicates
-from .formats import rdf_format
-from .graphs import Graphs
-from .history import RunDetail, read_run, versions
-from .ingest import Report, ingest, ownership, validate_dump
-from .ingest.pipeline import reclaim_orphans, rollback, withdraw_all
-from .jobs import Jobs
-from .public_sparql import Answer, check_query, dataset_clause
-from .query_workers import Job, QueryWorkers
-from .settings import ROOT, Settings
-from .sources import SourceState, all_sources, current, register
-from .store import Dataset, EmbeddedStore, Store, open_store
-from .vocab import load_vocabularies, vocabularies
+from catalogue import feeds as harvest
+from catalogue import queries
+from catalogue.community.accounts import Accounts
+from catalogue.endpoint.checks import Answer, check_query, dataset_clause
+from catalogue.endpoint.workers import Job, QueryWorkers
+from catalogue.formats import rdf_format
+from catalogue.graphs import Graphs
+from catalogue.ingest import Report, ingest, ownership, validate_dump
+from catalogue.ingest.history import RunDetail, read_run, versions
+from catalogue.ingest.jobs import Jobs
+from catalogue.ingest.pipeline import reclaim_orphans, rollback, withdraw_all
+from catalogue.ingest.registry import SourceState, all_sources, current, register
+from catalogue.pages import resources as resource_pages
+from catalogue.pages import solution as pages
+from catalogue.pages.duplicates import Duplicates, Publication, find_duplicates
+from catalogue.settings import ROOT, Settings
+from catalogue.store import Dataset, EmbeddedStore, Store, open_store
+from catalogue.vocab import load_vocabularies, vocabularies
 
 DEMO_FILE = ROOT / "data" / "demo-catalogue.ttl"
 EXPORT_CHUNK = 50_000  # triples serialised at a time by export()
@@ -270,7 +273,7 @@ class Catalogue:
         return found
 
     def solution_page(self, iri: str, languages: tuple[str, ...] = ("en",)) -> pages.SolutionPage:
-        """Everything a solution's HTML page shows (see catalogue/pages.py)."""
+        """Everything a solution's HTML page shows (see catalogue/pages/solution.py)."""
         page = pages.solution_page(
             lambda x: self.describe(x),
             lambda x: [r["release"].value for r in self.query("releases_of", solution=ox.NamedNode(x))],
@@ -295,7 +298,7 @@ class Catalogue:
         those sharing the most blocks first; ``detail`` is the number shared."""
         if not blocks:
             return []
-        from . import search
+        from catalogue import search
 
         index = search.open_index(search.index_path(self.settings.store))
         index.refresh(self.data_version().token)
@@ -491,7 +494,7 @@ class Catalogue:
                 else:
                     yield ox.serialize(chunk, format=f.rdf)
 
-    # harvesting: thin entries to catalogue/harvest.py (site = the absolute root URL served)
+    # harvesting: thin entries to catalogue/feeds.py (site = the absolute root URL served)
 
     def source_graphs(self) -> list[ox.NamedNode]:
         """The current graph of every source: where published records live."""
@@ -519,7 +522,7 @@ class Catalogue:
 
         :raise search.SearchIndexError: another process is writing the index.
         """
-        from . import search
+        from catalogue import search
 
         index = search.open_index(search.index_path(self.settings.store))
         states = all_sources(self.store, self.graphs)
@@ -537,7 +540,7 @@ class Catalogue:
         """Solutions that point at ``iri`` through a search facet (an EIRA block they
         implement, a licence, a publisher, a topic, a place, a collection), read from the
         search index: where a page says "who uses this"."""
-        from . import search
+        from catalogue import search
 
         index = search.open_index(search.index_path(self.settings.store))
         index.refresh(self.data_version().token)
@@ -556,7 +559,7 @@ class Catalogue:
                                  lambda: self._home(languages))
 
     def _home(self, languages: tuple[str, ...] = ()) -> HomePage:
-        from . import search
+        from catalogue import search
 
         index = search.open_index(search.index_path(self.settings.store))
         index.refresh(self.data_version().token)
@@ -583,7 +586,7 @@ class Catalogue:
         if report.stored:
             import logging
 
-            from .search import SearchIndexError
+            from catalogue.search import SearchIndexError
 
             try:
                 self.reindex(source)
@@ -591,7 +594,7 @@ class Catalogue:
                 logging.getLogger(__name__).warning("search index not updated: %s", exc)
         return report
 
-    # pages of licences, collections, releases, distributions, publishers: catalogue/resource_pages.py
+    # pages of licences, collections, releases, distributions, publishers: catalogue/pages/resources.py
 
     def resource_page(self, iri: str, triples: list[ox.Triple],
                       languages: tuple[str, ...] = ("en",)) -> resource_pages.Page | None:
@@ -609,7 +612,7 @@ class Catalogue:
         with ``dct:hasVersion`` (ADMS-AP allows either side)."""
         return bool(self.query("release_solution", release=ox.NamedNode(iri)).rows)  # type: ignore[union-attr]
 
-    # duplicates across sources: catalogue/duplicates.py
+    # duplicates across sources: catalogue/pages/duplicates.py
 
     def duplicates(self) -> Duplicates:
         """The same solution published by several sources, grouped, canonical record first
@@ -627,8 +630,8 @@ class Catalogue:
 
         :raise DecisionError: not two published solutions of different sources.
         """
-        from . import search
-        from .duplicates import decide
+        from catalogue import search
+        from catalogue.pages.duplicates import decide
 
         now = datetime.now(UTC)
         decision = ox.NamedNode(f"{self.graphs.base}decision/{uuid.uuid4().hex}")
@@ -662,7 +665,7 @@ class Catalogue:
     def _search_hidden(self):
         """What every search leaves out, read fresh from the store (not per data version:
         :meth:`reindex` runs right after an ingest, before the version is read again)."""
-        from .search import Hidden
+        from catalogue.search import Hidden
 
         found = self._find_duplicates()
         return Hidden.of(found.hidden(), (g[0].iri for g in found.groups))

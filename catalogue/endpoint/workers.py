@@ -35,9 +35,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .public_sparql import Answer, run_public_query
-from .settings import Settings
-from .store import Dataset, EmbeddedStore, Store, open_store
+from catalogue.endpoint.checks import Answer, run_public_query
+from catalogue.settings import Settings
+from catalogue.store import Dataset, EmbeddedStore, Store, open_store
 
 log = logging.getLogger(__name__)
 BUSY_WAIT = 2.0  # seconds a query waits for a free worker before "busy"

@@ -50,10 +50,10 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
-from . import queries
-from .store import Dataset, Store
-from .store.sparql_text import ntriples
-from .terms import CAT, DCT, PROV, RDF_TYPE, XSD
+from catalogue import queries
+from catalogue.store import Dataset, Store
+from catalogue.store.sparql_text import ntriples
+from catalogue.terms import CAT, DCT, PROV, RDF_TYPE, XSD
 
 PLAIN = {XSD.string.value, "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
 

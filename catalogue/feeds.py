@@ -28,10 +28,10 @@ from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 
-from . import queries
-from .graphs import Graphs
-from .store import Dataset, Store
-from .terms import DCAT, DCT, FOAF, RDF_TYPE, VOID, XSD, Namespace
+from catalogue import queries
+from catalogue.graphs import Graphs
+from catalogue.store import Dataset, Store
+from catalogue.terms import DCAT, DCT, FOAF, RDF_TYPE, VOID, XSD, Namespace
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")

@@ -1,0 +1,2 @@
+"""Our harvesting of other repositories (federation): each source's harvest settings,
+the harvest itself through the ingest pipeline, and the scheduler (``harvester``)."""
