@@ -10,7 +10,6 @@ import itertools
 import threading
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +19,7 @@ import pyoxigraph as ox
 
 from catalogue import feeds as harvest
 from catalogue import queries
+from catalogue.cache import LRU
 from catalogue.community.accounts import Accounts
 from catalogue.endpoint.checks import Answer, check_query, dataset_clause
 from catalogue.endpoint.workers import Job, QueryWorkers
@@ -96,7 +96,7 @@ class Catalogue:
         self._workers: QueryWorkers | None = None
         self._jobs: Jobs | None = None
         self._derived: dict[str, tuple[str, object]] = {}  # name -> (data version, value)
-        self._described: OrderedDict[str, tuple[str, list[ox.Triple]]] = OrderedDict()
+        self._described: LRU[str, tuple[str, list[ox.Triple]]] = LRU(DESCRIBED)
         self._labelled: tuple[str, dict[ox.NamedNode, list[ox.Triple]]] = ("", {})
 
     @property
@@ -233,11 +233,9 @@ class Catalogue:
         labels of up to ``LABELLED`` IRIs: pages describe the same building blocks, licences,
         formats and contacts over and over, and label the same countries and topics."""
         token = self.data_version().token
-        with self._lock:
-            hit = self._described.get(iri)
-            if hit is not None and hit[0] == token:
-                self._described.move_to_end(iri)
-                return hit[1]
+        hit = self._described.get(iri)
+        if hit is not None and hit[0] == token:
+            return hit[1]
         node = ox.NamedNode(iri)
         own = ownership.description_from_owner(
             self.query("resource_own", resource=node))  # type: ignore[arg-type]
@@ -245,11 +243,7 @@ class Catalogue:
                                      if t.subject == node and isinstance(t.object, ox.NamedNode)))
         labels = self._labels(targets, token)
         triples = list(dict.fromkeys(own + [t for x in targets for t in labels[x]]))
-        with self._lock:
-            self._described[iri] = (token, triples)
-            self._described.move_to_end(iri)
-            while len(self._described) > DESCRIBED:
-                self._described.popitem(last=False)
+        self._described.put(iri, (token, triples))
         return triples
 
     def _labels(self, iris: list[ox.NamedNode], token: str) -> dict[ox.NamedNode, list[ox.Triple]]:

@@ -114,3 +114,9 @@ def test_no_sparql_is_built_by_formatting_values(path):
     spliced = re.search(
         r"f[\"'][^\"'\n]*\b(SELECT|WHERE|INSERT|DELETE|GRAPH|CONSTRUCT|ASK|VALUES)\b[^\"'\n]*<\{", text)
     assert not spliced, f"{path}: a value spliced into SPARQL text"
+
+
+@pytest.mark.parametrize("path", DOMAIN + WEB, ids=lambda p: str(p.relative_to(ROOT)))
+def test_bounded_caches_use_the_one_lru(path):
+    """catalogue/cache.py (cachetools) is the one LRU: no hand-written OrderedDict eviction."""
+    assert "move_to_end" not in path.read_text() or path.name == "cache.py"

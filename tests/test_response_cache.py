@@ -176,7 +176,7 @@ def test_the_cache_is_bounded_and_drops_the_least_recently_used():
     cache = SharedCache(app, lambda: "v1", max_bytes=16_000)
     for i in range(40):
         assert _call(cache, f"/r{i}") == ("200 OK", b"x" * 1000)
-    assert cache._bytes <= 16_000 and len(cache._urls) == 16
+    assert cache.bytes_kept <= 16_000 and len(cache._urls) == 16
     _call(cache, "/r39"), _call(cache, "/r0")
     assert calls.count("/r39") == 1 and calls.count("/r0") == 2
 
@@ -189,14 +189,14 @@ def test_a_new_data_version_replaces_the_old_entries():
     assert len(calls) == 2
     version[0] = "v2"
     _call(cache, "/r"), _call(cache, "/r")
-    assert len(calls) == 3 and len(next(iter(cache._urls.values()))) == 1 and cache._bytes == 10
+    assert len(calls) == 3 and len(cache._urls.values()[0]) == 1 and cache.bytes_kept == 10
 
 
 def test_a_body_larger_than_a_sixteenth_is_not_kept():
     app, calls = _toy(2000)
     cache = SharedCache(app, lambda: "v1", max_bytes=16_000)
     _call(cache, "/big"), _call(cache, "/big")
-    assert len(calls) == 2 and cache._bytes == 0
+    assert len(calls) == 2 and cache.bytes_kept == 0
 
 
 def test_another_host_is_another_entry():

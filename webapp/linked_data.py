@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -36,6 +34,7 @@ from flask import (
 from flask_babel import lazy_gettext
 from werkzeug.http import http_date
 
+from catalogue.cache import LRU
 from catalogue.pages.solution import is_solution
 from catalogue.terms import PREFIXES
 
@@ -71,31 +70,9 @@ LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://purl.org/dc/t
           "http://www.w3.org/2006/vcard/ns#fn")
 
 
-class RepresentationCache:
-    """A bounded LRU of rendered responses: (iri, media type, data version) -> (body, etag,
-    headers): a hit costs no query, no rendering and no URL building."""
-
-    def __init__(self, size: int = 4096) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[str, str, str], tuple[bytes, str, dict]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, str, str]) -> tuple[bytes, str, dict] | None:
-        with self._lock:
-            item = self._items.get(key)
-            if item is not None:
-                self._items.move_to_end(key)
-            return item
-
-    def put(self, key: tuple[str, str, str], value: tuple[bytes, str, dict]) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-
-_cache = RepresentationCache()
+# rendered responses: (iri, media type, data version) -> (body, etag, headers); a hit costs
+# no query, no rendering and no URL building
+_cache: LRU[tuple[str, str, str], tuple[bytes, str, dict]] = LRU(4096)
 
 
 def _catalogue():

@@ -23,9 +23,10 @@ again. The cache is bounded in bytes and least-recently-used entries go first.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from catalogue.cache import LRU
 
 SHARED = "catalogue.shared_response"  # the environ key a view sets to opt a response in
 
@@ -64,11 +65,17 @@ class SharedCache:
         self.app = app
         self.version = version
         self.max_bytes = max_bytes
-        self._urls: OrderedDict[tuple[str, ...], list[Entry]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+        # url -> its variants (one per data version and Vary values), bounded by their bytes
+        self._urls: LRU[tuple[str, ...], list[Entry]] = LRU(
+            max(max_bytes, 1), sizeof=lambda entries: sum(len(e.body) for e in entries))
+        self._lock = threading.Lock()  # a counter and a read-modify-write of a URL's variants
         self.hits = 0
         self.stores = 0
+
+    @property
+    def bytes_kept(self) -> int:
+        """The bodies kept, in total (at most ``max_bytes``)."""
+        return self._urls.currsize
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if (not self.max_bytes or environ.get("REQUEST_METHOD") != "GET"
@@ -88,15 +95,12 @@ class SharedCache:
         return self._fill(url, token, environ, start_response)
 
     def _lookup(self, url: tuple[str, ...], token: str, environ: dict) -> Entry | None:
-        with self._lock:
-            entries = self._urls.get(url)
-            if not entries:
-                return None
-            for e in entries:
-                if e.token == token and all(environ.get(k, "") == v for k, v in e.vary):
-                    self._urls.move_to_end(url)
+        entries = self._urls.get(url)
+        for e in entries or ():
+            if e.token == token and all(environ.get(k, "") == v for k, v in e.vary):
+                with self._lock:
                     self.hits += 1
-                    return e
+                return e
         return None
 
     def _fill(self, url: tuple[str, ...], token: str, environ: dict,
@@ -132,15 +136,8 @@ class SharedCache:
         if size > self.max_bytes // 16:  # one page may not push out a sixteenth of the rest
             return
         with self._lock:
-            entries = self._urls.setdefault(url, [])
+            entries = self._urls.get(url) or []
             # an older version's entries, or the same variant, are replaced
-            keep = [e for e in entries if e.token == entry.token and e.vary != entry.vary]
-            self._bytes -= sum(len(e.body) for e in entries) - sum(len(e.body) for e in keep)
-            keep.insert(0, entry)
-            self._urls[url] = keep
-            self._urls.move_to_end(url)
-            self._bytes += size
+            keep = [entry] + [e for e in entries if e.token == entry.token and e.vary != entry.vary]
+            self._urls.put(url, keep)  # least recently used URLs go first when over max_bytes
             self.stores += 1
-            while self._bytes > self.max_bytes and self._urls:
-                _, gone = self._urls.popitem(last=False)
-                self._bytes -= sum(len(e.body) for e in gone)

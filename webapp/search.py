@@ -9,13 +9,12 @@ shared and bookmarked. Links to results go through :func:`webapp.linked_data.hre
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from urllib.parse import quote_plus
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext
 
+from catalogue.cache import LRU
 from catalogue.search import (
     FACETS,
     SORTS,
@@ -73,32 +72,10 @@ def _state(req: SearchRequest, **changes) -> dict:
     return {k: v for k, v in params.items() if v not in (None, "", [])}
 
 
-class PageCache:
-    """Rendered search pages by (path with query, language, data version): browsing by
-    facets repeats the same few states, and each costs ~10 ms of counting and rendering at
-    100k solutions. Bounded; a new data version simply stops matching old entries."""
-
-    def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self._pages: OrderedDict[tuple, str] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> str | None:
-        with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
-
-    def put(self, key: tuple, page: str) -> None:
-        with self._lock:
-            self._pages[key] = page
-            self._pages.move_to_end(key)
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
-
-
-_cache = PageCache()
+# rendered search pages by (path with query, language, data version): browsing by facets
+# repeats the same few states, and each costs ~10 ms of counting and rendering at 100k
+# solutions; a new data version simply stops matching old entries
+_cache: LRU[tuple, str] = LRU(256)
 
 
 @bp.route("/search")
