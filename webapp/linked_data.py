@@ -35,6 +35,7 @@ from flask_babel import lazy_gettext
 from werkzeug.http import http_date
 
 from catalogue.cache import LRU
+from catalogue.labels import LABEL_IRIS, pick
 from catalogue.pages.solution import is_solution
 from catalogue.terms import PREFIXES
 
@@ -65,9 +66,6 @@ USED_BY_TITLES = {  # a resource's page: who points at it, by search facet
     "spatial": lazy_gettext("Solutions covering this place"),
     "collection": lazy_gettext("Solutions in this collection"),
 }
-LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://purl.org/dc/terms/title",
-          "http://xmlns.com/foaf/0.1/name", "http://www.w3.org/2000/01/rdf-schema#label",
-          "http://www.w3.org/2006/vcard/ns#fn")
 
 
 # rendered responses: (iri, media type, data version) -> (body, etag, headers); a hit costs
@@ -223,16 +221,12 @@ def _curie(iri: str) -> str:
 
 
 def _label(node, triples: list[ox.Triple]) -> str | None:
-    """A label of ``node`` from the description: the reader's language first, then English,
-    then untagged, then any."""
+    """A label of ``node`` from the description, in the reader's languages (``labels.pick``)."""
     subject = node if not isinstance(node, str) else ox.NamedNode(node)
-    found = [t.object for t in triples if t.subject == subject and t.predicate.value in LABELS
+    found = [t.object for t in triples if t.subject == subject and t.predicate.value in LABEL_IRIS
              and isinstance(t.object, ox.Literal)]
-    for want in (*label_languages(), ""):
-        for lit in found:
-            if (lit.language or "") == want:
-                return lit.value
-    return found[0].value if found else None
+    chosen = pick(found, label_languages())  # type: ignore[arg-type]
+    return chosen.value if chosen is not None else None
 
 
 def href(iri: str) -> str | None:

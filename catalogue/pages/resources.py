@@ -32,7 +32,8 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from catalogue.pages.solution import LABELS, Description
+from catalogue.labels import LABEL_PROPERTIES
+from catalogue.pages.solution import Description
 from catalogue.terms import ADMS, DCAT, DCT, FOAF, OWL, RDF_TYPE, RDFS, SKOS, SPDX, VCARD
 
 ADMS_LICENCE_TYPE = "http://purl.org/adms/licencetype/"
@@ -258,7 +259,7 @@ class _Facts:
 
     def label(self, node: ox.NamedNode) -> Label:
         """Across every label property, the reader's language first."""
-        literals = [lit for p in LABELS for lit in self.d.literals(node, p)]
+        literals = [lit for p in LABEL_PROPERTIES for lit in self.d.literals(node, p)]
         lit = choose(literals, self.languages)
         if lit is None:
             return Label(node.value, fallback_name(node.value))

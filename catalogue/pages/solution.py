@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from catalogue.terms import ADMS, DCAT, DCT, FOAF, OWL, RDF_TYPE, RDFS, SKOS, VCARD
+from catalogue.labels import LABEL_PROPERTIES, pick
+from catalogue.terms import ADMS, DCAT, DCT, FOAF, OWL, RDF_TYPE, SKOS, VCARD
 
-LABELS = (SKOS.prefLabel, DCT.title, FOAF.name, RDFS.label, VCARD.fn)
 EIRA = "http://data.europa.eu/dr8/"
 
 
@@ -71,16 +71,6 @@ class SolutionPage:
     possibly_same_as: list = field(default_factory=list)
 
 
-def pick(literals: list[ox.Literal], languages: tuple[str, ...] = ("en",)) -> ox.Literal | None:
-    """The literal in the first wanted language, then untagged, then any (never nothing if
-    there is one)."""
-    for want in (*languages, ""):
-        for lit in literals:
-            if (lit.language or "") == want:
-                return lit
-    return literals[0] if literals else None
-
-
 class Description:
     """Triples about several resources, with lookups by subject and predicate."""
 
@@ -104,7 +94,7 @@ class Description:
         return lit.value if lit is not None else None
 
     def label(self, node, languages: tuple[str, ...] = ("en",)) -> str:
-        for p in LABELS:
+        for p in LABEL_PROPERTIES:
             found = self.text(node, p, languages)
             if found:
                 return found

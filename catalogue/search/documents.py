@@ -18,14 +18,12 @@ from datetime import UTC, datetime
 import pyoxigraph as ox
 
 from catalogue import queries
+from catalogue.labels import LABEL_IRIS, best, primary
 from catalogue.store import Dataset, Store
 
 FACETS = ("type", "eira", "theme", "spatial", "licence", "publisher", "collection", "language")
 FACET_QUERIES = ("eira", "theme", "spatial", "publisher", "licence", "collection")  # search_facet_*.rq
 SUMMARY_CHARS = 300
-# label properties in order of preference (search_labels.rq returns them all)
-LABEL_PROPERTIES = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://purl.org/dc/terms/title",
-                    "http://xmlns.com/foaf/0.1/name", "http://www.w3.org/2000/01/rdf-schema#label")
 
 
 @dataclass
@@ -53,19 +51,6 @@ class Record:
     @property
     def languages(self) -> set[str]:
         return {primary(lang) for lang, _ in self.titles + self.texts if lang}
-
-
-def primary(tag: str) -> str:
-    """The primary subtag of a language tag, lower case: ``de-AT`` -> ``de``."""
-    return tag.split("-", 1)[0].lower()
-
-
-def best(texts: Sequence[tuple[str, str]]) -> str:
-    """English first, then untagged, then the first in language-tag order."""
-    if not texts:
-        return ""
-    ranked = sorted(texts, key=lambda t: (primary(t[0]) != "en", t[0] != "", t[0], t[1]))
-    return ranked[0][1]
 
 
 def _date(term: ox.Literal) -> datetime | None:
@@ -124,7 +109,7 @@ def read_labels(store: Store, graphs: Sequence[ox.NamedNode]) -> dict[str, dict[
     rows = queries.run(store, "search_labels", dataset=Dataset(default_graphs=list(graphs)))
     for r in rows:  # type: ignore[union-attr]
         label = r["label"]
-        rank = LABEL_PROPERTIES.index(r["property"].value)
+        rank = LABEL_IRIS.index(r["property"].value)
         found.setdefault(r["value"].value, []).append((rank, label.language or "", label.value))
     out: dict[str, dict[str, str]] = {}
     for iri, labels in found.items():

@@ -37,7 +37,8 @@ from pathlib import Path
 
 import tantivy
 
-from catalogue.search.documents import FACETS, Record, best
+from catalogue.labels import best
+from catalogue.search.documents import FACETS, Record
 
 SCHEMA_VERSION = "1"
 STEMMERS = {"da": "danish", "nl": "dutch", "en": "english", "fi": "finnish", "fr": "french",
