@@ -628,7 +628,7 @@ class Catalogue:
         from catalogue.pages.duplicates import decide
 
         now = datetime.now(UTC)
-        decision = ox.NamedNode(f"{self.graphs.base}decision/{uuid.uuid4().hex}")
+        decision = self.graphs.decision(uuid.uuid4().hex)
         decide(self.store, self.graphs.curation, decision, self._find_duplicates(), a, b,
                same=same, by=ox.NamedNode(moderator), when=now)
         self._changed()

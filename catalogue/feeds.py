@@ -188,7 +188,7 @@ def page_url(here: str, page: int, paging: Paging) -> str:
 
 
 def catalog_node(base: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{base}catalog")
+    return Graphs(base).catalog
 
 
 def catalog_page(
@@ -221,7 +221,7 @@ def catalog_page(
         links["next"] = page_url(here, paging.page + 1, paging)
 
     cat = catalog_node(base)
-    publisher = ox.NamedNode(f"{base}catalog/publisher")
+    publisher = Graphs(base).catalog_publisher
     t = [
         ox.Triple(cat, RDF_TYPE, DCAT.Catalog),
         ox.Triple(cat, DCT.title, ox.Literal(TITLE, language="en")),
@@ -292,7 +292,7 @@ def void(
     sizes = {r["g"].value: int(r["triples"].value)  # type: ignore[union-attr]
              for r in queries.run(store, "graph_sizes")}  # type: ignore[union-attr]
     public = [g for g in dict.fromkeys(public_graphs) if sizes.get(g.value)]
-    ds = ox.NamedNode(f"{graphs.base}dataset")
+    ds = graphs.dataset
     n = lambda v: ox.Literal(str(v), datatype=XSD.integer)  # noqa: E731
     t = [
         ox.Triple(ds, RDF_TYPE, VOID.Dataset),

@@ -73,6 +73,54 @@ class Graphs:
         """The source itself, as described in the registry graph."""
         return NamedNode(f"{self.base}source/{check_slug(slug)}")
 
+    # the catalogue's own resources (not graphs): every IRI it mints is minted here
+
+    def _r(self, path: str) -> NamedNode:
+        return NamedNode(f"{self.base}{path}")
+
+    def run_activity(self, slug: str, run_id: str) -> NamedNode:
+        """The ``prov:Activity`` of one run (ingest, roll back, withdrawal) of a source."""
+        return self._r(f"run/{check_slug(slug)}/{check_slug(run_id, 'run')}")
+
+    def user(self, username: str) -> NamedNode:
+        """An account (the caller has checked the name: see accounts.check_username)."""
+        return self._r(f"user/{username}")
+
+    def token(self, ident: str) -> NamedNode:
+        return self._r(f"token/{ident}")
+
+    def job(self, job_id: str) -> NamedNode:
+        return self._r(f"job/{check_slug(job_id, 'job')}")
+
+    def proposal(self, proposal_id: str) -> NamedNode:
+        return self._r(f"proposal/{proposal_id}")
+
+    def community_solution(self, proposal_id: str) -> NamedNode:
+        """The PURI a proposal's solution is published at (``MINTED_RECORDS``)."""
+        return self._r(f"{MINTED_RECORDS[COMMUNITY][0]}{proposal_id}")
+
+    def event(self, parent: NamedNode, ident: str) -> NamedNode:
+        """One event in the history of ``parent`` (a proposal or an account's record)."""
+        return NamedNode(f"{parent.value}/event/{ident}")
+
+    def decision(self, ident: str) -> NamedNode:
+        """A moderator's decision on two records (see pages/duplicates.py)."""
+        return self._r(f"decision/{ident}")
+
+    @property
+    def catalog(self) -> NamedNode:
+        """The ``dcat:Catalog`` others harvest (feeds.py) and its publisher."""
+        return self._r("catalog")
+
+    @property
+    def catalog_publisher(self) -> NamedNode:
+        return self._r("catalog/publisher")
+
+    @property
+    def dataset(self) -> NamedNode:
+        """The VoID dataset: everything public."""
+        return self._r("dataset")
+
     @property
     def registry(self) -> NamedNode:
         return self._g("registry")

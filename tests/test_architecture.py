@@ -120,3 +120,13 @@ def test_no_sparql_is_built_by_formatting_values(path):
 def test_bounded_caches_use_the_one_lru(path):
     """catalogue/cache.py (cachetools) is the one LRU: no hand-written OrderedDict eviction."""
     assert "move_to_end" not in path.read_text() or path.name == "cache.py"
+
+
+@pytest.mark.parametrize("path", DOMAIN + WEB, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_catalogues_iris_are_minted_only_in_graphs_py(path):
+    """catalogue/graphs.py is the one table of what the catalogue names under its base URI
+    (and of what a source may describe there: ingest/ownership.py)."""
+    if path.name == "graphs.py":
+        return
+    minted = re.search(r"NamedNode\(f[\"']\{[^}]*base", path.read_text())
+    assert not minted, f"{path}: an IRI minted outside catalogue/graphs.py: {minted.group(0)}"

@@ -133,7 +133,7 @@ class Accounts:
         return self.graphs.accounts
 
     def user_iri(self, username: str) -> ox.NamedNode:
-        return ox.NamedNode(f"{self.graphs.base}user/{check_username(username)}")
+        return self.graphs.user(check_username(username))
 
     def _insert(self, triples: list[ox.Triple], delete: str = "") -> None:
         data = f"INSERT DATA {{ GRAPH {self.graph} {{\n{ntriples(triples)}}} }}"
@@ -269,7 +269,7 @@ class Accounts:
         check_slug(slug)
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         ident = secrets.token_hex(6)
-        iri = ox.NamedNode(f"{self.graphs.base}token/{ident}")
+        iri = self.graphs.token(ident)
         created = _now()
         self._insert([
             ox.Triple(iri, RDF_TYPE, CAT.ApiToken),
@@ -312,7 +312,7 @@ class Accounts:
         if rows:
             return rows[0]["key"].value
         key = secrets.token_hex(32)
-        holder = ox.NamedNode(f"{self.graphs.base}graph/accounts")
+        holder = self.graphs.accounts
         self.store.update(
             f"INSERT {{ GRAPH {self.graph} {{ {holder} {CAT.sessionKey} {ox.Literal(key)} }} }} "
             f"WHERE {{ FILTER NOT EXISTS {{ GRAPH {self.graph} {{ ?x {CAT.sessionKey} ?k }} }} }}"

@@ -361,10 +361,10 @@ class Moderation:
         return self.graphs.draft(MODERATION_GRAPH)
 
     def solution_iri(self, proposal_id: str) -> ox.NamedNode:
-        return ox.NamedNode(f"{self.base}solution/{proposal_id}")
+        return self.graphs.community_solution(proposal_id)
 
     def _iri(self, proposal_id: str) -> ox.NamedNode:
-        return ox.NamedNode(f"{self.base}proposal/{proposal_id}")
+        return self.graphs.proposal(proposal_id)
 
     def _user(self, user: User) -> ox.NamedNode:
         return ox.NamedNode(user.iri)
@@ -495,7 +495,7 @@ class Moderation:
 
     def _event(self, proposal: ox.NamedNode, action: str, state: str, who: ox.NamedNode,
                at: str, note: str | None = None, e: ox.NamedNode | None = None) -> list[ox.Triple]:
-        e = e or ox.NamedNode(f"{proposal.value}/event/{secrets.token_hex(6)}")
+        e = e or self.graphs.event(proposal, secrets.token_hex(6))
         out = [ox.Triple(proposal, CAT.history, e), ox.Triple(e, RDF_TYPE, CAT.ModerationEvent),
                ox.Triple(e, CAT.action, ox.Literal(action)), ox.Triple(e, CAT.state, ox.Literal(state)),
                ox.Triple(e, CAT.by, who), ox.Triple(e, CAT.at, _dt(at))]
@@ -556,7 +556,7 @@ class Moderation:
         sources, target = TRANSITIONS[action]
         iri, m, who, now = self._iri(proposal_id), self.graph, self._user(user), _now()
         by, at = RECORDED[target]
-        event = ox.NamedNode(f"{iri.value}/event/{secrets.token_hex(6)}")
+        event = self.graphs.event(iri, secrets.token_hex(6))
         new = [ox.Triple(iri, CAT.state, ox.Literal(target)), ox.Triple(iri, CAT.changedAt, _dt(now)),
                ox.Triple(iri, by, who), ox.Triple(iri, at, _dt(now)),
                *self._event(iri, action, target, who, now, note, event)]

@@ -137,7 +137,7 @@ class Jobs:
         return self.graphs.jobs
 
     def _iri(self, job_id: str) -> ox.NamedNode:
-        return ox.NamedNode(f"{self.graphs.base}job/{check_slug(job_id, 'job')}")
+        return self.graphs.job(job_id)
 
     def create(self, source: str, *, url: str | None = None, dry_run: bool = False) -> str:
         """A new queued job of ``source``, leased to this process; returns its id.

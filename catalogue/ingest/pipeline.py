@@ -218,7 +218,7 @@ def ingest(
         graph = graphs.source(source, version)
         quarantine = graphs.quarantine(source, version) if rejected else None
         run_graph = graphs.run(source, version)
-        activity = ox.NamedNode(f"{settings.base_uri}run/{source}/{version}")
+        activity = graphs.run_activity(source, version)
         try:
             # bulk writes into graphs nobody reads yet ...
             store.write_graph(graph, index.stored_triples(accepted))
@@ -281,7 +281,7 @@ def rollback(store: Store, settings: Settings, source: str, version: str,
                               if old_index else ([], False))
         run_id = f"{new_version(started)}-rollback"
         run_graph = graphs.run(source, run_id)
-        activity = ox.NamedNode(f"{settings.base_uri}run/{source}/{run_id}")
+        activity = graphs.run_activity(source, run_id)
         report.checksum = _checksum_of(store, graphs, source, version)
         report.triples = store.count(target)
         quarantine = graphs.quarantine(source, version)
@@ -353,7 +353,7 @@ def withdraw_all(store: Store, settings: Settings, source: str, *, by: str | Non
         version = new_version(started)
         graph = graphs.source(source, version)
         run_graph = graphs.run(source, version)
-        activity = ox.NamedNode(f"{settings.base_uri}run/{source}/{version}")
+        activity = graphs.run_activity(source, version)
         report.checksum = "sha256:" + hashlib.sha256(b"").hexdigest()
         try:
             store.write_graph(run_graph, history.run_triples(activity, report, [], False, report.diff,
