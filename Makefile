@@ -10,9 +10,14 @@ HOST   ?= 127.0.0.1
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
+# running needs the package alone; the tests (and lint) add the test extras
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
@@ -22,7 +27,7 @@ init: $(VENV)/.installed ## load vocabularies and the demo catalogue into the em
 run: init ## set up, load the demo catalogue and serve the site on http://$(HOST):$(PORT)/
 	$(VENV)/bin/catalogue serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed chromium ## install what the tests need and run them all
+test: $(VENV)/.installed-test chromium ## install what the tests need and run them all
 	$(PY) -m pytest
 
 chromium: ## Debian's chromium for the browser tests (Playwright drives it; no browser download)
@@ -31,10 +36,10 @@ chromium: ## Debian's chromium for the browser tests (Playwright drives it; no b
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
-lint: $(VENV)/.installed ## ruff over the code
+lint: $(VENV)/.installed-test ## ruff over the code
 	$(VENV)/bin/ruff check catalogue webapp tests bench vocab
 
-bench: $(VENV)/.installed ## benchmarks that print figures: ingest, dereferencing, SPARQL, search (wrk needed)
+bench: $(VENV)/.installed-test ## benchmarks that print figures: ingest, dereferencing, SPARQL, search (wrk needed)
 	$(PY) bench/ingest.py --sizes 1000 10000
 	$(PY) bench/deref.py && $(PY) bench/sparql.py
 	$(PY) bench/search.py --solutions 10000
