@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 
-.PHONY: help run init test lint bench clean chromium
+.PHONY: help run init test lint bench clean chromium messages compile
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -36,8 +36,22 @@ chromium: ## Debian's chromium for the browser tests (Playwright drives it; no b
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
-lint: $(VENV)/.installed-test ## ruff over the code
+lint: $(VENV)/.installed-test ## ruff over the code, mypy over catalogue/ and catalogue_cli/
 	$(VENV)/bin/ruff check catalogue webapp tests bench vocab
+	$(VENV)/bin/mypy catalogue catalogue_cli
+
+BABEL    = $(VENV)/bin/pybabel
+REPORTS  = catalogue/reports/translations
+
+messages: $(VENV)/.installed ## after changing UI or report sentences: extract them, update the .po files
+	$(BABEL) extract -F webapp/babel.cfg -k lazy_gettext -k _ -c Translators: -o webapp/translations/messages.pot .
+	$(BABEL) update --ignore-obsolete -i webapp/translations/messages.pot -d webapp/translations
+	$(BABEL) extract -F catalogue/reports/babel.cfg -k t -c Translators: -o $(REPORTS)/reports.pot .
+	$(BABEL) update --ignore-obsolete -D reports -i $(REPORTS)/reports.pot -d $(REPORTS)
+
+compile: $(VENV)/.installed ## after translating in the .po files: compile them to .mo
+	$(BABEL) compile --statistics -d webapp/translations
+	$(BABEL) compile --statistics -D reports -d $(REPORTS)
 
 bench: $(VENV)/.installed-test ## benchmarks that print figures: ingest, dereferencing, SPARQL, search (wrk needed)
 	$(PY) bench/ingest.py --sizes 1000 10000

@@ -1,8 +1,10 @@
 """The site speaks English, French and German: UI strings through Babel, chosen by ?lang=,
-a cookie or Accept-Language; data labels in the reader's language with a fallback marker."""
+a cookie or Accept-Language; data labels in the reader's language with a fallback marker.
+Report sentences are a Babel catalogue of their own, read without Flask."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tempfile
@@ -12,10 +14,17 @@ import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from webapp.translations.translate import DE, FR
-
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "webapp" / "translations"
+# domain: (its translations directory, its extraction mapping, its keywords)
+CATALOGUES = {
+    "messages": (TRANSLATIONS, ROOT / "webapp" / "babel.cfg", ("lazy_gettext", "_")),
+    "reports": (ROOT / "catalogue" / "reports" / "translations",
+                ROOT / "catalogue" / "reports" / "babel.cfg", ("t",)),
+}
+LANGUAGES = ("fr", "de")
+STEPS = "run `make messages`, translate in the .po files, then `make compile` (README, Languages)"
+FIELDS = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")  # %(name)s in the UI, {name} in reports
 
 
 def key(message_id):
@@ -27,25 +36,50 @@ def pot_ids(path: Path) -> set:
         return {key(m.id) for m in read_po(f) if m.id}
 
 
-def test_the_template_holds_every_string_of_the_code():
+def fields(text: str) -> set[str]:
+    return {a or b for a, b in FIELDS.findall(text)}
+
+
+@pytest.mark.parametrize("domain", sorted(CATALOGUES))
+def test_the_template_holds_every_string_of_the_code(domain):
+    directory, mapping, keywords = CATALOGUES[domain]
     with tempfile.TemporaryDirectory() as tmp:
-        fresh = Path(tmp) / "messages.pot"
-        subprocess.run([str(Path(sys.executable).parent / "pybabel"), "extract", "-F",
-                        str(TRANSLATIONS.parent / "babel.cfg"), "-k", "lazy_gettext", "-k", "_",
+        fresh = Path(tmp) / f"{domain}.pot"
+        subprocess.run([str(Path(sys.executable).parent / "pybabel"), "extract", "-F", str(mapping),
+                        *(arg for k in keywords for arg in ("-k", k)), "-c", "Translators:",
                         "-o", str(fresh), str(ROOT)], check=True, cwd=ROOT, capture_output=True)
-        assert pot_ids(fresh) == pot_ids(TRANSLATIONS / "messages.pot"), \
-            "UI strings changed: re-run the extract/translate/compile steps in webapp/translations/translate.py"
+        assert pot_ids(fresh) == pot_ids(directory / f"{domain}.pot"), f"{domain}: strings changed: {STEPS}"
 
 
-@pytest.mark.parametrize(("lang", "table"), [("fr", FR), ("de", DE)])
-def test_every_string_is_translated_and_compiled(lang, table):
-    ids = pot_ids(TRANSLATIONS / "messages.pot")
-    assert ids <= set(table), f"{lang}: untranslated {sorted(map(str, ids - set(table)))}"
-    with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").open("rb") as f:
-        po = {key(m.id): key(m.string) for m in read_po(f) if m.id}
-    with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.mo").open("rb") as f:
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("domain", sorted(CATALOGUES))
+def test_every_string_is_translated_and_compiled(domain, lang):
+    """The .po files are the translations (edited as catalogues); the .mo are compiled from them."""
+    directory = CATALOGUES[domain][0]
+    ids = pot_ids(directory / f"{domain}.pot")
+    with (directory / lang / "LC_MESSAGES" / f"{domain}.po").open("rb") as f:
+        catalog = read_po(f)
+    assert not catalog.fuzzy, f"{domain} {lang}: the catalogue is marked fuzzy"
+    messages = {key(m.id): m for m in catalog if m.id}
+    done = {i for i, m in messages.items()
+            if not m.fuzzy and all(m.string if isinstance(m.string, tuple) else (m.string,))}
+    assert ids <= done, f"{domain} {lang}: untranslated or fuzzy {sorted(map(str, ids - done))}: {STEPS}"
+    for i, m in messages.items():  # a translation fills only the fields the code gives it
+        allowed = fields(" ".join(i if isinstance(i, tuple) else (i,)) + " " + " ".join(m.auto_comments))
+        for text in m.string if isinstance(m.string, tuple) else (m.string,):
+            assert fields(text) <= allowed, f"{domain} {lang}: {text!r} uses {fields(text) - allowed}"
+    po = {i: key(messages[i].string) for i in done}
+    with (directory / lang / "LC_MESSAGES" / f"{domain}.mo").open("rb") as f:
         mo = {key(m.id): key(m.string) for m in read_mo(f) if m.id}
-    assert po == mo, f"{lang}: messages.mo is stale: run pybabel compile -d webapp/translations"
+    assert po == mo, f"{domain} {lang}: {domain}.mo is stale: {STEPS}"
+
+
+def test_report_sentences_come_from_their_catalogue_without_flask():
+    code = ("import sys; from catalogue.reports import headings; "
+            "print(headings('de')['fix'], '|', headings('fr')['title']); "
+            "assert not any(m.split('.')[0] in ('flask', 'flask_babel', 'webapp') for m in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True, text=True)
+    assert out.stdout.strip() == "So beheben Sie es | Rapport de validation"
 
 
 @pytest.fixture(scope="module")

@@ -166,7 +166,7 @@ def test_archiving_withdraws_it_and_its_puri_is_gone(catalogue, moderation, peop
 
 
 def test_a_refused_form_stores_nothing_and_says_why_in_plain_words(catalogue, moderation, people):
-    from catalogue.ingest.explain import explain
+    from catalogue.reports import explain
 
     checked, p = moderation.create(a_form(publisher="", landing_page="javascript:alert(1)",
                                           access_url="https://[broken", email="not an address"),

@@ -181,7 +181,7 @@ def test_a_records_public_description_comes_only_from_the_source_that_publishes_
                                         ("fr", "publiée par la source « alpha »"),
                                         ("de", "von der Quelle „alpha“ veröffentlicht")])
 def test_the_refusal_is_explained_in_the_readers_language(alpha, settings, lang, words):
-    from catalogue.ingest.explain import explain_finding
+    from catalogue.reports import explain_finding
 
     report = ingest(alpha, settings, "beta", beta_with([forged_title()]))
     finding = next(f for f in report.findings if f.shape == OWNED_RULE)

@@ -10,7 +10,9 @@ import pyoxigraph as ox
 import pytest
 
 from catalogue.ingest import validate_dump
-from catalogue.ingest.explain import (
+from catalogue.ingest.report import Report
+from catalogue.ingest.shacl import Finding
+from catalogue.reports import (
     constraint_of,
     error_context,
     explain,
@@ -23,8 +25,6 @@ from catalogue.ingest.explain import (
     record_score,
     shacl_report_turtle,
 )
-from catalogue.ingest.report import Report
-from catalogue.ingest.shacl import Finding
 from catalogue.settings import load_settings
 
 GOOD = (Path(__file__).parent / "data" / "ingest" / "two-solutions.ttl").read_bytes()

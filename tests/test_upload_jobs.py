@@ -14,8 +14,8 @@ import pytest
 
 from catalogue.app import Catalogue
 from catalogue.graphs import Graphs
-from catalogue.ingest.explain import explain
 from catalogue.ingest.jobs import STOPPED, JobLimitError, Jobs, report_json, report_of
+from catalogue.reports import explain
 from catalogue.store import EmbeddedStore
 from tests.test_ingest import NO_CONTACT_ON_2
 

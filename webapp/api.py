@@ -12,10 +12,10 @@ from werkzeug.exceptions import HTTPException
 
 from catalogue.graphs import SlugError
 from catalogue.ingest import Report
-from catalogue.ingest.explain import explained_json
 from catalogue.ingest.history import HistoryError
 from catalogue.ingest.jobs import JobLimitError
 from catalogue.ingest.pipeline import MODES
+from catalogue.reports import explained_json
 
 from . import reports
 from .auth import csrf

@@ -146,7 +146,7 @@ def _collection_choices() -> dict:
 
 
 def _form_page(form: ProposalForm, checked: Checked | None, proposal: Proposal | None, status: int):
-    from catalogue.ingest.explain import explain
+    from catalogue.reports import explain
 
     explained = explain(checked.report, reader_language()) if checked and not checked.report.conforms \
         else None
@@ -195,7 +195,7 @@ def proposal(proposal_id: str):
 
 
 def _proposal_page(p: Proposal, error: str | None, report: Report | None, status: int):
-    from catalogue.ingest.explain import explain
+    from catalogue.reports import explain
 
     moderation = _moderation()
     review = report or moderation.review(p.id)

@@ -200,7 +200,7 @@ def upload(slug: str):
 
 
 def _report_page(slug: str, report: Report, data: bytes, dry_run: bool, status: int):
-    from catalogue.ingest.explain import explain
+    from catalogue.reports import explain
 
     return render_template("report.html", slug=slug, report=report, dry_run=dry_run,
                            explained=explain(report, reader_language(), data)), status
@@ -219,7 +219,7 @@ def _run_detail(slug: str, run_id: str):
 @bp.route("/sources/<slug>/runs/<run_id>")
 @login_required
 def run(slug: str, run_id: str):
-    from catalogue.ingest.explain import explain, property_label
+    from catalogue.reports import explain, property_label
 
     detail = _run_detail(slug, run_id)
     runs = {r["id"]: r for r in _catalogue().runs(slug)}

@@ -24,7 +24,7 @@ def input_status(error: InputError) -> int:
 
 def report_json(report: Report, data: bytes | None = None) -> dict:
     """The public ``--json`` report, each result explained in the reader's language."""
-    from catalogue.ingest.explain import explained_json
+    from catalogue.reports import explained_json
 
     return explained_json(report, reader_language(), data)
 
@@ -42,7 +42,7 @@ def run_json(detail: RunDetail) -> dict:
 
 
 def turtle_response(report: Report, filename: str) -> Response:
-    from catalogue.ingest.explain import shacl_report_turtle
+    from catalogue.reports import shacl_report_turtle
 
     return Response(shacl_report_turtle(report), mimetype="text/turtle",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

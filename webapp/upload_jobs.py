@@ -20,7 +20,6 @@ from flask_babel import gettext as _
 
 from catalogue.graphs import SlugError, check_slug
 from catalogue.ingest import InputError, Report
-from catalogue.ingest.explain import explain
 from catalogue.ingest.fetch import check_url, fetch, public_url
 from catalogue.ingest.jobs import (
     Job,
@@ -30,6 +29,7 @@ from catalogue.ingest.jobs import (
     report_json,
     report_of,
 )
+from catalogue.reports import explain
 
 from .auth import current_user, login_required, require
 from .i18n import reader_language

@@ -45,7 +45,7 @@ from catalogue.store.sparql_text import ntriples
 from catalogue.terms import CAT, RDF_TYPE, XSD
 
 if TYPE_CHECKING:
-    from catalogue.ingest.explain import ErrorContext
+    from catalogue.reports.parse_errors import ErrorContext
 
 RDF_JSON = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON")
 STATES = ("queued", "running", "stored", "rejected", "checked", "failed")
@@ -345,7 +345,7 @@ def report_json(report: Report, lang: str | None, data: bytes | None = None) -> 
     """The report a job keeps: the API's explained JSON (``data``, the dump, adds the lines
     around a parse error), plus ``record_verdicts``, the kind and verdict of every record
     with a finding or refused, so that :func:`report_of` can rebuild it for a page."""
-    from catalogue.ingest.explain import explained_json
+    from catalogue.reports import explained_json
 
     out = explained_json(report, lang, data)
     out["record_verdicts"] = [{"iri": r.iri, "kind": r.kind, "accepted": r.accepted}
@@ -381,7 +381,7 @@ def report_of(body: dict) -> Report:
 
 def error_context_of(body: dict) -> ErrorContext | None:
     """The lines around a parse error a job's report kept (the dump itself is gone)."""
-    from catalogue.ingest.explain import ContextLine, ErrorContext
+    from catalogue.reports import ContextLine, ErrorContext
 
     c = body.get("context")
     if not c:

@@ -49,19 +49,17 @@ def check(store: Store, graphs: Graphs, source: str, index: RecordIndex, report:
 
     ``report.records`` must be in ``index.records``' order (as :func:`validate_dump` makes it).
     """
-    from catalogue.ingest.explain import (
-        TEXT,  # the rules' words live with the other sentences (en, fr, de)
-    )
+    # the rules' words, in English, live with the other report sentences (translated there)
+    from catalogue.reports.phrasing import FIX_OWNED, FIX_RESERVED, OWNED, RESERVED
 
-    words = TEXT["en"]
     subjects = [s for s in index.by_subject if isinstance(s, ox.NamedNode)]
     refused: dict[Node, tuple[str, str]] = {}  # subject -> (rule, message)
     for s in subjects:
         if graphs.reserved(s.value, source):
-            refused[s] = (RESERVED_RULE, f"{words['reserved']} {words['fix_reserved']}")
+            refused[s] = (RESERVED_RULE, f"{RESERVED} {FIX_RESERVED}")
     for s, owner in owned_elsewhere(store, graphs, source,
                                     [s for s in subjects if s not in refused]).items():
-        refused[s] = (OWNED_RULE, f"{words['owned'].format(owner=owner)} {words['fix_owned']}")
+        refused[s] = (OWNED_RULE, f"{OWNED.format(owner=owner)} {FIX_OWNED}")
     if not refused:
         return 0
     users: dict[Node, list[Record]] = defaultdict(list)
