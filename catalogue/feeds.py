@@ -29,6 +29,7 @@ from xml.sax.saxutils import escape
 import pyoxigraph as ox
 
 from catalogue import queries
+from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.graphs import Graphs
 from catalogue.store import Dataset, Store
 from catalogue.terms import DCAT, DCT, FOAF, RDF_TYPE, VOID, XSD, Namespace
@@ -53,12 +54,14 @@ PREFIXES = {
 }
 
 
-class HarvestParamError(ValueError):
+class HarvestParamError(CatalogueError, ValueError):
     """A paging or filter parameter is malformed; the message says which and what works."""
 
 
-class PageNotFoundError(LookupError):
+class PageNotFoundError(CatalogueError, LookupError):
     """The page asked for is beyond the last one."""
+
+    error_kind = ErrorKind.NOT_FOUND
 
 
 # parameters

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
+from catalogue.errors import CatalogueError, ErrorKind
+
 
 @dataclass(frozen=True)
 class Format:
@@ -56,8 +58,10 @@ RESULT_FORMATS: tuple[Format, ...] = (
 )
 
 
-class UnknownFormatError(ValueError):
+class UnknownFormatError(CatalogueError, ValueError):
     """No RDF format matches the name, extension or media type given."""
+
+    error_kind = ErrorKind.UNSUPPORTED
 
 
 def rdf_format(name: str) -> Format:

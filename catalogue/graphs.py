@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 from pyoxigraph import NamedNode
 
+from catalogue.errors import CatalogueError, ErrorKind
+
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 # The source the catalogue publishes the proposals its moderators validate as (moderation.py).
 COMMUNITY = "community"
@@ -39,19 +41,23 @@ COMMUNITY = "community"
 MINTED_RECORDS: dict[str, tuple[str, ...]] = {COMMUNITY: ("solution/",)}
 
 
-class SlugError(ValueError):
-    """A source or vocabulary name is not a slug."""
+class SlugError(CatalogueError, ValueError):
+    """A source or vocabulary name is not a slug (bad input; not found where the caller
+    looks something up by it)."""
 
 
-def check_slug(slug: str, what: str = "source") -> str:
+def check_slug(slug: str, what: str = "source", *,
+               error_kind: ErrorKind = ErrorKind.BAD_INPUT) -> str:
     """Return ``slug`` if it is lowercase letters, digits and dashes (max 63).
 
-    :raise SlugError: otherwise, naming what was expected.
+    :raise SlugError: otherwise, naming what was expected; of ``error_kind`` (a caller that
+        looks a run or version up by the name passes ``ErrorKind.NOT_FOUND``: nothing can
+        have a malformed name).
     """
     if not isinstance(slug, str) or not SLUG.match(slug):
         raise SlugError(
             f"{what} name {slug!r} is not valid: use 1-63 lowercase letters, digits and dashes, "
-            "starting with a letter or digit (e.g. 'spain-ctt')"
+            "starting with a letter or digit (e.g. 'spain-ctt')", error_kind=error_kind
         )
     return slug
 

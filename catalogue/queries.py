@@ -39,6 +39,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.settings import ROOT
 from catalogue.store import ALL, Dataset, Rows, Store
 from catalogue.store.sparql_text import values_clause, values_list
@@ -51,12 +52,14 @@ _VALUES_MARK = re.compile(r"^[ \t]*#\+[ \t]*values[ \t]*$", re.I | re.M)
 _IN_DATASET_MARK = re.compile(r"^([ \t]*)#\+[ \t]*in-dataset[ \t]+\?(\w+)[ \t]*$", re.I | re.M)
 
 
-class QueryError(ValueError):
+class QueryError(CatalogueError, ValueError):
     """Unknown query or bad parameter value; the message says which and why."""
 
 
 class UnknownQuery(QueryError):
     """No saved query has that name (or it is not public, where only public ones count)."""
+
+    error_kind = ErrorKind.NOT_FOUND
 
 
 class ParameterError(QueryError):

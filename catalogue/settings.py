@@ -13,10 +13,12 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from catalogue.errors import CatalogueError
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class SettingsError(ValueError):
+class SettingsError(CatalogueError, ValueError):
     """A setting has a value the catalogue cannot use."""
 
 

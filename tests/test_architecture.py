@@ -4,6 +4,7 @@ queries are files that parse, and no SPARQL is built by formatting values."""
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from catalogue import queries
+from catalogue.errors import CatalogueError
 from catalogue.settings import settings_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,3 +132,90 @@ def test_the_catalogues_iris_are_minted_only_in_graphs_py(path):
         return
     minted = re.search(r"NamedNode\(f[\"']\{[^}]*base", path.read_text())
     assert not minted, f"{path}: an IRI minted outside catalogue/graphs.py: {minted.group(0)}"
+
+
+VIEWS = [p for p in sorted((ROOT / "webapp").glob("*.py")) if p.name != "errors.py"]
+
+
+def _status_mappings(source: str, namespace: dict) -> list[str]:
+    """Where a view maps a domain error to a status itself, which only webapp/errors.py does:
+    an ``except`` catching a :class:`CatalogueError` that aborts, raises in its place or names
+    a 4xx/5xx status; ``str()`` of a caught error that picks a status or goes to ``abort``;
+    ``abort(NNN, str(...))`` anywhere."""
+    found = [f"line {source.count(chr(10), 0, m.start()) + 1}: abort(code, str(...))"
+             for m in re.finditer(r"abort\(\s*[45]\d\d\s*,\s*str\(", source)]
+
+    def resolved(node: ast.expr) -> object:  # a name or a dotted name, in the module
+        if isinstance(node, ast.Attribute):
+            return getattr(resolved(node.value), node.attr, None)
+        return namespace.get(node.id) if isinstance(node, ast.Name) else None
+
+    def domain(node: ast.expr) -> bool:
+        cls = resolved(node)
+        return isinstance(cls, type) and issubclass(cls, CatalogueError)
+
+    def text_of(node: ast.AST, name: str) -> bool:  # str(name) or f"...{name}..."
+        return any((isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "str"
+                    and any(isinstance(a, ast.Name) and a.id == name for a in n.args))
+                   or (isinstance(n, ast.FormattedValue) and isinstance(n.value, ast.Name)
+                       and n.value.id == name) for n in ast.walk(node))
+
+    for handler in (n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.ExceptHandler)):
+        where = f"line {handler.lineno}"
+        caught = [] if handler.type is None else \
+            handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        inside = [n for stmt in handler.body for n in ast.walk(stmt)]
+        if any(domain(c) for c in caught):
+            for n in inside:
+                if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "abort":
+                    found.append(f"{where}: abort() on a domain error")
+                elif isinstance(n, ast.Raise) and n.exc is not None:
+                    found.append(f"{where}: raises in a domain error's place")
+                elif isinstance(n, ast.Constant) and type(n.value) is int and 400 <= n.value < 600:
+                    found.append(f"{where}: status {n.value} chosen for a domain error")
+        if handler.name:
+            for n in inside:
+                if isinstance(n, (ast.Compare, ast.IfExp)) and text_of(n, handler.name):
+                    found.append(f"{where}: a status read off the error's message")
+                elif (isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "abort"
+                      and text_of(n, handler.name)):
+                    found.append(f"{where}: abort() with the error's message")
+    return found
+
+
+@pytest.mark.parametrize("path", VIEWS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_views_leave_domain_errors_to_the_one_error_handler(path):
+    """Domain errors carry their kind; webapp/errors.py maps kinds to statuses once. A view
+    lets them through (or re-raises); a page that shows one (a form, a report) takes its
+    status from ``errors.status_of``."""
+    module = importlib.import_module(f"webapp.{path.stem}")
+    found = _status_mappings(path.read_text(), vars(module))
+    assert not found, f"{path.relative_to(ROOT)} maps errors to HTTP itself: {found}"
+
+
+_NAMES = {"HistoryError": "catalogue.ingest.history", "SlugError": "catalogue.graphs",
+          "ModerationError": "catalogue.community.moderation",
+          "ParameterError": "catalogue.queries", "RefusedQuery": "catalogue.endpoint.checks"}
+_MAPPINGS = {
+    "abort with the message": "try:\n    f()\nexcept RefusedQuery as exc:\n    abort(403, str(exc))\n",
+    "a status read off the message": "try:\n    f()\nexcept (HistoryError, SlugError) as exc:\n"
+                                     "    raise ApiError(409 if 'already' in str(exc) else 404, str(exc))\n",
+    "a status by class": "try:\n    f()\nexcept ModerationError as exc:\n"
+                         "    return page(error_text(exc), 403 if isinstance(exc, NotAllowed) else 409)\n",
+    "a bare abort": "try:\n    check_slug(s)\nexcept SlugError:\n    abort(404)\n",
+    "anywhere": "def f(e):\n    abort(400, str(e))\n",
+}
+_NOT_MAPPINGS = {
+    "let through": "report = catalogue.rollback(slug, version)\n",
+    "a page with the kind's status": "try:\n    f()\nexcept ModerationError as exc:\n"
+                                     "    return page(error_text(exc), status_of(exc))\n",
+    "re-raised": "try:\n    f()\nexcept ParameterError:\n    if download:\n        raise\n",
+    "not a domain error": "try:\n    ox.NamedNode(v)\nexcept ValueError:\n    abort(400, 'not an IRI')\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(_MAPPINGS) + sorted(_NOT_MAPPINGS))
+def test_the_error_mapping_check_finds_mappings_and_only_them(case):
+    namespace = {name: getattr(importlib.import_module(module), name) for name, module in _NAMES.items()}
+    found = _status_mappings(_MAPPINGS.get(case) or _NOT_MAPPINGS[case], namespace)
+    assert bool(found) == (case in _MAPPINGS), found

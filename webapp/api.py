@@ -1,7 +1,8 @@
 """The publishers' REST API: upload a dump, read runs and reports, roll back.
 
 Bearer tokens only (``catalogue token create SLUG``), so no cookie can be replayed here
-and the routes are exempt from CSRF. Answers are JSON; errors too (``{"error": ...}``).
+and the routes are exempt from CSRF. Answers are JSON; errors too, in the one shape
+``webapp/errors.py`` gives every error (``{"error": {"status": ..., "message": ...}}``).
 Described by the OpenAPI document at ``/api/openapi.json``.
 """
 
@@ -10,15 +11,13 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from catalogue.graphs import SlugError
 from catalogue.ingest import Report
-from catalogue.ingest.history import HistoryError
-from catalogue.ingest.jobs import JobLimitError
 from catalogue.ingest.pipeline import MODES
 from catalogue.reports import explained_json
 
 from . import reports
 from .auth import csrf
+from .errors import status_of
 from .i18n import reader_language
 from .openapi import document
 
@@ -31,18 +30,16 @@ def _catalogue():
 
 
 class ApiError(HTTPException):
-    def __init__(self, code: int, message: str, headers: dict | None = None, **extra) -> None:
+    """A request the API refuses before any domain work (no token, a malformed flag), with
+    the headers it needs (``WWW-Authenticate``); answered by ``webapp/errors.py``."""
+
+    def __init__(self, code: int, message: str, headers: dict | None = None) -> None:
         super().__init__(message)
         self.code = code
-        self.extra = extra
         self.headers = headers or {}
 
-    def get_response(self, environ=None, scope=None):
-        response = jsonify({"error": {"status": self.code, "message": self.description,
-                                      **self.extra}})
-        response.status_code = self.code
-        response.headers.update(self.headers)
-        return response
+    def get_headers(self, environ=None, scope=None) -> list[tuple[str, str]]:
+        return list(self.headers.items())
 
 
 def _authorise(slug: str) -> None:
@@ -107,7 +104,7 @@ def upload(slug: str):
         report = catalogue.validate(data, format=fmt)
         report.source, report.mode = slug, mode
         if report.error is not None:
-            return _report_response(report, _input_status(report.error), data)
+            return _report_response(report, status_of(report.error), data)
         storable = report.accepted > 0 and (mode == "partial" or not report.rejected)
         return _report_response(report, 200 if storable else 422, data)
     origin = "API upload"  # public: nothing about the client (its User-Agent may name a person)
@@ -115,7 +112,7 @@ def upload(slug: str):
         return _in_background(slug, data, fmt, mode, origin)
     report = catalogue.ingest(slug, data, format=fmt, mode=mode, origin=origin)
     if report.error is not None:
-        return _report_response(report, _input_status(report.error), data)
+        return _report_response(report, status_of(report.error), data)
     if not report.stored:
         return _report_response(report, 422, data)
     run_id = report.activity.rsplit("/", 1)[-1]  # type: ignore[union-attr]
@@ -124,13 +121,13 @@ def upload(slug: str):
 
 
 def _in_background(slug: str, data: bytes, fmt: str | None, mode: str, origin: str):
-    """202 now, with a Location to poll; the same ingest runs in a worker thread."""
+    """202 now, with a Location to poll; the same ingest runs in a worker thread.
+
+    :raise JobLimitError: the source has as many jobs as it may (429, ``Retry-After``).
+    """
     catalogue = _catalogue()
     lang = reader_language()
-    try:
-        job_id = catalogue.jobs.create(slug)
-    except JobLimitError as exc:
-        raise ApiError(429, str(exc), {"Retry-After": "10"}) from exc
+    job_id = catalogue.jobs.create(slug)
 
     def work() -> tuple[str, dict, str | None]:
         report = catalogue.ingest(slug, data, format=fmt, mode=mode, origin=origin)
@@ -165,9 +162,6 @@ def job(slug: str, job_id: str):
     return response
 
 
-_input_status = reports.input_status  # one table of codes for the API and the site's form
-
-
 @bp.route("/sources/<slug>/runs")
 def runs(slug: str):
     _authorise(slug)
@@ -183,12 +177,12 @@ def runs(slug: str):
 
 
 def _run_detail(slug: str, run_id: str):
-    """The run, for a caller with this source's token; 404 if it has no such run."""
+    """The run, for a caller with this source's token.
+
+    :raise HistoryError, SlugError: no such run (404).
+    """
     _authorise(slug)
-    try:
-        return _catalogue().run_detail(slug, run_id)
-    except (HistoryError, SlugError) as exc:
-        raise ApiError(404, str(exc)) from exc
+    return _catalogue().run_detail(slug, run_id)
 
 
 @bp.route("/sources/<slug>/runs/<run_id>")
@@ -208,10 +202,8 @@ def rollback(slug: str):
     version = body.get("version") or request.args.get("version")
     if not isinstance(version, str) or not version:
         raise ApiError(400, 'name the version to roll back to: {"version": "..."}')
-    try:
-        report = _catalogue().rollback(slug, version, by="API")
-    except (HistoryError, SlugError) as exc:
-        raise ApiError(409 if "already" in str(exc) else 404, str(exc)) from exc
+    # no such version: HistoryError or SlugError, 404; already current: HistoryError, 409
+    report = _catalogue().rollback(slug, version, by="API")
     run_id = report.activity.rsplit("/", 1)[-1]  # type: ignore[union-attr]
     return _report_response(report, 201, None, Location=url_for("api.run", slug=slug, run_id=run_id))
 
@@ -219,10 +211,3 @@ def rollback(slug: str):
 @bp.route("/openapi.json")
 def openapi():
     return jsonify(document(request.host_url.rstrip("/")))
-
-
-@bp.errorhandler(HTTPException)
-def json_errors(exc: HTTPException):
-    if isinstance(exc, ApiError):
-        return exc.get_response()
-    return ApiError(exc.code or 500, exc.description or exc.name).get_response()

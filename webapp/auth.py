@@ -35,6 +35,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from catalogue.community.accounts import AccountError, User
 
+from .errors import reworded
 from .throttle import Throttle, address_key
 
 bp = Blueprint("auth", __name__)
@@ -190,9 +191,7 @@ def end_sessions(username: str):
     """An admin ends every session of an account (a lost laptop, a departing colleague)."""
     user = current_user()
     require(user is not None and user.is_admin)
-    try:
+    with reworded(_("There is no account %(name)s.", name=username), AccountError):
         current_app.extensions["catalogue"].accounts.end_sessions(username)
-    except AccountError:
-        abort(404, _("There is no account %(name)s.", name=username))
     flash(_("Every session of %(name)s has ended.", name=username))
     return redirect(url_for("publish.users"), code=303)

@@ -112,7 +112,8 @@ def catalog(ext: str | None):
     """The ``dcat:Catalog`` with one page of solutions (``page``, ``page_size``,
     ``modified_since``).
 
-    :raise 400: a malformed parameter. :raise 404: a page beyond the last.
+    :raise HarvestParamError: a malformed parameter (400).
+    :raise PageNotFoundError: a page beyond the last (404).
     :raise 406: no acceptable format (``/catalog`` only).
     """
     name = _negotiate(ext)
@@ -122,13 +123,8 @@ def catalog(ext: str | None):
         if ext is None:
             unchanged.headers["Vary"] = "Accept"
         return unchanged
-    try:
-        paging = harvest.parse_paging(request.args)
-        page = _catalogue().catalog_page(paging, site=request.url_root, here=request.base_url)
-    except harvest.HarvestParamError as exc:
-        abort(400, str(exc))
-    except harvest.PageNotFoundError as exc:
-        abort(404, str(exc))
+    paging = harvest.parse_paging(request.args)
+    page = _catalogue().catalog_page(paging, site=request.url_root, here=request.base_url)
     share(request.environ)  # the same for every anonymous reader: see response_cache.py
     return _with_validators(_rdf(page.triples, name, negotiated=ext is None, links=page.links),
                             etag, modified)
@@ -155,12 +151,9 @@ def sitemap():
 
 @bp.route("/sitemap-<int:part>.xml")
 def sitemap_part(part: int):
-    """One file of a sitemap split by the index. :raise 404: no such part."""
+    """One file of a sitemap split by the index. :raise 404, PageNotFoundError: no such part."""
     entries = _catalogue().sitemap_entries(request.url_root)
     if harvest.sitemap_parts(len(entries)) == 1:
         abort(404, "the sitemap fits in one file: /sitemap.xml")
-    try:
-        return Response(harvest.urlset(harvest.sitemap_part(entries, part)),
-                        content_type="application/xml; charset=utf-8")
-    except harvest.PageNotFoundError as exc:
-        abort(404, str(exc))
+    return Response(harvest.urlset(harvest.sitemap_part(entries, part)),
+                    content_type="application/xml; charset=utf-8")

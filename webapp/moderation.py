@@ -32,9 +32,9 @@ from catalogue.community.moderation import (
     may_view,
 )
 from catalogue.ingest import Report
-from catalogue.pages.duplicates import DecisionError
 
 from .auth import current_user, login_required, require
+from .errors import reworded, status_of
 from .i18n import label_languages, reader_language
 
 bp = Blueprint("moderation", __name__)
@@ -85,10 +85,8 @@ def _moderation() -> Moderation:
 
 def _visible(proposal_id: str) -> Proposal:
     """The proposal if the signed-in user may see it; 404 if there is none, else 403."""
-    try:
+    with reworded(_("There is no proposal %(id)s.", id=proposal_id), ProposalNotFound):
         p = _moderation().get(proposal_id)
-    except ProposalNotFound:
-        abort(404, _("There is no proposal %(id)s.", id=proposal_id))
     require(may_view(current_user(), p))
     return p
 
@@ -216,14 +214,15 @@ def edit(proposal_id: str):
     moderation = _moderation()
     if request.method == "GET":
         if p.state != "draft":
-            return _proposal_page(p, error_text(TransitionError("edit", p.state)), None, 409)
+            refused = TransitionError("edit", p.state)
+            return _proposal_page(p, error_text(refused), None, status_of(refused))
         return _form_page(moderation.form(p.id), None, p, 200)
     form = _submitted_form()
     submit = request.form.get("action") == "submit"
     try:
         checked, saved = moderation.edit(p.id, form, current_user(), submit=submit)  # type: ignore[arg-type]
-    except ModerationError as exc:
-        return _proposal_page(p, error_text(exc), None, 403 if isinstance(exc, NotAllowed) else 409)
+    except ModerationError as exc:  # the proposal's page, saying why
+        return _proposal_page(p, error_text(exc), None, status_of(exc))
     if saved is None:
         return _form_page(form, checked, p, 422)
     flash(DONE["submit"] if submit else _("Your changes are saved."))
@@ -252,12 +251,12 @@ def act(proposal_id: str, action: str):
             moderation.validate(p.id, user)  # type: ignore[arg-type]
         else:
             moderation.archive(p.id, user)  # type: ignore[arg-type]
-    except PublishRefused as exc:
-        return _proposal_page(p, error_text(exc), exc.report, 422)
+    except PublishRefused as exc:  # the proposal's page, with the report that says why
+        return _proposal_page(p, error_text(exc), exc.report, status_of(exc))
     except NotAllowed as exc:
-        return _proposal_page(p, error_text(exc), None, 403)
-    except ModerationError as exc:
-        return _proposal_page(moderation.get(p.id), error_text(exc), None, 409)
+        return _proposal_page(p, error_text(exc), None, status_of(exc))
+    except ModerationError as exc:  # moved meanwhile: as it is now
+        return _proposal_page(moderation.get(p.id), error_text(exc), None, status_of(exc))
     flash(DONE[action])
     return redirect(url_for("moderation.proposal", proposal_id=p.id), code=303)
 
@@ -270,7 +269,8 @@ def decide_duplicate():
     then lists the other under "Also published by", or no more.
 
     :raise 403: the account is not a moderator.
-    :raise 400: not two published solutions of different sources, or no decision.
+    :raise 400: no decision.
+    :raise DecisionError: not two published solutions of different sources (400).
     """
     user = current_user()
     require(user is not None and user.is_moderator)
@@ -279,10 +279,7 @@ def decide_duplicate():
     if decision not in ("same", "different"):
         abort(400, _("Say whether the two records are the same solution or not."))
     record, other = form.get("record", ""), form.get("other", "")
-    try:
-        _catalogue().decide_same(record, other, same=decision == "same",
-                                 moderator=user.iri)  # type: ignore[union-attr]
-    except DecisionError as exc:
-        abort(400, str(exc))
+    _catalogue().decide_same(record, other, same=decision == "same",
+                             moderator=user.iri)  # type: ignore[union-attr]
     # no flash: resource pages are cached representations; the page itself shows the change
     return redirect(url_for("ld.resource", uri=record), code=303)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from catalogue.community.accounts import ROLES, AccountError
 from catalogue.community.facilitators import collections, is_collection
-from catalogue.graphs import SlugError, check_slug
+from catalogue.graphs import SlugError
 from catalogue.ingest import InputError, Report
 from catalogue.ingest.fetch import public_url
 from catalogue.ingest.history import HistoryError
@@ -18,6 +18,7 @@ from catalogue.ingest.pipeline import MODES
 
 from . import reports
 from .auth import current_user, login_required, require
+from .errors import reworded, status_of
 from .i18n import label_languages, reader_language
 from .linked_data import href
 from .upload_jobs import upload_by_url
@@ -30,11 +31,7 @@ def _catalogue():
 
 
 def _source_or_404(slug: str):
-    try:
-        check_slug(slug)
-    except SlugError:
-        abort(404)
-    state = _catalogue().source(slug)
+    state = _catalogue().source(slug)  # a malformed name is not there either
     if state is None:
         abort(404, _("There is no source %(slug)s.", slug=slug))
     return state
@@ -180,7 +177,7 @@ def upload(slug: str):
             return redirect(url_for("publish.source", slug=slug), code=303)
     except InputError as exc:
         report = Report(source=slug, mode=mode, error=exc)
-        return _report_page(slug, report, data, dry_run, reports.input_status(exc))
+        return _report_page(slug, report, data, dry_run, status_of(exc))
     fmt = request.form.get("format") or media
     if dry_run:
         report = catalogue.validate(data, format=fmt, filename=filename)
@@ -194,7 +191,7 @@ def upload(slug: str):
         flash(_("Stored: %(accepted)d record(s) published.", accepted=report.accepted))
         return redirect(url_for("publish.run", slug=slug,
                                 run_id=report.activity.rsplit("/", 1)[-1]), code=303)  # type: ignore[union-attr]
-    status = reports.input_status(report.error) if report.error is not None else \
+    status = status_of(report.error) if report.error is not None else \
         (200 if dry_run and report.conforms else 422)  # the API's codes for the same refusals
     return _report_page(slug, report, data, dry_run, status)
 
@@ -210,10 +207,9 @@ def _run_detail(slug: str, run_id: str):
     """A run, for its publishers and moderators (403 otherwise); 404 if there is none."""
     _source_or_404(slug)
     require(_may_read_reports(slug))
-    try:
+    with reworded(_("Source %(slug)s has no run %(run)s.", slug=slug, run=run_id),
+                  HistoryError, SlugError):
         return _catalogue().run_detail(slug, run_id)
-    except (HistoryError, SlugError):
-        abort(404, _("Source %(slug)s has no run %(run)s.", slug=slug, run=run_id))
 
 
 @bp.route("/sources/<slug>/runs/<run_id>")

@@ -4,22 +4,10 @@ from __future__ import annotations
 
 from flask import Response
 
-from catalogue.ingest import InputError, Report
+from catalogue.ingest import Report
 from catalogue.ingest.history import RunDetail
 
 from .i18n import reader_language
-
-
-def input_status(error: InputError) -> int:
-    """The HTTP status of a dump refused before validation, the same on the site's form and
-    in the API: 413 too large (a file, or a gzip stream once inflated), 415 a format we do
-    not read, 400 anything else unreadable."""
-    kind = getattr(error, "kind", None)
-    if kind == "too-large":
-        return 413
-    if kind == "format":
-        return 415
-    return 400
 
 
 def report_json(report: Report, data: bytes | None = None) -> dict:

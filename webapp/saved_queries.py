@@ -15,8 +15,9 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from catalogue import queries
 from catalogue.formats import RDF_FORMATS, RESULT_FORMATS, Format
-from catalogue.queries import ParameterError, SavedQuery, UnknownQuery
+from catalogue.queries import ParameterError, SavedQuery
 
+from .errors import status_of
 from .linked_data import href
 from .negotiate import choose
 
@@ -30,14 +31,6 @@ INPUT_TYPES = {"date": "date", "integer": "number"}
 def formats_for(q: SavedQuery) -> dict[str, Format]:
     """The download formats of a query, by suffix: RDF for CONSTRUCT/DESCRIBE, else results."""
     return GRAPHS if q.form in ("CONSTRUCT", "DESCRIBE") else RESULTS
-
-
-def _public(name: str) -> SavedQuery:
-    """:raise 404: no such query, or it is not public."""
-    try:
-        return queries.get_public(name)
-    except UnknownQuery as exc:
-        abort(404, str(exc))
 
 
 @bp.context_processor
@@ -62,12 +55,13 @@ def listing():
 def run(name: str):
     """Run a public saved query with the query string's parameters.
 
-    :raise 404: unknown or private query, or a suffix this query does not speak.
+    :raise UnknownQuery: unknown or private query (404).
+    :raise 404: a suffix this query does not speak.
     :raise 400: a parameter is missing, unknown or malformed (the message names it).
     :raise 406: nothing in ``Accept`` is offered (the message lists what is).
     """
     name, _, suffix = name.partition(".")  # query names are file stems without dots
-    q = _public(name)
+    q = queries.get_public(name)
     formats = formats_for(q)
     negotiated = not suffix
     if suffix:
@@ -99,9 +93,10 @@ def run(name: str):
             return Response(body, content_type=f"{media}; charset=utf-8", headers=headers)
         result = queries.run_query(catalogue.store, q, values, dataset=catalogue.public_dataset())
     except ParameterError as exc:
-        if fmt is not None:
-            abort(400, str(exc))
+        if fmt is not None:  # a download: the error alone
+            raise
+        # the query's page, its form saying which parameter is wrong
         return render_template("query.html", q=q, values=values, alternates=alternates,
-                               error=str(exc), error_param=exc.param), 400, headers
+                               error=str(exc), error_param=exc.param), status_of(exc), headers
     return render_template("query.html", q=q, values=values, alternates=alternates,
                            result=result), headers

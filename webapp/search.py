@@ -19,7 +19,6 @@ from catalogue.search import (
     FACETS,
     SORTS,
     SearchRequest,
-    SearchRequestError,
     index_path,
     open_index,
     search,
@@ -43,6 +42,11 @@ MAX_VALUE_CHARS = 2000
 
 
 def _request() -> SearchRequest:
+    """The search the query string asks for.
+
+    :raise 400: a malformed page number, too many or too long facet values.
+    :raise SearchRequestError: any other malformed parameter (400).
+    """
     raw_page = request.args.get("page", "1")
     if not raw_page.isdigit():
         abort(400, "page must be a whole number from 1 up, e.g. /search?q=invoice&page=2")
@@ -54,12 +58,9 @@ def _request() -> SearchRequest:
                        f"{MAX_VALUE_CHARS} characters")
         if values:
             filters[name] = values
-    try:
-        return SearchRequest(q=request.args.get("q", "").strip(),
-                             sort=request.args.get("sort", "relevance") or "relevance",
-                             page=int(raw_page), filters=filters, languages=label_languages())
-    except SearchRequestError as exc:
-        abort(400, str(exc))
+    return SearchRequest(q=request.args.get("q", "").strip(),
+                         sort=request.args.get("sort", "relevance") or "relevance",
+                         page=int(raw_page), filters=filters, languages=label_languages())
 
 
 def _state(req: SearchRequest, **changes) -> dict:

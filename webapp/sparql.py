@@ -4,6 +4,7 @@ GET, POST form and POST ``application/sparql-query``; ``default-graph-uri`` and
 ``named-graph-uri``; results as JSON, XML, CSV, TSV; graphs as Turtle, N-Triples, RDF/XML,
 JSON-LD. Queries run in killable worker processes (time limit → 503), the answer size is
 capped (→ 422 with the reason, never a silent cut), updates and SERVICE are refused (403).
+Errors are JSON (``webapp/errors.py``), unless a browser asks.
 ``GET /sparql`` without a query serves the query editor to browsers and a SPARQL Service
 Description to RDF clients.
 """
@@ -13,9 +14,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
-from catalogue.endpoint.checks import RefusedQuery, TooManyResults, graph_formats
-from catalogue.endpoint.workers import EndpointBusy, QueryTimeout
-from catalogue.store import QuerySyntaxError, StoreError
+from catalogue.endpoint.checks import graph_formats
 
 from .negotiate import choose
 from .security import content_security_policy
@@ -140,25 +139,14 @@ def endpoint():
         abort(406, "none of the offered formats is acceptable; results come as "
                    + ", ".join(RESULT_TYPES) + "; graphs as " + ", ".join(GRAPH_TYPES))
     catalogue = current_app.extensions["catalogue"]
-    try:
-        answer = catalogue.public_query(
-            text, results_format=results_type or RESULT_TYPES[0], graph_format=graph_type or GRAPH_TYPES[0],
-            default_graph_uris=_graph_params("default-graph-uri"),
-            named_graph_uris=_graph_params("named-graph-uri"),
-            base_iri=_base_iri(),
-        )
-    except RefusedQuery as exc:
-        abort(403, str(exc))
-    except QuerySyntaxError as exc:
-        abort(400, f"the query does not parse: {exc}")
-    except TooManyResults as exc:
-        abort(422, str(exc))
-    except QueryTimeout as exc:
-        abort(503, str(exc))
-    except EndpointBusy as exc:
-        abort(503, str(exc))
-    except StoreError as exc:
-        abort(400, f"the query could not be run: {exc}")
+    # refused (403), does not parse or cannot be run (400), too many results (422),
+    # too slow or no worker free (503): the errors say so, webapp/errors.py answers
+    answer = catalogue.public_query(
+        text, results_format=results_type or RESULT_TYPES[0], graph_format=graph_type or GRAPH_TYPES[0],
+        default_graph_uris=_graph_params("default-graph-uri"),
+        named_graph_uris=_graph_params("named-graph-uri"),
+        base_iri=_base_iri(),
+    )
     # a SELECT answer when only graph types were acceptable (or the reverse): 406
     if (answer.media_type in RESULT_TYPES and results_type is None) or \
             (answer.media_type in GRAPH_TYPES and graph_type is None):

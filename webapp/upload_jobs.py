@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from catalogue.graphs import SlugError, check_slug
+from catalogue.graphs import SLUG
 from catalogue.ingest import InputError, Report
 from catalogue.ingest.fetch import check_url, fetch, public_url
 from catalogue.ingest.jobs import (
@@ -32,8 +32,8 @@ from catalogue.ingest.jobs import (
 from catalogue.reports import explain
 
 from .auth import current_user, login_required, require
+from .errors import reworded, status_of
 from .i18n import reader_language
-from .reports import input_status
 
 bp = Blueprint("upload_jobs", __name__)
 FORM_WAIT = 5.0  # seconds the form's request waits for its job before sending to the job's page
@@ -49,18 +49,16 @@ def upload_by_url(slug: str, url: str, *, mode: str, dry_run: bool, fmt: str | N
     form's request gives (see the module's docstring).
 
     :raise InputError: the URL is malformed or carries credentials (refused at once, 400).
+    :raise JobLimitError: the source has as many uploads in progress as it may (429).
     """
     check_url(url)
     catalogue = _catalogue()
     settings = catalogue.settings
     lang = reader_language()
-    try:
+    with reworded(_("This source already has %(n)d uploads in progress, the most it may have at once. "
+                    "Wait until one of them ends, then upload again.", n=settings.upload_jobs_per_source),
+                  JobLimitError, title=_("Too many uploads at once")):
         job_id = catalogue.jobs.create(slug, url=public_url(url), dry_run=dry_run)
-    except JobLimitError:
-        return render_template("error.html", code=429, name=_("Too many uploads at once"), description=_(
-            "This source already has %(n)d uploads in progress, the most it may have at once. "
-            "Wait until one of them ends, then upload again.", n=settings.upload_jobs_per_source)), \
-            429, {"Retry-After": "10"}
     kept: dict = {}  # for this request, if it waits long enough: the report and the dump
 
     def download() -> Outcome | None:
@@ -96,7 +94,7 @@ def upload_by_url(slug: str, url: str, *, mode: str, dry_run: bool, fmt: str | N
     if job.status == "stored" or report is None:
         return _ended(slug, job)
     # answered as an upload of a file is: the report, with the same status
-    status = input_status(report.error) if report.error is not None else \
+    status = status_of(report.error) if report.error is not None else \
         (200 if dry_run and report.conforms else 422)
     return render_template("report.html", slug=slug, report=report, dry_run=dry_run,
                            explained=explain(report, reader_language(), kept.get("data"))), status
@@ -120,10 +118,8 @@ def _ended(slug: str, job: Job):
 
 def _job_or_404(slug: str, job_id: str) -> Job:
     """The job, for its source's publishers and moderators (403 otherwise); 404 if none."""
-    try:
-        check_slug(slug)
-    except SlugError:
-        abort(404)
+    if not SLUG.match(slug):  # no source has that name
+        abort(404, _("Source %(slug)s has no upload %(job)s.", slug=slug, job=job_id))
     user = current_user()
     require(user is not None and (user.can_publish(slug) or user.is_moderator))
     job = _catalogue().jobs.get(job_id, slug)

@@ -26,6 +26,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from catalogue import queries
+from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.graphs import Graphs, check_slug
 from catalogue.store import Store
 from catalogue.store.sparql_text import ntriples
@@ -40,8 +41,9 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
 
-class AccountError(ValueError):
-    """A bad username, password, role or source; the message says which and why."""
+class AccountError(CatalogueError, ValueError):
+    """A bad username, password, role or source; the message says which and why (no such
+    account: not found; a username taken: a conflict)."""
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,7 @@ class Accounts:
         """
         check_password(password)
         if self.user(username) is not None:
-            raise AccountError(f"user {username!r} already exists")
+            raise AccountError(f"user {username!r} already exists", error_kind=ErrorKind.CONFLICT)
         iri = self.user_iri(username)
         triples = [
             ox.Triple(iri, RDF_TYPE, CAT.User),
@@ -214,7 +216,7 @@ class Accounts:
         """
         check_password(password)
         if self.user(username) is None:
-            raise AccountError(f"no user {username!r}")
+            raise AccountError(f"no user {username!r}", error_kind=ErrorKind.NOT_FOUND)
         iri = self.user_iri(username)
         delete = (f"DELETE WHERE {{ GRAPH {self.graph} {{ {iri} {CAT.passwordHash} ?h }} }} ;\n"
                   f"DELETE WHERE {{ GRAPH {self.graph} {{ {iri} {CAT.sessionVersion} ?v }} }}")
@@ -230,7 +232,7 @@ class Accounts:
         :raise AccountError: there is no such user.
         """
         if self.user(username) is None:
-            raise AccountError(f"no user {username!r}")
+            raise AccountError(f"no user {username!r}", error_kind=ErrorKind.NOT_FOUND)
         iri = self.user_iri(username)
         delete = f"DELETE WHERE {{ GRAPH {self.graph} {{ {iri} {CAT.sessionVersion} ?v }} }}"
         self._insert([ox.Triple(iri, CAT.sessionVersion, _new_session_version())], delete)
@@ -331,7 +333,7 @@ class Accounts:
         """Sign-in through the provider as ``sub`` now opens this account (the identity is
         moved here if another account had it: one identity, one account)."""
         if self.user(username) is None:
-            raise AccountError(f"no user {username!r}")
+            raise AccountError(f"no user {username!r}", error_kind=ErrorKind.NOT_FOUND)
         subject = self._oidc_subject(issuer, sub)
         delete = f"DELETE WHERE {{ GRAPH {self.graph} {{ ?u {CAT.oidcSubject} {subject} }} }}"
         self._insert([ox.Triple(self.user_iri(username), CAT.oidcSubject, subject)], delete)

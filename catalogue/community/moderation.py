@@ -38,6 +38,7 @@ import pyoxigraph as ox
 from catalogue import queries
 from catalogue.community.accounts import User
 from catalogue.community.facilitators import is_collection
+from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.graphs import COMMUNITY
 from catalogue.ingest import Report
 from catalogue.store.sparql_text import ntriples
@@ -82,20 +83,27 @@ WEB = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _publishing = threading.Lock()  # one publication of the community source at a time
 
 
-class ModerationError(ValueError):
-    """A moderation request that cannot be done; the message says why."""
+class ModerationError(CatalogueError, ValueError):
+    """A moderation request that cannot be done now (a conflict, unless a subclass or the
+    raise site says otherwise); the message says why."""
+
+    error_kind = ErrorKind.CONFLICT
 
 
 class ProposalNotFound(ModerationError):
     """No proposal has that id."""
 
+    error_kind = ErrorKind.NOT_FOUND
+
 
 class NotAllowed(ModerationError):
     """The user may not do this to this proposal."""
 
+    error_kind = ErrorKind.FORBIDDEN
+
 
 class TransitionError(ModerationError):
-    """The action does not apply to a proposal in its current state."""
+    """The action does not apply to a proposal in its current state (a conflict)."""
 
     def __init__(self, action: str, state: str) -> None:
         allowed = " or ".join(FROM[action])
@@ -105,6 +113,8 @@ class TransitionError(ModerationError):
 
 class PublishRefused(ModerationError):
     """The ingest of the community source did not store the new dump (see ``report``)."""
+
+    error_kind = ErrorKind.REFUSED
 
     def __init__(self, report: Report) -> None:
         super().__init__("the community source's dump was refused by validation; nothing changed")
@@ -513,7 +523,8 @@ class Moderation:
         """Proposed → draft, with the moderator's note saying what to change."""
         note = note.strip()
         if len(note) > MAX_NOTE:
-            raise ModerationError(f"the note is over {MAX_NOTE} characters")
+            raise ModerationError(f"the note is over {MAX_NOTE} characters",
+                                  error_kind=ErrorKind.BAD_INPUT)
         return self._move(proposal_id, "reject", user, note or None)
 
     def validate(self, proposal_id: str, user: User) -> tuple[Proposal, Report]:

@@ -15,7 +15,8 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-from catalogue.store import Dataset, Store
+from catalogue.errors import CatalogueError, ErrorKind
+from catalogue.store import Dataset, QuerySyntaxError, Store, StoreError
 
 # strings, IRIs and comments: where a keyword is not a keyword
 _NOISE = re.compile(
@@ -66,12 +67,24 @@ def dataset_clause(text: str, base_iri: str | None = None) -> tuple[list[str], l
     return (default, named) if found else None
 
 
-class RefusedQuery(ValueError):
+class RefusedQuery(CatalogueError, ValueError):
     """The query is valid SPARQL but not allowed on the public endpoint."""
 
+    error_kind = ErrorKind.FORBIDDEN
 
-class TooManyResults(ValueError):
+
+class TooManyResults(CatalogueError, ValueError):
     """The answer is bigger than the endpoint's declared limit (never silently cut)."""
+
+    error_kind = ErrorKind.REFUSED
+
+
+class QueryFailed(StoreError):
+    """The store could not evaluate a visitor's query; the message says why (it is the
+    visitor's to fix, so it is shown)."""
+
+    error_kind = ErrorKind.BAD_INPUT
+    public_message = True
 
 
 def check_query(text: str) -> None:
@@ -106,13 +119,19 @@ def run_public_query(
 
     :raise RefusedQuery: SERVICE or update.
     :raise QuerySyntaxError: it does not parse (the message says where).
+    :raise QueryFailed: the store could not run it (the message says why).
     :raise TooManyResults: more than ``max_results`` rows or triples.
     """
     check_query(text)
-    media, body = store.query_serialized(
-        text, dataset=dataset, results_format=results_format, graph_format=graph_format,
-        base_iri=base_iri,
-    )
+    try:
+        media, body = store.query_serialized(
+            text, dataset=dataset, results_format=results_format, graph_format=graph_format,
+            base_iri=base_iri,
+        )
+    except QuerySyntaxError as exc:
+        raise QuerySyntaxError(f"the query does not parse: {exc}") from None
+    except StoreError as exc:
+        raise QueryFailed(f"the query could not be run: {exc}") from None
     if max_results is not None and count_results(media, body, max_results + 1) > max_results:
         raise TooManyResults(
             f"the answer has more than {max_results} results, this endpoint's limit (declared "

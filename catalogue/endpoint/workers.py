@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from catalogue.endpoint.checks import Answer, run_public_query
+from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.settings import Settings
 from catalogue.store import Dataset, EmbeddedStore, Store, open_store
 
@@ -43,12 +44,16 @@ log = logging.getLogger(__name__)
 BUSY_WAIT = 2.0  # seconds a query waits for a free worker before "busy"
 
 
-class QueryTimeout(RuntimeError):
+class QueryTimeout(CatalogueError, RuntimeError):
     """The query ran longer than the endpoint allows; it was stopped."""
 
+    error_kind = ErrorKind.UNAVAILABLE
 
-class EndpointBusy(RuntimeError):
+
+class EndpointBusy(CatalogueError, RuntimeError):
     """Every query worker is busy."""
+
+    error_kind = ErrorKind.UNAVAILABLE
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ import pyoxigraph as ox
 
 from catalogue import queries
 from catalogue.endpoint.checks import RefusedQuery, check_query
+from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.formats import UnknownFormatError, rdf_format
 from catalogue.graphs import Graphs, check_slug
 from catalogue.ingest import MODES, InputError, Report
@@ -69,7 +70,7 @@ _DURATION = re.compile(
     r"^P(?!$)(?:(\d{1,5})D)?(?:T(?=\d)(?:(\d{1,6})H)?(?:(\d{1,7})M)?(?:(\d{1,8})S)?)?$")
 
 
-class HarvestConfigError(ValueError):
+class HarvestConfigError(CatalogueError, ValueError):
     """A harvest setting is unusable, or a source has none; the message says which and why."""
 
 
@@ -400,7 +401,8 @@ def harvest_source(catalogue: Catalogue, slug: str) -> HarvestOutcome:
     hs = harvest_state(store, graphs, check_slug(slug))
     if hs is None:
         raise HarvestConfigError(
-            f"source {slug!r} has no harvest configured (catalogue harvest configure {slug} --url URL)")
+            f"source {slug!r} has no harvest configured (catalogue harvest configure {slug} --url URL)",
+            error_kind=ErrorKind.NOT_FOUND)
     started = datetime.now(UTC)
     store.update(claim_update(graphs, slug, started, stale_after(catalogue.settings),
                               f"Fetching {hs.url}"))

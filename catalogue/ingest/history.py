@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 import pyoxigraph as ox
 
 from catalogue import queries
+from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.graphs import Graphs, check_slug
 from catalogue.ingest.records import Record, RecordIndex
 from catalogue.ingest.registry import current as current_state
@@ -66,8 +67,11 @@ class RunDetail:
     agent: str | None = None  # the account that started the run (an IRI), if one did
 
 
-class HistoryError(ValueError):
-    """A version or run that does not exist or cannot be used (message says which)."""
+class HistoryError(CatalogueError, ValueError):
+    """A version or run that does not exist (not found) or cannot be used now (a conflict,
+    named by the raise site); the message says which."""
+
+    error_kind = ErrorKind.NOT_FOUND
 
 
 # what changed inside a record
@@ -200,8 +204,9 @@ def read_run(store: Store, graphs: Graphs, slug: str, run_id: str) -> RunDetail:
     """A run's report and diff back from its graph.
 
     :raise HistoryError: no such run.
+    :raise SlugError: ``run_id`` is malformed (not found: no run has that name).
     """
-    graph = graphs.run(slug, check_slug(run_id, "run"))
+    graph = graphs.run(slug, check_slug(run_id, "run", error_kind=ErrorKind.NOT_FOUND))
     triples = store.triples(graph)
     if not triples:
         raise HistoryError(f"source {slug!r} has no run {run_id!r}")

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from catalogue import queries
+from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.graphs import Graphs, check_slug
 from catalogue.ingest.errors import InputError
 from catalogue.ingest.report import RecordResult, Report
@@ -59,9 +60,11 @@ log = logging.getLogger(__name__)
 Outcome = tuple[str, dict, str | None]
 
 
-class JobLimitError(Exception):
+class JobLimitError(CatalogueError):
     """A source already has as many background uploads queued or running as it may; the
     message says so and what to do."""
+
+    error_kind = ErrorKind.TOO_MANY
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
+from catalogue.errors import ErrorKind
 from catalogue.graphs import Graphs, check_slug
 from catalogue.ingest import history, ownership, parallel
 from catalogue.ingest.errors import InputError
@@ -257,7 +258,7 @@ def rollback(store: Store, settings: Settings, source: str, version: str,
     """
     graphs = Graphs(settings.base_uri)
     check_slug(source)
-    check_slug(version, "version")
+    check_slug(version, "version", error_kind=ErrorKind.NOT_FOUND)  # no version has that name
     started = datetime.now(UTC)
     with _locks[source]:
         before = current(store, graphs, source)
@@ -270,7 +271,8 @@ def rollback(store: Store, settings: Settings, source: str, version: str,
             raise history.HistoryError(
                 f"source {source!r} has no retained version {version!r} to roll back to")
         if before.version == version:
-            raise history.HistoryError(f"version {version!r} is already the current one")
+            raise history.HistoryError(f"version {version!r} is already the current one",
+                                       error_kind=ErrorKind.CONFLICT)
         target = graphs.source(source, version)
         old_index = RecordIndex(store.triples(before.graph)) if before.graph else None
         new_index = RecordIndex(store.triples(target))
@@ -346,7 +348,8 @@ def withdraw_all(store: Store, settings: Settings, source: str, *, by: str | Non
     with _locks[source]:
         before = current(store, graphs, source)
         if before.graph is None or store.count(before.graph) == 0:
-            raise history.HistoryError(f"source {source!r} publishes nothing to withdraw")
+            raise history.HistoryError(f"source {source!r} publishes nothing to withdraw",
+                                       error_kind=ErrorKind.CONFLICT)
         old_index = RecordIndex(store.triples(before.graph))
         report = Report(source=source, mode="withdraw", stored=True)
         report.diff = diff_records(signatures(old_index), {})

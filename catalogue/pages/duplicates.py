@@ -51,6 +51,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from catalogue import queries
+from catalogue.errors import CatalogueError
 from catalogue.store import Dataset, Store
 from catalogue.store.sparql_text import ntriples
 from catalogue.terms import CAT, DCT, PROV, RDF_TYPE, XSD
@@ -328,7 +329,7 @@ class _UnionFind:
                       key=lambda g: rank(g[0]))
 
 
-class DecisionError(ValueError):
+class DecisionError(CatalogueError, ValueError):
     """A moderator's decision names records that cannot be judged (the message says why)."""
 
 

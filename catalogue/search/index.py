@@ -37,6 +37,7 @@ from pathlib import Path
 
 import tantivy
 
+from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.labels import best
 from catalogue.search.documents import FACETS, Record
 
@@ -48,9 +49,12 @@ TITLE_BOOST = 5.0
 WRITER_HEAP = 64_000_000
 
 
-class SearchIndexError(RuntimeError):
+class SearchIndexError(CatalogueError, RuntimeError):
     """The index cannot be written (e.g. another process is writing it): rebuild it later
     with ``catalogue index``; the store itself is unaffected."""
+
+    error_kind = ErrorKind.UNAVAILABLE
+    public_message = False  # names the index's path
 
 
 def index_path(store_path: str) -> Path:

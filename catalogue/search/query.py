@@ -14,6 +14,7 @@ from datetime import datetime
 
 import tantivy
 
+from catalogue.errors import CatalogueError
 from catalogue.search.documents import FACETS
 from catalogue.search.index import TITLE_BOOST, SearchIndex, text_fields
 
@@ -27,7 +28,7 @@ FACET_SIZE = 500  # values counted per facet; the page shows the top ones
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-class SearchRequestError(ValueError):
+class SearchRequestError(CatalogueError, ValueError):
     """A parameter of the search is malformed; the message says which and how to fix it."""
 
 

@@ -17,12 +17,17 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 
+from catalogue.errors import CatalogueError, ErrorKind
+
 Term = NamedNode | BlankNode | Literal | Triple
 Bindings = Mapping[str, Term]
 
 
-class StoreError(RuntimeError):
+class StoreError(CatalogueError, RuntimeError):
     """The store could not do what was asked (unreachable, refused, broken)."""
+
+    error_kind = ErrorKind.UNAVAILABLE
+    public_message = False  # may name the store's path or its internal address
 
 
 class StoreLockedError(StoreError):
@@ -31,6 +36,9 @@ class StoreLockedError(StoreError):
 
 class QuerySyntaxError(StoreError):
     """A query or update does not parse; the message says where."""
+
+    error_kind = ErrorKind.BAD_INPUT
+    public_message = True
 
 
 @dataclass
