@@ -87,6 +87,13 @@ class SavedQuery:
     public: bool = False
 
     @cached_property
+    def body(self) -> str:
+        """The query without its ``#+ key: value`` header lines: what a reader is shown, or
+        another endpoint is sent."""
+        return "\n".join(ln for ln in self.text.splitlines()
+                         if not re.match(r"^#\+\s*\w+\s*:", ln)).strip()
+
+    @cached_property
     def form(self) -> str:
         body = "\n".join(ln for ln in self.text.splitlines() if not ln.lstrip().startswith("#"))
         body = re.sub(r"^\s*(PREFIX|BASE)\s+[^\n]*$", "", body, flags=re.I | re.M)
@@ -227,6 +234,13 @@ def get(name: str) -> SavedQuery:
 def public_queries() -> list[SavedQuery]:
     """The queries marked ``#+ public: true``, by title."""
     return sorted((q for q in all_queries().values() if q.public), key=lambda q: q.title.lower())
+
+
+@lru_cache(maxsize=1)
+def examples() -> tuple[SavedQuery, ...]:
+    """The queries the SPARQL editor offers to start from (``sparql/examples/*.rq``), in
+    file name order; the catalogue never runs them itself."""
+    return tuple(parse_query_file(p) for p in sorted((QUERY_DIR / "examples").glob("*.rq")))
 
 
 def get_public(name: str) -> SavedQuery:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from catalogue import queries
 from catalogue.formats import rdf_format
 from catalogue.graphs import Graphs
 from catalogue.settings import ROOT
@@ -56,10 +57,7 @@ def load_vocabularies(store: Store, graphs: Graphs, *, force: bool = False) -> d
         data = v.file.read_bytes()
         checksum = ox.Literal("sha256:" + hashlib.sha256(data).hexdigest())
         graph = graphs.vocab(v.name)
-        if not force and store.ask(
-            "ASK { GRAPH ?g { ?g <https://catalogue.example.org/def/catalogue#checksum> ?checksum } }",
-            {"g": graph, "checksum": checksum},
-        ):
+        if not force and queries.run(store, "vocabulary_checksum", graph=graph, checksum=checksum):
             out[v.name] = "unchanged"
             continue
         fmt = rdf_format(v.format)

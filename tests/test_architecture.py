@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from catalogue import queries
+from catalogue import queries, updates
 from catalogue.errors import CatalogueError
 from catalogue.settings import settings_table
 
@@ -116,6 +116,73 @@ def test_no_sparql_is_built_by_formatting_values(path):
     spliced = re.search(
         r"f[\"'][^\"'\n]*\b(SELECT|WHERE|INSERT|DELETE|GRAPH|CONSTRUCT|ASK|VALUES)\b[^\"'\n]*<\{", text)
     assert not spliced, f"{path}: a value spliced into SPARQL text"
+
+
+# SPARQL as it is written, not words about it: a form and the brace (or name) that follows
+SPARQL_TEXT = re.compile(
+    r"\b(?:(?:INSERT|DELETE)\s+DATA\s*\{|DELETE\s+WHERE\s*\{|(?:INSERT|DELETE)\s*\{"
+    r"|(?:DROP|CLEAR)\s+(?:SILENT\s+)?(?:GRAPH\s+[<?$\w]|(?:DEFAULT|NAMED|ALL)\s*(?:;|$))"
+    r"|SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(?:[?$]\w|\*|\()[^{}]*?\bWHERE\s*\{"
+    r"|CONSTRUCT\s*(?:\{|WHERE\s*\{)|ASK\s*(?:\{|WHERE\s*\{)|DESCRIBE\s+[?$<])", re.I)
+
+
+def _string_literals(path: Path) -> list[tuple[int, str]]:
+    """Every string literal of a module; an f-string as its text with each ``{...}`` as X."""
+    tree = ast.parse(path.read_text())
+    parts, out = set(), []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            parts |= {id(v) for v in node.values}
+            out.append((node.lineno, "".join(
+                v.value if isinstance(v, ast.Constant) else "X" for v in node.values)))
+    out += [(node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and id(node) not in parts]
+    return out
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in DOMAIN + WEB + sorted((ROOT / "catalogue_cli").rglob("*.py"))
+             if (ROOT / "catalogue" / "store") not in p.parents],
+    ids=lambda p: str(p.relative_to(ROOT)))
+def test_sparql_is_written_in_files_not_in_python_strings(path):
+    """Queries are ``sparql/*.rq`` files (:mod:`catalogue.queries`), updates
+    ``sparql/update/*.ru`` files (:mod:`catalogue.updates`); only ``catalogue/store/``,
+    which implements the store itself, writes SPARQL text in Python."""
+    found = [(line, m.group(0)) for line, text in _string_literals(path)
+             if (m := SPARQL_TEXT.search(text))]
+    assert not found, f"{path.relative_to(ROOT)}: SPARQL in a string literal: {found}"
+
+
+def test_the_sparql_pattern_finds_queries_and_updates_not_words():
+    for text in ("INSERT DATA { GRAPH X {", "DELETE { GRAPH X { ?s ?p ?o } }", "delete where {",
+                 "DROP SILENT GRAPH X", "CLEAR ALL", "SELECT ?s (COUNT(*) AS ?n) WHERE {",
+                 "SELECT * WHERE { ?s ?p ?o }", "CONSTRUCT WHERE { ?s ?p ?o }", "ASK { ?s ?p ?o }",
+                 "DESCRIBE <http://x/>", "INSERT { GRAPH X {"):
+        assert SPARQL_TEXT.search(text), text
+    for text in ("clear all filters", "A SELECT must project every parameter in its WHERE",
+                 "a CONSTRUCT query", "updates (INSERT, DELETE, DROP) are refused",
+                 "``INSERT DATA``/``DELETE DATA`` block", "drop the graph"):
+        assert not SPARQL_TEXT.search(text), text
+
+
+@pytest.mark.parametrize("name", sorted(updates.all_updates()))
+def test_every_saved_update_parses_and_declares_a_title(name):
+    """Each ``.ru`` file declares a title and parses once bound: run on an empty store with a
+    value of each parameter's type (its parameters are checked when it is loaded)."""
+    u = updates.get(name)
+    assert u.title, f"{name}.ru has no '#+ title:' line"
+    iri, lit = ox.NamedNode("urn:x-test:sample"), ox.Literal("sample")
+    samples = {"iri": iri, "literal": lit, "iris": [iri], "literals": [lit],
+               "triples": [ox.Triple(iri, iri, lit)]}
+    ox.Store().update(u.bind({p.name: samples[p.type] for p in u.params}))
+
+
+@pytest.mark.parametrize("q", queries.examples(), ids=lambda q: q.name)
+def test_every_example_query_parses_and_declares_a_title(q):
+    """The SPARQL editor's examples (``sparql/examples/*.rq``) are files tested like code."""
+    assert re.search(r"^#\+\s*title\s*:\s*\S", q.text, re.M), f"{q.name}.rq has no title"
+    ox.Store().query(q.body)
 
 
 @pytest.mark.parametrize("path", DOMAIN + WEB, ids=lambda p: str(p.relative_to(ROOT)))

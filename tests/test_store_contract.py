@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from catalogue import queries
+from catalogue import queries, updates
 from catalogue.store import Dataset, QuerySyntaxError, Rows
 
 DATA = Path(__file__).parent / "data" / "store" / "small.ttl"
@@ -210,6 +210,43 @@ def test_every_saved_query_runs_the_same_on_both_backends(name, tmp_path, oxigra
         embedded.close()
         remote.update("DROP SILENT ALL")
     assert answers[0] == answers[1]
+
+
+@pytest.mark.parametrize("name", sorted(updates.all_updates()))
+def test_every_saved_update_runs_the_same_on_both_backends(name, tmp_path, oxigraph_server):
+    """Each .ru, bound with a value of each parameter's type, leaves the same quads on both."""
+    from catalogue.store import EmbeddedStore, RemoteStore
+
+    u = updates.get(name)
+    sol, lit = ox.NamedNode(EX + "sol"), ox.Literal("demo")
+    samples = {"iri": G1, "literal": lit, "iris": [sol, G1], "literals": [lit],
+               "triples": [ox.Triple(sol, ox.NamedNode(EX + "p"), lit)]}
+    values = {p.name: samples[p.type] for p in u.params}
+    quads = []
+    embedded = EmbeddedStore(tmp_path / "e")
+    remote = RemoteStore(oxigraph_server + "/query", oxigraph_server + "/update")
+    remote.update("DROP SILENT ALL")
+    try:
+        for s in (embedded, remote):
+            s.write_graph(G1, small())
+            updates.run(s, name, **values)
+            quads.append(sorted(str(q) for q in s.quads()))
+    finally:
+        embedded.close()
+        remote.update("DROP SILENT ALL")
+    assert quads[0] == quads[1]
+
+
+def test_a_value_in_a_saved_update_is_written_as_a_term(loaded):
+    """Quotes, braces, a variable and a marker line in a value stay inside the literal."""
+    hostile = ox.Literal('x" } } ; DROP ALL ; INSERT DATA { <http://a> <http://b> "c" } #\n'
+                         '#+ triples data\n?graph $graph')
+    triple = ox.Triple(ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p"), hostile)
+    updates.run(loaded, "graph_insert", graph=G2, data=[triple])
+    assert triple in loaded.triples(G2)
+    assert loaded.count(G1) == len(small()) and loaded.count(G2) == 2
+    updates.run(loaded, "graph_delete", graph=G2, data=[triple])
+    assert loaded.count(G2) == 1
 
 
 def test_describe_in_two_steps_gives_what_the_one_query_gives(store, tmp_path):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
+from catalogue import queries
 from catalogue.endpoint.checks import graph_formats
 
 from .negotiate import choose
@@ -36,28 +37,8 @@ FORMAT_IRIS = {  # https://www.w3.org/ns/formats/
     "text/turtle": "Turtle", "application/n-triples": "N-Triples", "application/rdf+xml": "RDF_XML",
     "application/ld+json": "JSON-LD",
 }
-EXAMPLES = {
-    "Solutions with their English titles": """PREFIX dcat: <http://www.w3.org/ns/dcat#>
-PREFIX dct: <http://purl.org/dc/terms/>
-SELECT ?solution ?title WHERE {
-  ?solution a dcat:Dataset ; dct:title ?title .
-  FILTER NOT EXISTS { ?solution dct:isVersionOf ?parent }
-  FILTER (lang(?title) = "en")
-} LIMIT 20""",
-    "Solutions per EIRA building block": """PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?block (SAMPLE(?name) AS ?label) (COUNT(DISTINCT ?solution) AS ?solutions) WHERE {
-  ?solution dct:type ?block .
-  FILTER STRSTARTS(STR(?block), "http://data.europa.eu/dr8/")
-  OPTIONAL { ?block skos:prefLabel ?name }
-} GROUP BY ?block ORDER BY DESC(?solutions) LIMIT 20""",
-    "Licences in use": """PREFIX dct: <http://purl.org/dc/terms/>
-SELECT ?licence (COUNT(?distribution) AS ?distributions) WHERE {
-  ?distribution dct:license ?licence .
-} GROUP BY ?licence ORDER BY DESC(?distributions)""",
-    "Sources and their current graphs": """PREFIX cat: <https://catalogue.example.org/def/catalogue#>
-SELECT ?source ?graph WHERE { ?source cat:graph ?graph }""",
-}
+# the editor's examples: sparql/examples/*.rq, shown without their header lines
+EXAMPLES = {q.title: q.body for q in queries.examples()}
 EXAMPLE = next(iter(EXAMPLES.values()))
 # YASR's column resizer (in yasgui.min.js) adds two <style> elements of its own: its grip
 # rules, and "*{cursor:col-resize!important}" while a column is dragged. The editor's page

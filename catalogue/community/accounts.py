@@ -25,11 +25,10 @@ import pyoxigraph as ox
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from catalogue import queries
+from catalogue import queries, updates
 from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.graphs import Graphs, check_slug
 from catalogue.store import Store
-from catalogue.store.sparql_text import ntriples
 from catalogue.terms import CAT, FOAF, RDF_TYPE, XSD
 
 ROLES = ("admin", "moderator", "member")
@@ -137,9 +136,8 @@ class Accounts:
     def user_iri(self, username: str) -> ox.NamedNode:
         return self.graphs.user(check_username(username))
 
-    def _insert(self, triples: list[ox.Triple], delete: str = "") -> None:
-        data = f"INSERT DATA {{ GRAPH {self.graph} {{\n{ntriples(triples)}}} }}"
-        self.store.update(f"{delete} ;\n{data}" if delete else data)
+    def _insert(self, triples: list[ox.Triple]) -> None:
+        updates.run(self.store, "graph_insert", graph=self.graph, data=triples)
 
     # users
 
@@ -218,10 +216,9 @@ class Accounts:
         if self.user(username) is None:
             raise AccountError(f"no user {username!r}", error_kind=ErrorKind.NOT_FOUND)
         iri = self.user_iri(username)
-        delete = (f"DELETE WHERE {{ GRAPH {self.graph} {{ {iri} {CAT.passwordHash} ?h }} }} ;\n"
-                  f"DELETE WHERE {{ GRAPH {self.graph} {{ {iri} {CAT.sessionVersion} ?v }} }}")
-        self._insert([ox.Triple(iri, CAT.passwordHash, ox.Literal(_hasher.hash(password))),
-                      ox.Triple(iri, CAT.sessionVersion, _new_session_version())], delete)
+        updates.run(self.store, "account_password_set", accounts=self.graph, user=iri, data=[
+            ox.Triple(iri, CAT.passwordHash, ox.Literal(_hasher.hash(password))),
+            ox.Triple(iri, CAT.sessionVersion, _new_session_version())])
 
     def end_sessions(self, username: str) -> None:
         """End every session of the account, on every device: sessions carry the account's
@@ -234,8 +231,8 @@ class Accounts:
         if self.user(username) is None:
             raise AccountError(f"no user {username!r}", error_kind=ErrorKind.NOT_FOUND)
         iri = self.user_iri(username)
-        delete = f"DELETE WHERE {{ GRAPH {self.graph} {{ {iri} {CAT.sessionVersion} ?v }} }}"
-        self._insert([ox.Triple(iri, CAT.sessionVersion, _new_session_version())], delete)
+        updates.run(self.store, "account_sessions_end", accounts=self.graph, user=iri,
+                    data=[ox.Triple(iri, CAT.sessionVersion, _new_session_version())])
 
     def grant(self, username: str, *, role: str | None = None, source: str | None = None,
               collection: str | None = None) -> None:
@@ -255,14 +252,14 @@ class Accounts:
                collection: str | None = None) -> None:
         iri = self.user_iri(username)
         if role is not None:
-            self.store.update(f"DELETE DATA {{ GRAPH {self.graph} {{ "
-                              f"{ntriples([ox.Triple(iri, CAT.role, ox.Literal(role))])} }} }}")
+            self._delete([ox.Triple(iri, CAT.role, ox.Literal(role))])
         if source is not None:
-            self.store.update(f"DELETE DATA {{ GRAPH {self.graph} {{ "
-                              f"{ntriples([ox.Triple(iri, CAT.publisherOf, ox.Literal(source))])} }} }}")
+            self._delete([ox.Triple(iri, CAT.publisherOf, ox.Literal(source))])
         if collection is not None:
-            facilitates = ox.Triple(iri, CAT.facilitatorOf, check_collection(collection))
-            self.store.update(f"DELETE DATA {{ GRAPH {self.graph} {{ {ntriples([facilitates])} }} }}")
+            self._delete([ox.Triple(iri, CAT.facilitatorOf, check_collection(collection))])
+
+    def _delete(self, triples: list[ox.Triple]) -> None:
+        updates.run(self.store, "graph_delete", graph=self.graph, data=triples)
 
     # API tokens
 
@@ -315,10 +312,8 @@ class Accounts:
             return rows[0]["key"].value
         key = secrets.token_hex(32)
         holder = self.graphs.accounts
-        self.store.update(
-            f"INSERT {{ GRAPH {self.graph} {{ {holder} {CAT.sessionKey} {ox.Literal(key)} }} }} "
-            f"WHERE {{ FILTER NOT EXISTS {{ GRAPH {self.graph} {{ ?x {CAT.sessionKey} ?k }} }} }}"
-        )
+        updates.run(self.store, "account_session_key_create", accounts=self.graph, holder=holder,
+                    key=ox.Literal(key))
         rows = list(queries.run(self.store, "account_session_key", accounts=self.graph))
         return rows[0]["key"].value
 
@@ -335,8 +330,8 @@ class Accounts:
         if self.user(username) is None:
             raise AccountError(f"no user {username!r}", error_kind=ErrorKind.NOT_FOUND)
         subject = self._oidc_subject(issuer, sub)
-        delete = f"DELETE WHERE {{ GRAPH {self.graph} {{ ?u {CAT.oidcSubject} {subject} }} }}"
-        self._insert([ox.Triple(self.user_iri(username), CAT.oidcSubject, subject)], delete)
+        updates.run(self.store, "account_oidc_link", accounts=self.graph, subject=subject,
+                    data=[ox.Triple(self.user_iri(username), CAT.oidcSubject, subject)])
 
     def user_by_oidc(self, issuer: str, sub: str) -> User | None:
         """The account linked to the provider's ``sub``, or None (never matched by name or email)."""

@@ -35,13 +35,12 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from catalogue import queries
+from catalogue import queries, updates
 from catalogue.community.accounts import User
 from catalogue.community.facilitators import is_collection
 from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.graphs import COMMUNITY
 from catalogue.ingest import Report
-from catalogue.store.sparql_text import ntriples
 from catalogue.terms import ADMS, CAT, DCAT, DCT, FOAF, RDF_TYPE, SKOS, VCARD, XSD
 
 if TYPE_CHECKING:
@@ -465,9 +464,8 @@ class Moderation:
             ox.Triple(p, CAT.createdAt, _dt(now)), ox.Triple(p, CAT.changedAt, _dt(now)),
             *self._event(p, "create", "draft", who, now),
         ]
-        self.store.update(
-            f"INSERT DATA {{ GRAPH {self.graphs.draft(proposal_id)} {{\n{ntriples(self._record(checked))}}} }} ;\n"
-            f"INSERT DATA {{ GRAPH {self.graph} {{\n{ntriples(workflow)}}} }}")
+        updates.run(self.store, "proposal_create", draft=self.graphs.draft(proposal_id),
+                    moderation=self.graph, record=self._record(checked), workflow=workflow)
         if submit:
             self.submit(proposal_id, user)
         return checked, self.get(proposal_id)
@@ -486,22 +484,18 @@ class Moderation:
         checked = self.check(form, proposal_id, issued=p.created)
         if not checked.ok:
             return checked, None
-        iri, g, now = self._iri(proposal_id), self.graphs.draft(proposal_id), _now()
-        draft = f"GRAPH {self.graph} {{ {iri} {CAT.state} {ox.Literal('draft')} }}"
-        event = self._event(iri, "edit", "draft", self._user(user), now)
+        iri, now = self._iri(proposal_id), _now()
         # one update, and only while it is still a draft
-        self.store.update(
-            f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ {draft} GRAPH {g} {{ ?s ?p ?o }} }} ;\n"
-            f"INSERT {{ GRAPH {g} {{\n{ntriples(self._record(checked))}}} }} WHERE {{ {draft} }} ;\n"
-            f"DELETE {{ GRAPH {self.graph} {{ {iri} {CAT.changedAt} ?c }} }} "
-            f"INSERT {{ GRAPH {self.graph} {{ {iri} {CAT.changedAt} {_dt(now)} .\n{ntriples(event)}}} }} "
-            f"WHERE {{ {draft} GRAPH {self.graph} {{ {iri} {CAT.changedAt} ?c }} }}")
+        updates.run(self.store, "proposal_edit", moderation=self.graph,
+                    draft=self.graphs.draft(proposal_id), proposal=iri, changed=_dt(now),
+                    record=self._record(checked),
+                    event=self._event(iri, "edit", "draft", self._user(user), now))
         if submit:
             self.submit(proposal_id, user)
         return checked, self.get(proposal_id)
 
     def _record(self, checked: Checked) -> list[ox.Triple]:
-        return list(ox.parse(checked.data, format=ox.RdfFormat.N_TRIPLES))
+        return [q.triple for q in ox.parse(checked.data, format=ox.RdfFormat.N_TRIPLES)]
 
     def _event(self, proposal: ox.NamedNode, action: str, state: str, who: ox.NamedNode,
                at: str, note: str | None = None, e: ox.NamedNode | None = None) -> list[ox.Triple]:
@@ -565,7 +559,7 @@ class Moderation:
         (so two moderators cannot both act on the same state), then reads it back."""
         self._allowed(proposal_id, action, user)
         sources, target = TRANSITIONS[action]
-        iri, m, who, now = self._iri(proposal_id), self.graph, self._user(user), _now()
+        iri, who, now = self._iri(proposal_id), self._user(user), _now()
         by, at = RECORDED[target]
         event = self.graphs.event(iri, secrets.token_hex(6))
         new = [ox.Triple(iri, CAT.state, ox.Literal(target)), ox.Triple(iri, CAT.changedAt, _dt(now)),
@@ -573,14 +567,8 @@ class Moderation:
                *self._event(iri, action, target, who, now, note, event)]
         if note:
             new.append(ox.Triple(iri, CAT.note, ox.Literal(note)))
-        allowed = " ".join(str(ox.Literal(s)) for s in sources)
-        self.store.update(
-            f"DELETE {{ GRAPH {m} {{ {iri} {CAT.state} ?s . {iri} {CAT.changedAt} ?c . "
-            f"{iri} {by} ?b . {iri} {at} ?a . {iri} {CAT.note} ?n }} }}\n"
-            f"INSERT {{ GRAPH {m} {{\n{ntriples(new)}}} }}\n"
-            f"WHERE {{ GRAPH {m} {{ {iri} {CAT.state} ?s ; {CAT.changedAt} ?c . "
-            f"OPTIONAL {{ {iri} {by} ?b }} OPTIONAL {{ {iri} {at} ?a }} "
-            f"OPTIONAL {{ {iri} {CAT.note} ?n }} }} VALUES ?s {{ {allowed} }} }}")
+        updates.run(self.store, "proposal_move", moderation=self.graph, proposal=iri, by=by, at=at,
+                    state=[ox.Literal(s) for s in sources], data=new)
         moved = self.get(proposal_id)
         if moved.state != target or event.value not in {e.iri for e in moved.events}:
             raise TransitionError(action, moved.state)  # another request moved it first

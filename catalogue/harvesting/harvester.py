@@ -33,7 +33,7 @@ from urllib.parse import parse_qsl, urldefrag, urlsplit
 
 import pyoxigraph as ox
 
-from catalogue import queries
+from catalogue import queries, updates
 from catalogue.endpoint.checks import RefusedQuery, check_query
 from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.formats import UnknownFormatError, rdf_format
@@ -43,7 +43,6 @@ from catalogue.ingest.fetch import Fetched, fetch, public_url
 from catalogue.ingest.fetch import check_url as check_fetchable
 from catalogue.settings import Settings
 from catalogue.store import Store
-from catalogue.store.sparql_text import ntriples
 from catalogue.terms import CAT, RDF_TYPE, XSD
 
 if TYPE_CHECKING:  # service imports much; importing it lazily keeps this module importable from it
@@ -53,7 +52,7 @@ log = logging.getLogger(__name__)
 
 KINDS = ("dump", "sparql")
 STATUSES = ("running", "stored", "rejected", "failed")
-DEFAULT_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+DEFAULT_QUERY = queries.get("harvest_everything").body  # sent when a sparql harvest has none
 DEFAULT_EVERY = "P1D"
 MIN_EVERY = timedelta(minutes=1)
 MAX_URL_CHARS = 2000
@@ -256,7 +255,7 @@ def configure_harvest(
 
 
 def configure_update(graphs: Graphs, hs: HarvestSettings) -> str:
-    src, reg = graphs.source_resource(hs.slug), graphs.registry
+    src = graphs.source_resource(hs.slug)
     triples = [
         ox.Triple(src, RDF_TYPE, CAT.Source),
         ox.Triple(src, CAT.slug, ox.Literal(hs.slug)),
@@ -267,19 +266,15 @@ def configure_update(graphs: Graphs, hs: HarvestSettings) -> str:
     ]
     if hs.query is not None:
         triples.append(ox.Triple(src, CAT.harvestQuery, ox.Literal(hs.query)))
-    return " ;\n".join([_delete(graphs, hs.slug, SETTING_PREDICATES),
-                        f"INSERT DATA {{ GRAPH {reg} {{\n{ntriples(triples)}}} }}"])
+    return updates.text("harvest_configure", registry=graphs.registry, source=src,
+                        predicate=SETTING_PREDICATES, data=triples)
 
 
 def clear_harvest(store: Store, graphs: Graphs, slug: str) -> None:
     """Stop harvesting a source: remove its harvest settings and state (not its data)."""
-    store.update(_delete(graphs, check_slug(slug), SETTING_PREDICATES + STATE_PREDICATES))
-
-
-def _delete(graphs: Graphs, slug: str, predicates: Sequence[ox.NamedNode]) -> str:
-    src, reg = graphs.source_resource(slug), graphs.registry
-    return (f"DELETE {{ GRAPH {reg} {{ {src} ?p ?o }} }} WHERE {{ GRAPH {reg} {{ {src} ?p ?o "
-            f"VALUES ?p {{ {' '.join(str(p) for p in predicates)} }} }} }}")
+    updates.run(store, "harvest_clear", registry=graphs.registry,
+                source=graphs.source_resource(check_slug(slug)),
+                predicate=SETTING_PREDICATES + STATE_PREDICATES)
 
 
 def _datetime(value: datetime) -> ox.Literal:
@@ -289,35 +284,22 @@ def _datetime(value: datetime) -> ox.Literal:
 def claim_update(graphs: Graphs, slug: str, started: datetime, stale: timedelta, message: str) -> str:
     """Mark a harvest running, unless one started less than ``stale`` ago still is, and
     only while the source is configured: one transaction, so of two claimants one wins."""
-    src, reg = graphs.source_resource(slug), graphs.registry
+    src = graphs.source_resource(slug)
     state = [ox.Triple(src, CAT.lastHarvestStarted, _datetime(started)),
              ox.Triple(src, CAT.lastHarvestStatus, ox.Literal("running")),
              ox.Triple(src, CAT.lastHarvestMessage, ox.Literal(message))]
-    preds = " ".join(str(p) for p in STATE_PREDICATES)
-    return (
-        f"DELETE {{ GRAPH {reg} {{ {src} ?p ?o }} }}\n"
-        f"INSERT {{ GRAPH {reg} {{\n{ntriples(state)}}} }}\n"
-        f"WHERE {{ GRAPH {reg} {{\n  {src} {CAT.harvestURL} ?url .\n"
-        f"  FILTER NOT EXISTS {{ {src} {CAT.lastHarvestStatus} {ox.Literal('running')} ; "
-        f"{CAT.lastHarvestStarted} ?since FILTER(?since > {_datetime(started - stale)}) }}\n"
-        f"  OPTIONAL {{ {src} ?p ?o VALUES ?p {{ {preds} }} }}\n}} }}"
-    )
+    return updates.text("harvest_claim", registry=graphs.registry, source=src,
+                        stale=_datetime(started - stale), predicate=STATE_PREDICATES, data=state)
 
 
 def finish_update(graphs: Graphs, slug: str, started: datetime, status: str, message: str) -> str:
     """Record how the run that started at ``started`` ended (if no other run took over)."""
-    src, reg = graphs.source_resource(slug), graphs.registry
+    src = graphs.source_resource(slug)
     state = [ox.Triple(src, CAT.lastHarvestEnded, _datetime(datetime.now(UTC))),
              ox.Triple(src, CAT.lastHarvestStatus, ox.Literal(status)),
              ox.Triple(src, CAT.lastHarvestMessage, ox.Literal(message))]
-    preds = " ".join(str(p) for p in END_PREDICATES)
-    return (
-        f"DELETE {{ GRAPH {reg} {{ {src} ?p ?o }} }}\n"
-        f"INSERT {{ GRAPH {reg} {{\n{ntriples(state)}}} }}\n"
-        f"WHERE {{ GRAPH {reg} {{\n  {src} {CAT.lastHarvestStarted} ?started "
-        f"FILTER(?started = {_datetime(started)})\n"
-        f"  OPTIONAL {{ {src} ?p ?o VALUES ?p {{ {preds} }} }}\n}} }}"
-    )
+    return updates.text("harvest_finish", registry=graphs.registry, source=src,
+                        started=_datetime(started), predicate=END_PREDICATES, data=state)
 
 
 def harvest_settings(store: Store, graphs: Graphs) -> list[HarvestSettings]:

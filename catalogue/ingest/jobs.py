@@ -35,14 +35,13 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from catalogue import queries
+from catalogue import queries, updates
 from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.graphs import Graphs, check_slug
 from catalogue.ingest.errors import InputError
 from catalogue.ingest.report import RecordResult, Report
 from catalogue.ingest.shacl import Finding
 from catalogue.store import Store
-from catalogue.store.sparql_text import ntriples
 from catalogue.terms import CAT, RDF_TYPE, XSD
 
 if TYPE_CHECKING:
@@ -164,14 +163,9 @@ class Jobs:
             triples.append(ox.Triple(iri, CAT.url, ox.Literal(url)))
         if dry_run:
             triples.append(ox.Triple(iri, CAT.dryRun, ox.Literal("true", datatype=XSD.boolean)))
-        g, limit = self.graph, ox.Literal(str(self.per_source), datatype=XSD.integer)
-        queued, running = (ox.Literal(s) for s in UNFINISHED)
-        self.store.update(
-            f"INSERT {{ GRAPH {g} {{\n{ntriples(triples)}}} }}\n"
-            f"WHERE {{ {{ SELECT (COUNT(?other) AS ?n) WHERE {{ GRAPH {g} {{\n"
-            f"  ?other a {CAT.UploadJob} ; {CAT.source} {src} ; {CAT.status} ?s ; {CAT.leaseUntil} ?until .\n"
-            f"  FILTER (?s IN ({queued}, {running}) && ?until > {_lease_time(now)}) }} }} }}\n"
-            f"  FILTER (?n < {limit}) }}")
+        updates.run(self.store, "upload_job_create", jobs=self.graph, source=src,
+                    now=_lease_time(now), data=triples,
+                    limit=ox.Literal(str(self.per_source), datatype=XSD.integer))
         if self._read(iri) is None:
             raise JobLimitError(
                 f"source {source!r} already has {self.per_source} upload(s) in progress, the most "
@@ -196,12 +190,8 @@ class Jobs:
                 json.dumps(report, ensure_ascii=False, separators=(",", ":")), datatype=RDF_JSON)))
         if run is not None:
             triples.append(ox.Triple(iri, CAT.run, ox.Literal(run)))
-        g = self.graph
-        preds = " ".join(str(p) for p in replaced)
-        self.store.update(
-            f"DELETE {{ GRAPH {g} {{ {iri} ?p ?o }} }} WHERE {{ GRAPH {g} {{ {iri} ?p ?o }} "
-            f"VALUES ?p {{ {preds} }} }} ;\n"
-            f"INSERT DATA {{ GRAPH {g} {{\n{ntriples(triples)}}} }}")
+        updates.run(self.store, "upload_job_set", jobs=self.graph, job=iri, replaced=replaced,
+                    data=triples)
 
     def _read(self, iri: ox.NamedNode) -> dict | None:
         rows = list(queries.run(self.store, "upload_job", jobs=self.graph, job=iri))  # type: ignore[arg-type]
@@ -239,18 +229,10 @@ class Jobs:
         job that its live owner renewed or ended meanwhile is left alone."""
         if not jobs:
             return
-        g, ended = self.graph, _now()
-        queued, running = (ox.Literal(s) for s in UNFINISHED)
         report = ox.Literal(json.dumps(failure(STOPPED), separators=(",", ":")), datatype=RDF_JSON)
-        expired = f"FILTER (!BOUND(?until) || ?until < {_lease_time(now)})" if lease_only else ""
-        self.store.update(
-            f"DELETE {{ GRAPH {g} {{ ?job {CAT.status} ?s . ?job {CAT.leaseUntil} ?until }} }}\n"
-            f"INSERT {{ GRAPH {g} {{ ?job {CAT.status} {ox.Literal('failed')} ; {CAT.ended} {ended} ; "
-            f"{CAT.report} {report} }} }}\n"
-            f"WHERE {{ VALUES ?job {{ {' '.join(str(j) for j in jobs)} }}\n"
-            f"  GRAPH {g} {{ ?job a {CAT.UploadJob} ; {CAT.status} ?s . FILTER (?s IN ({queued}, {running}))\n"
-            f"    OPTIONAL {{ ?job {CAT.leaseUntil} ?until }} OPTIONAL {{ ?job {CAT.leaseOwner} ?owner }}\n"
-            f"    FILTER (!BOUND(?owner) || ?owner != {self.owner}) {expired} }} }}")
+        updates.run(self.store, "upload_jobs_expire", jobs=self.graph, job=jobs, owner=self.owner,
+                    now=_lease_time(now), ended=_now(), report=report,
+                    lease_only=ox.Literal("true" if lease_only else "false", datatype=XSD.boolean))
 
     def recover(self, *, everything: bool) -> list[str]:
         """At start-up: end as failed the jobs other processes left queued or running, so
@@ -320,15 +302,9 @@ class Jobs:
             held = sorted(self._held)
         if not held:
             return
-        g = self.graph
-        queued, running = (ox.Literal(s) for s in UNFINISHED)
-        until = _lease_time(datetime.now(UTC) + self.lease)
-        self.store.update(
-            f"DELETE {{ GRAPH {g} {{ ?job {CAT.leaseUntil} ?old }} }}\n"
-            f"INSERT {{ GRAPH {g} {{ ?job {CAT.leaseUntil} {until} }} }}\n"
-            f"WHERE {{ VALUES ?job {{ {' '.join(str(self._iri(j)) for j in held)} }}\n"
-            f"  GRAPH {g} {{ ?job {CAT.leaseOwner} {self.owner} ; {CAT.status} ?s ; "
-            f"{CAT.leaseUntil} ?old FILTER (?s IN ({queued}, {running})) }} }}")
+        updates.run(self.store, "upload_jobs_renew", jobs=self.graph,
+                    job=[self._iri(j) for j in held], owner=self.owner,
+                    until=_lease_time(datetime.now(UTC) + self.lease))
 
     def close(self) -> None:
         """Let the jobs under way finish (never a half-written run), then stop renewing."""

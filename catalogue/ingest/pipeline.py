@@ -229,7 +229,7 @@ def ingest(
                                                              report.diff, agent))
             # ... published by one small transaction: old version or new, never a mix
             prov = _provenance(activity, source, graph, report, started, origin)
-            store.update(switch_update(graphs, source, graph, quarantine, {graphs.provenance: prov}))
+            store.update(switch_update(graphs, source, graph, quarantine, prov))
         except BaseException:
             _drop_quietly(store, [graph, quarantine, run_graph])
             raise
@@ -295,8 +295,7 @@ def rollback(store: Store, settings: Settings, source: str, version: str,
                                outcome="rolled back")
             prov.append(ox.Triple(activity, CAT.rolledBackTo, ox.Literal(version)))
             store.update(switch_update(graphs, source, target,
-                                       quarantine if has_quarantine else None,
-                                       {graphs.provenance: prov}))
+                                       quarantine if has_quarantine else None, prov))
         except BaseException:
             _drop_quietly(store, [run_graph])
             raise
@@ -363,7 +362,7 @@ def withdraw_all(store: Store, settings: Settings, source: str, *, by: str | Non
                                                              agent))
             prov = _provenance(activity, source, graph, report, started, origin=by,
                                outcome="withdrawn")
-            store.update(switch_update(graphs, source, graph, None, {graphs.provenance: prov}))
+            store.update(switch_update(graphs, source, graph, None, prov))
         except BaseException:
             _drop_quietly(store, [run_graph])
             raise

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from catalogue import queries
+from catalogue import queries, updates
 from catalogue.graphs import Graphs, SlugError, check_slug
 from catalogue.store import Store
-from catalogue.store.sparql_text import ntriples
 from catalogue.terms import CAT, FOAF, RDF_TYPE
 
 
@@ -50,11 +49,11 @@ def switch_update(
     slug: str,
     graph: ox.NamedNode,
     quarantine: ox.NamedNode | None,
-    inserts: dict[ox.NamedNode, Sequence[ox.Triple]],
+    provenance: Sequence[ox.Triple],
 ) -> str:
-    """The one update that makes a new version current (and adds e.g. provenance)."""
+    """The one update that makes a new version current and adds the run's ``provenance``
+    to the provenance graph."""
     source = graphs.source_resource(slug)
-    reg = graphs.registry
     pointers = [
         ox.Triple(source, RDF_TYPE, CAT.Source),
         ox.Triple(source, CAT.slug, ox.Literal(slug)),
@@ -62,15 +61,8 @@ def switch_update(
     ]
     if quarantine is not None:
         pointers.append(ox.Triple(source, CAT.quarantine, quarantine))
-    ops = [
-        f"DELETE {{ GRAPH {reg} {{ {source} ?p ?o }} }} WHERE {{ GRAPH {reg} {{ {source} ?p ?o }} "
-        f"VALUES ?p {{ {CAT.graph} {CAT.quarantine} }} }}",
-        f"INSERT DATA {{ GRAPH {reg} {{\n{ntriples(pointers)}}} }}",
-    ]
-    for g, triples in inserts.items():
-        if triples:
-            ops.append(f"INSERT DATA {{ GRAPH {g} {{\n{ntriples(triples)}}} }}")
-    return " ;\n".join(ops)
+    return updates.text("source_switch", registry=graphs.registry, source=source,
+                        pointers=pointers, provenance=graphs.provenance, activity=provenance)
 
 
 def register(store: Store, graphs: Graphs, slug: str, name: str) -> None:
@@ -80,13 +72,8 @@ def register(store: Store, graphs: Graphs, slug: str, name: str) -> None:
     if not name or len(name) > 200:
         raise SlugError(f"a source needs a name of 1-200 characters, got {name!r}")
     source = graphs.source_resource(slug)
-    reg = graphs.registry
-    triples = [
+    updates.run(store, "source_register", registry=graphs.registry, source=source, data=[
         ox.Triple(source, RDF_TYPE, CAT.Source),
         ox.Triple(source, CAT.slug, ox.Literal(slug)),
         ox.Triple(source, FOAF.name, ox.Literal(name)),
-    ]
-    store.update(
-        f"DELETE WHERE {{ GRAPH {reg} {{ {source} {FOAF.name} ?n }} }} ;\n"
-        f"INSERT DATA {{ GRAPH {reg} {{\n{ntriples(triples)}}} }}"
-    )
+    ])

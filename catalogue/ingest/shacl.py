@@ -17,6 +17,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SH
 
+from catalogue import queries
 from catalogue.ingest.rdfconv import from_rdflib, graph_of, to_rdflib
 from catalogue.settings import ROOT
 
@@ -75,17 +76,8 @@ def load_shapes(files: tuple[Path, ...]) -> rdflib.Graph:
 
 SH_NS = "http://www.w3.org/ns/shacl#"
 SEVERITY_BY_IRI = {SH_NS + "Violation": "Violation", SH_NS + "Warning": "Warning", SH_NS + "Info": "Info"}
-RESULTS_QUERY = f"""
-PREFIX sh: <{SH_NS}>
-SELECT ?result ?severity ?focus ?path ?value ?shape ?component WHERE {{
-  ?report sh:result ?result .
-  OPTIONAL {{ ?result sh:resultSeverity ?severity }}
-  OPTIONAL {{ ?result sh:focusNode ?focus }}
-  OPTIONAL {{ ?result sh:resultPath ?path }}
-  OPTIONAL {{ ?result sh:value ?value }}
-  OPTIONAL {{ ?result sh:sourceShape ?shape }}
-  OPTIONAL {{ ?result sh:sourceConstraintComponent ?component }}
-}}"""
+# read from a report's own in-memory store (sparql/shacl_results.rq)
+RESULTS_QUERY = queries.get("shacl_results").body
 
 
 def _text(node) -> str | None:

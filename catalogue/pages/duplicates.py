@@ -50,10 +50,9 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
-from catalogue import queries
+from catalogue import queries, updates
 from catalogue.errors import CatalogueError
 from catalogue.store import Dataset, Store
-from catalogue.store.sparql_text import ntriples
 from catalogue.terms import CAT, DCT, PROV, RDF_TYPE, XSD
 
 PLAIN = {XSD.string.value, "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
@@ -358,4 +357,4 @@ def decide(store: Store, curation: ox.NamedNode, decision: ox.NamedNode, current
         ox.Triple(decision, PROV.wasAssociatedWith, by),
         ox.Triple(decision, DCT.created, ox.Literal(when.isoformat(), datatype=XSD.dateTime)),
     ]
-    store.update(f"INSERT DATA {{ GRAPH {curation} {{\n{ntriples(triples)}}} }}")
+    updates.run(store, "graph_insert", graph=curation, data=triples)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
 from catalogue.store.base import Bindings
 
@@ -35,6 +35,20 @@ def values_list(name: str, terms: Sequence[NamedNode]) -> str:
     if not all(isinstance(t, NamedNode) for t in terms):
         raise ValueError(f"?{name} takes IRIs only")
     return f"VALUES ?{name} {{ {' '.join(str(t) for t in terms)} }}"
+
+
+def values_terms(name: str, terms: Sequence[NamedNode | Literal]) -> str:
+    """``VALUES ?name { t1 t2 ... }``: one variable, one row per term (IRIs or literals)."""
+    if not name.isidentifier():
+        raise ValueError(f"not a SPARQL variable name: {name!r}")
+    return f"VALUES ?{name} {{ {' '.join(term(t) for t in terms)} }}"
+
+
+def term(value: NamedNode | Literal) -> str:
+    """One IRI or literal in its N-Triples form, where SPARQL takes a constant."""
+    if not isinstance(value, NamedNode | Literal):
+        raise ValueError(f"not an IRI or a literal: {value!r}")
+    return str(value)
 
 
 def ntriples(triples: Sequence[Triple]) -> str:
