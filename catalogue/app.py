@@ -23,7 +23,7 @@ from catalogue.cache import LRU
 from catalogue.community.accounts import Accounts
 from catalogue.endpoint.checks import Answer, check_query, dataset_clause
 from catalogue.endpoint.workers import Job, QueryWorkers
-from catalogue.formats import rdf_format
+from catalogue.formats import rdf_format, serialize
 from catalogue.graphs import Graphs
 from catalogue.ingest import Report, ingest, ownership, validate_dump
 from catalogue.ingest.history import RunDetail, read_run, versions
@@ -34,7 +34,7 @@ from catalogue.pages import resources as resource_pages
 from catalogue.pages import solution as pages
 from catalogue.pages.duplicates import Duplicates, Publication, find_duplicates
 from catalogue.settings import ROOT, Settings
-from catalogue.store import Dataset, EmbeddedStore, Store, open_store
+from catalogue.store import Dataset, EmbeddedStore, Rows, Store, open_store
 from catalogue.vocab import load_vocabularies, vocabularies
 
 DEMO_FILE = ROOT / "data" / "demo-catalogue.ttl"
@@ -143,12 +143,12 @@ class Catalogue:
             return cached[1]
         # with the moderators' decisions on duplicates: they change what pages and search show
         fixed = self._fixed_graphs() + [self.graphs.curation]
-        rows = queries.run(self.store, "data_version", dataset=Dataset(default_graphs=fixed))
+        rows = queries.select(self.store, "data_version", dataset=Dataset(default_graphs=fixed))
         digest = hashlib.sha256()
         latest: str | None = None
-        for line in sorted(f"{r.get('s')} {r.get('o')} {r.get('ended')}" for r in rows):  # type: ignore[union-attr]
+        for line in sorted(f"{r.get('s')} {r.get('o')} {r.get('ended')}" for r in rows):
             digest.update(line.encode())
-        for r in rows:  # type: ignore[union-attr]
+        for r in rows:
             ended = r.get("ended")
             if ended is not None and (latest is None or ended.value > latest):
                 latest = ended.value
@@ -238,7 +238,7 @@ class Catalogue:
             return hit[1]
         node = ox.NamedNode(iri)
         own = ownership.description_from_owner(
-            self.query("resource_own", resource=node))  # type: ignore[arg-type]
+            self.select("resource_own", resource=node))
         targets = list(dict.fromkeys(t.object for t in own
                                      if t.subject == node and isinstance(t.object, ox.NamedNode)))
         labels = self._labels(targets, token)
@@ -258,7 +258,7 @@ class Catalogue:
         for start in range(0, len(missing), 200):
             chunk = missing[start:start + 200]
             got: dict[ox.NamedNode, list[ox.Triple]] = {x: [] for x in chunk}
-            for t in self.query("labels_of", resource=chunk):  # type: ignore[union-attr]
+            for t in self.construct("labels_of", resource=chunk):
                 got[t.subject].append(t)  # type: ignore[index]
             found.update(got)
             with self._lock:
@@ -270,7 +270,7 @@ class Catalogue:
         """Everything a solution's HTML page shows (see catalogue/pages/solution.py)."""
         page = pages.solution_page(
             lambda x: self.describe(x),
-            lambda x: [r["release"].value for r in self.query("releases_of", solution=ox.NamedNode(x))],
+            lambda x: [r["release"].value for r in self.select("releases_of", solution=ox.NamedNode(x))],
             lambda x: self._collections_of(x),
             iri, languages)
         page.related = self.related(iri, [b.iri for b in page.building_blocks])
@@ -281,10 +281,10 @@ class Catalogue:
         """The collections listing a solution, with their titles (describing a collection
         whole, with its hundreds of members, would cost more than the rest of the page)."""
         out: dict[str, list[ox.Literal]] = {}
-        for r in self.query("collections_of", solution=ox.NamedNode(iri)):  # type: ignore[union-attr]
-            out.setdefault(r["collection"].value, [])
-            if "title" in r:
-                out[r["collection"].value].append(r["title"])
+        for r in self.select("collections_of", solution=ox.NamedNode(iri)):
+            titles = out.setdefault(r["collection"].value, [])
+            if isinstance(title := r.get("title"), ox.Literal):  # (optional; the query keeps literals)
+                titles.append(title)
         return out
 
     def related(self, iri: str, blocks: list[str], limit: int = 8) -> list[pages.Link]:
@@ -311,15 +311,24 @@ class Catalogue:
 
         Read from the provenance graph alone: only the pipeline writes there, whereas a
         dump could carry a ``prov:Activity`` of its own claiming to withdraw anything."""
-        rows = queries.run(self.store, "resource_withdrawal", resource=ox.NamedNode(iri),
-                           dataset=Dataset(default_graphs=[self.graphs.provenance]))
-        for r in rows:  # type: ignore[union-attr]
+        rows = queries.select(self.store, "resource_withdrawal", resource=ox.NamedNode(iri),
+                              dataset=Dataset(default_graphs=[self.graphs.provenance]))
+        for r in rows:
             return Withdrawal(r["source"].value, r["ended"].value, r["activity"].value)
         return None
 
-    def query(self, name: str, **params):
-        """Run a saved query over the public dataset."""
-        return queries.run(self.store, name, dataset=self.public_dataset(), **params)
+    def select(self, name: str, **params: queries.Value) -> Rows:
+        """The rows of a saved SELECT over the public dataset (see :func:`queries.select`)."""
+        return queries.select(self.store, name, dataset=self.public_dataset(), **params)
+
+    def ask(self, name: str, **params: queries.Value) -> bool:
+        """The answer of a saved ASK over the public dataset (see :func:`queries.ask`)."""
+        return queries.ask(self.store, name, dataset=self.public_dataset(), **params)
+
+    def construct(self, name: str, **params: queries.Value) -> list[ox.Triple]:
+        """The triples of a saved CONSTRUCT or DESCRIBE over the public dataset (see
+        :func:`queries.construct`)."""
+        return queries.construct(self.store, name, dataset=self.public_dataset(), **params)
 
     # writes
 
@@ -330,7 +339,8 @@ class Catalogue:
         self._changed()
         result = load_vocabularies(self.store, self.graphs, force=force)
         if demo and DEMO_FILE.exists():
-            if self.source(DEMO_SOURCE) is None or self.source(DEMO_SOURCE).name is None:  # type: ignore[union-attr]
+            demo_source = self.source(DEMO_SOURCE)
+            if demo_source is None or demo_source.name is None:
                 self.register_source(DEMO_SOURCE, DEMO_NAME)
             data = DEMO_FILE.read_bytes()
             report = None
@@ -347,8 +357,8 @@ class Catalogue:
         import hashlib
 
         checksum = "sha256:" + hashlib.sha256(data).hexdigest()
-        runs = self.query("source_runs", source=source)
-        latest = runs.rows[0] if runs.rows else None  # type: ignore[union-attr]
+        runs = self.select("source_runs", source=source)
+        latest = runs.rows[0] if runs.rows else None
         return bool(latest and latest["checksum"].value == checksum
                     and self.source_graph(source) is not None)
 
@@ -426,9 +436,9 @@ class Catalogue:
 
     def runs(self, slug: str) -> list[dict]:
         """A source's runs, newest first: run id, when, outcome and counts (public provenance)."""
-        rows = self.query("source_runs", source=slug)
+        rows = self.select("source_runs", source=slug)
         return [{**{k: v.value for k, v in r.items()}, "id": r["run"].value.rsplit("/", 1)[-1]}
-                for r in rows]  # type: ignore[union-attr]
+                for r in rows]
 
     def run_detail(self, slug: str, run_id: str) -> RunDetail:
         """:raise HistoryError: no such run."""
@@ -443,13 +453,13 @@ class Catalogue:
     def stats(self) -> dict:
         """Triples in all graphs; records and triples of each source's current version
         (counted once per data version: a count over the whole store is not cheap)."""
-        return self._per_version("stats", self._count)  # type: ignore[return-value]
+        return self._per_version("stats", self._count)
 
     def _count(self) -> dict:
         sizes = {r["g"].value: int(r["triples"].value)
-                 for r in queries.run(self.store, "graph_sizes")}  # type: ignore[union-attr]
+                 for r in queries.select(self.store, "graph_sizes")}
         records = {r["g"].value: int(r["records"].value)
-                   for r in queries.run(self.store, "graph_records")}  # type: ignore[union-attr]
+                   for r in queries.select(self.store, "graph_records")}
         out: dict = {"triples": sum(sizes.values()), "sources": {}, "vocabularies": {},
                      "quarantine": {}, "store": self.store.description}
         for slug, state in sorted(all_sources(self.store, self.graphs).items()):
@@ -474,6 +484,7 @@ class Catalogue:
     def export(self, fmt: str = "nq", *, include_private: bool = False) -> Iterator[bytes]:
         """The public graphs (or all) serialised graph by graph, to be streamed."""
         f = rdf_format(fmt)
+        assert f.rdf is not None  # every format rdf_format() gives has one
         graphs: Sequence[ox.NamedNode] = (
             self.store.named_graphs() if include_private else self.public_graphs()
         )
@@ -483,10 +494,9 @@ class Catalogue:
             stream = self.store.iter_triples(g)
             while chunk := list(itertools.islice(stream, EXPORT_CHUNK)):
                 if f.quads:
-                    yield ox.serialize([ox.Quad(t.subject, t.predicate, t.object, g) for t in chunk],
-                                       format=f.rdf)
+                    yield serialize([ox.Quad(t.subject, t.predicate, t.object, g) for t in chunk], f.rdf)
                 else:
-                    yield ox.serialize(chunk, format=f.rdf)
+                    yield serialize(chunk, f.rdf)
 
     # harvesting: thin entries to catalogue/feeds.py (site = the absolute root URL served)
 
@@ -549,7 +559,7 @@ class Catalogue:
         """The home page's ways in: newest solutions, EIRA views with the blocks solutions
         implement, topics and countries with their counts (from the search index), once per
         data version and reader's languages (for the labels)."""
-        return self._per_version("home:" + ",".join(languages),  # type: ignore[return-value]
+        return self._per_version("home:" + ",".join(languages),
                                  lambda: self._home(languages))
 
     def _home(self, languages: tuple[str, ...] = ()) -> HomePage:
@@ -561,7 +571,7 @@ class Catalogue:
                                                            languages=languages))
         used = {f.value: f for f in result.facets.get("eira", [])}
         views: dict[str, tuple[str, list]] = {}
-        for r in self.query("eira_views"):  # type: ignore[union-attr]
+        for r in self.select("eira_views"):
             block = r["block"].value
             if block in used and "Deprecated" not in r["label"].value and r["label"].value != "deprecated":
                 # v4 and v6 name the same view ("Legal View", "Legal view"): one list each
@@ -604,14 +614,14 @@ class Catalogue:
     def is_release(self, iri: str) -> bool:
         """Whether ``iri`` is a release: it says ``dct:isVersionOf``, or a solution names it
         with ``dct:hasVersion`` (ADMS-AP allows either side)."""
-        return bool(self.query("release_solution", release=ox.NamedNode(iri)).rows)  # type: ignore[union-attr]
+        return bool(self.select("release_solution", release=ox.NamedNode(iri)).rows)
 
     # duplicates across sources: catalogue/pages/duplicates.py
 
     def duplicates(self) -> Duplicates:
         """The same solution published by several sources, grouped, canonical record first
         (found once per data version: two queries over the public data)."""
-        return self._per_version("duplicates", self._find_duplicates)  # type: ignore[return-value]
+        return self._per_version("duplicates", self._find_duplicates)
 
     def _find_duplicates(self) -> Duplicates:
         return find_duplicates(self.store, self.graphs.registry, self.graphs.provenance,

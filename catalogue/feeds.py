@@ -156,7 +156,7 @@ def records(store: Store, source_graphs: Sequence[ox.NamedNode]) -> list[Record]
         return []
     ds = Dataset(default_graphs=list(source_graphs), named_graphs=list(source_graphs))
     found: dict[str, dict] = {}
-    for row in queries.run(store, "harvest_records", dataset=ds):  # type: ignore[union-attr]
+    for row in queries.select(store, "harvest_records", dataset=ds):
         iri = row["record"].value
         entry = found.setdefault(iri, {"solution": False, "modified": None})
         entry["solution"] |= row["class"] == DCAT.Dataset
@@ -238,8 +238,8 @@ def catalog_page(
     ds = Dataset(default_graphs=list(source_graphs), named_graphs=list(source_graphs))
     for r in on_page:
         t.append(ox.Triple(cat, DCAT.dataset, r.iri))
-        for triple in queries.run(store, "harvest_solution_description", dataset=ds,
-                                  solution=r.iri):  # type: ignore[union-attr]
+        for triple in queries.construct(store, "harvest_solution_description", dataset=ds,
+                                        solution=r.iri):
             if triple not in seen:
                 seen.add(triple)
                 t.append(triple)
@@ -292,8 +292,8 @@ def void(
     source_graphs: Sequence[ox.NamedNode],
 ) -> list[ox.Triple]:
     """VoID of the public dataset: endpoint, dumps, counts, one subset per public graph."""
-    sizes = {r["g"].value: int(r["triples"].value)  # type: ignore[union-attr]
-             for r in queries.run(store, "graph_sizes")}  # type: ignore[union-attr]
+    sizes = {r["g"].value: int(r["triples"].value)
+             for r in queries.select(store, "graph_sizes")}
     public = [g for g in dict.fromkeys(public_graphs) if sizes.get(g.value)]
     ds = graphs.dataset
     n = lambda v: ox.Literal(str(v), datatype=XSD.integer)  # noqa: E731
@@ -320,9 +320,9 @@ def void(
             ox.Triple(g, VOID.triples, n(sizes[g.value])),
         ]
     if source_graphs:
-        used = queries.run(store, "harvest_terms", dataset=Dataset(
+        used = queries.select(store, "harvest_terms", dataset=Dataset(
             default_graphs=list(source_graphs), named_graphs=list(source_graphs)))
-        spaces = sorted({namespace_of(r["term"].value) for r in used})  # type: ignore[union-attr]
+        spaces = sorted({namespace_of(r["term"].value) for r in used})
         t += [ox.Triple(ds, VOID.vocabulary, ox.NamedNode(v)) for v in spaces]
     return by_subject(t)
 

@@ -5,9 +5,11 @@ Used by ingest (guessing a dump's format), downloads and content negotiation ali
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pyoxigraph import QueryResultsFormat, RdfFormat
+import pyoxigraph
+from pyoxigraph import Quad, QueryResultsFormat, RdfFormat, Triple
 
 from catalogue.errors import CatalogueError, ErrorKind
 
@@ -90,3 +92,13 @@ def rdf_format_for_path(path: str) -> Format | None:
         if ext in f.extensions:
             return f
     return None
+
+
+def serialize(
+    data: Iterable[Triple] | Iterable[Quad], fmt: RdfFormat, *, prefixes: dict[str, str] | None = None
+) -> bytes:
+    """``data`` written in ``fmt``, in memory (:func:`pyoxigraph.serialize`, typed as giving
+    ``bytes | None``: None only when it writes to a file, which this never asks)."""
+    body = pyoxigraph.serialize(data, format=fmt, prefixes=prefixes)
+    assert body is not None
+    return body

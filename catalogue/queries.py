@@ -1,5 +1,9 @@
 """Saved SPARQL queries: ``sparql/*.rq`` files loaded by name, run with bound parameters.
 
+Code runs one with :func:`select` (rows), :func:`ask` (a bool) or :func:`construct`
+(triples), each refusing a query of another form (:class:`WrongForm`); :func:`run_query`
+runs any, for those that show whatever a query gives (the /queries pages, the command line).
+
 A query file starts with ``#+`` header lines::
 
     #+ title: Solutions implementing an EIRA building block
@@ -256,41 +260,70 @@ def get_public(name: str) -> SavedQuery:
     return q
 
 
-def run(
-    store: Store, name: str, *, dataset: Dataset | None = None,
-    **values: str | ox.NamedNode | ox.Literal | list[ox.NamedNode],
-) -> Rows | bool | list[ox.Triple]:
-    """Run a saved query with its parameters (text values are converted by declared type).
+Value = str | ox.NamedNode | ox.Literal | list[ox.NamedNode]
+Result = Rows | bool | list[ox.Triple]
+
+
+class WrongForm(QueryError):
+    """The saved query is not of the form asked for (a SELECT run by :func:`ask`...)."""
+
+
+def select(store: Store, name: str, *, dataset: Dataset | None = None, **values: Value) -> Rows:
+    """The rows of a saved SELECT, with its parameters (text values are converted by
+    declared type, terms bound as they are).
 
     :raise UnknownQuery: no such query.
+    :raise WrongForm: the query is not a SELECT.
     :raise ParameterError: a parameter is unknown, missing or malformed.
     """
+    text, bindings, ds = _prepared(name, ("SELECT",), values, dataset)
+    return store.select(text, bindings, dataset=ds)
+
+
+def ask(store: Store, name: str, *, dataset: Dataset | None = None, **values: Value) -> bool:
+    """The answer of a saved ASK; parameters and failures as for :func:`select`
+    (:raise WrongForm: the query is not an ASK)."""
+    text, bindings, ds = _prepared(name, ("ASK",), values, dataset)
+    return store.ask(text, bindings, dataset=ds)
+
+
+def construct(
+    store: Store, name: str, *, dataset: Dataset | None = None, **values: Value
+) -> list[ox.Triple]:
+    """The triples of a saved CONSTRUCT or DESCRIBE; parameters and failures as for
+    :func:`select` (:raise WrongForm: the query is neither)."""
+    text, bindings, ds = _prepared(name, ("CONSTRUCT", "DESCRIBE"), values, dataset)
+    return store.construct(text, bindings, dataset=ds)
+
+
+def _prepared(
+    name: str, forms: tuple[str, ...], values: Mapping[str, Value], dataset: Dataset | None
+) -> tuple[str, dict, Dataset]:
     q = get(name)
+    if q.form not in forms:
+        raise WrongForm(f"saved query {name!r} is a {q.form}, not a {' or '.join(forms)}")
     text_values = {k: v for k, v in values.items() if isinstance(v, str)}
     bindings = q.bind({**text_values, **{k: " ".join(t.value for t in v) if isinstance(v, list)
                                           else v.value for k, v in values.items()
                                           if not isinstance(v, str)}})
     bindings.update({k: v for k, v in values.items() if not isinstance(v, str)})
-    return _execute(store, q, bindings, dataset or Dataset())
+    return q.prepare(bindings, dataset or Dataset())
 
 
 def run_query(
     store: Store, query: SavedQuery, values: Mapping[str, str], *, dataset: Dataset
-) -> Rows | bool | list[ox.Triple]:
-    """Run ``query`` with text parameter values (e.g. from a web form), as terms.
+) -> Result:
+    """Run ``query``, whatever its form, with text parameter values (e.g. from a web form
+    or the command line), as terms.
 
-    Unlike :func:`run`, values come in a mapping, so any parameter name is safe.
+    Unlike :func:`select`, values come in a mapping, so any parameter name is safe.
 
     :raise ParameterError: a parameter is unknown, missing or malformed (``.param`` says which).
     """
-    return _execute(store, query, query.bind(dict(values)), dataset)
-
-
-def _execute(store: Store, q: SavedQuery, bindings: dict, ds: Dataset) -> Rows | bool | list[ox.Triple]:
-    text, bindings, ds = q.prepare(bindings, ds)
-    if q.form == "SELECT":
+    text, bindings, ds = query.prepare(query.bind(dict(values)), dataset)
+    if query.form == "SELECT":
         return store.select(text, bindings, dataset=ds)
-    if q.form == "ASK":
+    if query.form == "ASK":
         return store.ask(text, bindings, dataset=ds)
     return store.construct(text, bindings, dataset=ds)
 
@@ -308,7 +341,7 @@ def run_serialized(
 
     SELECT/ASK answers come in ``results_format``, CONSTRUCT/DESCRIBE in ``graph_format``
     (media types from :mod:`catalogue.formats`). Parameters not placed by ``#+ values`` are
-    bound by a trailing ``VALUES`` block, as the remote backend binds them for :func:`run`.
+    bound by a trailing ``VALUES`` block, as the remote backend binds them for :func:`select`.
 
     :raise ParameterError: a parameter is unknown, missing or malformed (``.param`` says which).
     """

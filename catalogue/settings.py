@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from catalogue.errors import CatalogueError
@@ -273,7 +274,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     :raise SettingsError: a value has the wrong type or shape.
     """
     environ = os.environ if environ is None else environ
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}  # each of its field's type: _convert and validate() see to it
     for f in fields(Settings):
         env = f.metadata["env"]
         if env and env in environ and environ[env] != "":

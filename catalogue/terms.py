@@ -12,6 +12,7 @@ class Namespace:
     """
 
     __slots__ = ("iri",)
+    iri: str  # declared, so that it is not read as a term through __getattr__
 
     def __init__(self, iri: str) -> None:
         object.__setattr__(self, "iri", iri)

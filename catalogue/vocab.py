@@ -57,7 +57,7 @@ def load_vocabularies(store: Store, graphs: Graphs, *, force: bool = False) -> d
         data = v.file.read_bytes()
         checksum = ox.Literal("sha256:" + hashlib.sha256(data).hexdigest())
         graph = graphs.vocab(v.name)
-        if not force and queries.run(store, "vocabulary_checksum", graph=graph, checksum=checksum):
+        if not force and queries.ask(store, "vocabulary_checksum", graph=graph, checksum=checksum):
             out[v.name] = "unchanged"
             continue
         fmt = rdf_format(v.format)

@@ -186,8 +186,9 @@ def cmd_rollback(args, settings) -> int:
     def run(c: Catalogue) -> int:
         report = c.rollback(args.slug, args.version, by="command line")
         d = report.diff
+        assert d is not None  # a roll back always has one
         print(f"source {args.slug!r} is back at version {args.version}: "
-              f"{len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed "  # type: ignore[union-attr]
+              f"{len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed "
               f"({report.activity})")
         return 0
     return _with_catalogue(settings, run)
@@ -201,7 +202,8 @@ def cmd_withdraw(args, settings) -> int:
     def run(c: Catalogue) -> int:
         _known_source(c, args.slug)
         report = c.withdraw_all(args.slug, by="command line")
-        print(f"withdrew {len(report.diff.removed)} record(s) of {args.slug!r} "  # type: ignore[union-attr]
+        assert report.diff is not None  # a withdrawal always has one
+        print(f"withdrew {len(report.diff.removed)} record(s) of {args.slug!r} "
               f"({report.activity})")
         return 0
     return _with_catalogue(settings, run)

@@ -127,6 +127,7 @@ def cmd_query(args, settings) -> int:
     import pyoxigraph as ox
 
     from catalogue import queries
+    from catalogue.formats import serialize
 
     params = {}
     for item in args.param or []:
@@ -137,17 +138,16 @@ def cmd_query(args, settings) -> int:
     q = queries.get(args.name)
     catalogue = Catalogue(settings)
     try:
-        result = catalogue.query(args.name, **params)
+        result = queries.run_query(catalogue.store, q, params, dataset=catalogue.public_dataset())
     finally:
         catalogue.close()
-    out = sys.stdout.buffer
-    if q.form in ("CONSTRUCT", "DESCRIBE"):
+    if isinstance(result, list):  # CONSTRUCT, DESCRIBE
         fmt = {"json": ox.RdfFormat.JSON_LD, "csv": ox.RdfFormat.N_TRIPLES}.get(
             args.format, ox.RdfFormat.TURTLE)
-        out.write(ox.serialize(result, format=fmt))
-    elif q.form == "ASK":
-        print(json.dumps({"head": {}, "boolean": bool(result)}) if args.format == "json"
-              else str(bool(result)).lower())
+        sys.stdout.buffer.write(serialize(result, fmt))
+    elif isinstance(result, bool):  # ASK
+        print(json.dumps({"head": {}, "boolean": result}) if args.format == "json"
+              else str(result).lower())
     else:
         rows = result
         if args.format == "json":

@@ -76,7 +76,7 @@ def test_strict_ingest_stores_a_valid_dump_with_provenance(store, settings):
     assert report.stored and report.exit_code == 0
     stored = store.triples(Catalogue(settings, store).source_graph("example"))
     assert len(stored) == report.triples
-    runs = Catalogue(settings, store).query("source_runs", source="example")
+    runs = Catalogue(settings, store).select("source_runs", source="example")
     assert len(runs) == 1
     run = runs.rows[0]
     assert run["checksum"].value == report.checksum

@@ -169,12 +169,12 @@ def test_a_graph_scoped_query_sees_only_the_dataset_graphs(loaded):
     assert q.graph_scoped
     other = ox.NamedNode(EX + "other")
     only_one = Dataset(default_graphs=[G1], named_graphs=[G1])
-    assert queries.run(loaded, "resource_description", dataset=only_one, resource=other) == []
+    assert queries.construct(loaded, "resource_description", dataset=only_one, resource=other) == []
     both = Dataset(default_graphs=[G1, G2], named_graphs=[G1, G2])
-    got = queries.run(loaded, "resource_description", dataset=both, resource=other)
+    got = queries.construct(loaded, "resource_description", dataset=both, resource=other)
     assert [t.object for t in got] == [ox.Literal("in graph two")]
     none = Dataset(default_graphs=[], named_graphs=[])
-    assert queries.run(loaded, "resource_description", dataset=none, resource=other) == []
+    assert queries.construct(loaded, "resource_description", dataset=none, resource=other) == []
     text, _, ds = q.prepare({}, only_one)
     assert f"IN ({G1})" in text and ds.default_graphs is None
     assert not re.search(r"^\s*#\+\s*in-dataset", text, flags=re.M)
@@ -198,8 +198,8 @@ def test_every_saved_query_runs_the_same_on_both_backends(name, tmp_path, oxigra
     try:
         for s in (embedded, remote):
             s.write_graph(G1, small())
-            result = queries.run(s, name, dataset=Dataset(default_graphs=[G1], named_graphs=[G1]),
-                                 **params)
+            result = queries.run_query(s, q, params,
+                                       dataset=Dataset(default_graphs=[G1], named_graphs=[G1]))
             if isinstance(result, Rows):
                 answers.append(sorted(sorted((k, str(v)) for k, v in r.items()) for r in result))
             elif isinstance(result, bool):
@@ -263,7 +263,7 @@ def test_describe_in_two_steps_gives_what_the_one_query_gives(store, tmp_path):
     assert len(subjects) > 500
     for s in subjects[::4]:  # a quarter of them, twice: the second time labels are known
         for _ in range(2):
-            expected = set(queries.run(store, "resource_description", dataset=public, resource=s))
+            expected = set(queries.construct(store, "resource_description", dataset=public, resource=s))
             c._described.clear()
             assert set(c.describe(s.value)) == expected, s
     assert c.describe("http://example.org/nothing-describes-this") == []

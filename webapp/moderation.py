@@ -128,10 +128,10 @@ def _choices() -> dict:
     """The building blocks (by EIRA view) and licences the form offers, from the vocabularies."""
     catalogue = _catalogue()
     views: dict[str, list[tuple[str, str]]] = {}
-    for r in catalogue.query("moderation_building_blocks"):
+    for r in catalogue.select("moderation_building_blocks"):
         view = r["view"].value if "view" in r else _("Other building blocks")
         views.setdefault(view, []).append((r["block"].value, r["label"].value))
-    licences = [(r["licence"].value, r["name"].value) for r in catalogue.query("moderation_licences")]
+    licences = [(r["licence"].value, r["name"].value) for r in catalogue.select("moderation_licences")]
     labels = {iri: label for blocks in views.values() for iri, label in blocks}
     return {"block_choices": sorted(views.items()), "licence_choices": licences,
             "block_labels": labels, "content_languages": LANGUAGES, **_collection_choices()}

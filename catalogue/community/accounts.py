@@ -172,8 +172,8 @@ class Accounts:
     def user(self, username: str) -> User | None:
         if not isinstance(username, str) or not USERNAME.match(username):
             return None
-        rows = list(queries.run(self.store, "account_user", accounts=self.graph,
-                                username=ox.Literal(username)))
+        rows = list(queries.select(self.store, "account_user", accounts=self.graph,
+                                   username=ox.Literal(username)))
         if not rows:
             return None
         first = rows[0]
@@ -188,16 +188,16 @@ class Accounts:
         )
 
     def users(self) -> list[User]:
-        rows = queries.run(self.store, "account_users", accounts=self.graph)
-        return [u for u in (self.user(r["username"].value) for r in rows) if u]  # type: ignore[union-attr]
+        rows = queries.select(self.store, "account_users", accounts=self.graph)
+        return [u for u in (self.user(r["username"].value) for r in rows) if u]
 
     def authenticate(self, username: str, password: str) -> User | None:
         """The user if the password is right; None otherwise (same work either way)."""
         user = self.user(username)
         stored = _DUMMY_HASH
         if user is not None:
-            rows = list(queries.run(self.store, "account_password", accounts=self.graph,
-                                    user=ox.NamedNode(user.iri)))
+            rows = list(queries.select(self.store, "account_password", accounts=self.graph,
+                                       user=ox.NamedNode(user.iri)))
             if rows:
                 stored = rows[0]["hash"].value
         try:
@@ -284,18 +284,18 @@ class Accounts:
         if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
             return None
         digest = token_hash(secret)
-        rows = list(queries.run(self.store, "account_token", accounts=self.graph,
-                                hash=ox.Literal(digest)))
+        rows = list(queries.select(self.store, "account_token", accounts=self.graph,
+                                   hash=ox.Literal(digest)))
         for r in rows:
             if hmac.compare_digest(r["hash"].value, digest) and "revoked" not in r:
                 return r["source"].value
         return None
 
     def tokens(self, slug: str) -> list[Token]:
-        rows = queries.run(self.store, "account_tokens", accounts=self.graph,
-                           source=ox.Literal(check_slug(slug)))
-        return [Token(r["token"].value, slug, r["label"].value, r["created"].value,  # type: ignore[index]
-                      r["revoked"].value if "revoked" in r else None) for r in rows]  # type: ignore[union-attr, operator]
+        rows = queries.select(self.store, "account_tokens", accounts=self.graph,
+                              source=ox.Literal(check_slug(slug)))
+        return [Token(r["token"].value, slug, r["label"].value, r["created"].value,
+                      r["revoked"].value if "revoked" in r else None) for r in rows]
 
     def revoke_token(self, token_iri: str, slug: str) -> bool:
         """Revoke one of a source's tokens; False if the source has no such token."""
@@ -307,14 +307,14 @@ class Accounts:
     # the key that signs session cookies, shared by every web process through the store
 
     def session_secret(self) -> str:
-        rows = list(queries.run(self.store, "account_session_key", accounts=self.graph))
+        rows = list(queries.select(self.store, "account_session_key", accounts=self.graph))
         if rows:
             return rows[0]["key"].value
         key = secrets.token_hex(32)
         holder = self.graphs.accounts
         updates.run(self.store, "account_session_key_create", accounts=self.graph, holder=holder,
                     key=ox.Literal(key))
-        rows = list(queries.run(self.store, "account_session_key", accounts=self.graph))
+        rows = list(queries.select(self.store, "account_session_key", accounts=self.graph))
         return rows[0]["key"].value
 
     # identities at an OpenID Connect provider (EU Login...), linked to accounts
@@ -335,6 +335,6 @@ class Accounts:
 
     def user_by_oidc(self, issuer: str, sub: str) -> User | None:
         """The account linked to the provider's ``sub``, or None (never matched by name or email)."""
-        rows = list(queries.run(self.store, "account_oidc", accounts=self.graph,
-                                subject=self._oidc_subject(issuer, sub)))
+        rows = list(queries.select(self.store, "account_oidc", accounts=self.graph,
+                                   subject=self._oidc_subject(issuer, sub)))
         return self.user(rows[0]["username"].value) if rows else None

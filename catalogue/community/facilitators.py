@@ -25,16 +25,16 @@ def is_collection(catalogue: Catalogue, iri: str) -> bool:
         node = ox.NamedNode(iri)
     except (TypeError, ValueError):
         return False
-    return bool(catalogue.query("collection_exists", collection=node))
+    return catalogue.ask("collection_exists", collection=node)
 
 
 def collections(catalogue: Catalogue, languages: tuple[str, ...] = ("en",)) -> list[Label]:
     """Every published collection, titled in the reader's languages, by title (for a select)."""
     titles: dict[str, list[ox.Literal]] = {}
-    for r in catalogue.query("collection_titles"):
+    for r in catalogue.select("collection_titles"):
         found = titles.setdefault(r["collection"].value, [])
-        if "title" in r:
-            found.append(r["title"])
+        if isinstance(title := r.get("title"), ox.Literal):  # (optional; the query keeps literals)
+            found.append(title)
     out = []
     for iri, found in titles.items():
         lit = choose(found, languages)

@@ -39,6 +39,7 @@ from catalogue import queries, updates
 from catalogue.community.accounts import User
 from catalogue.community.facilitators import is_collection
 from catalogue.errors import CatalogueError, ErrorKind
+from catalogue.formats import serialize
 from catalogue.graphs import COMMUNITY
 from catalogue.ingest import Report
 from catalogue.terms import ADMS, CAT, DCAT, DCT, FOAF, RDF_TYPE, SKOS, VCARD, XSD
@@ -241,7 +242,8 @@ class ProposalForm:
     def from_triples(cls, solution: ox.NamedNode, triples: Sequence[ox.Triple]) -> ProposalForm:
         """The form that made these triples (to edit a draft)."""
         def values(subject: str, predicate: ox.NamedNode) -> list:
-            return [t.object for t in triples if t.subject.value == subject and t.predicate == predicate]
+            node = ox.NamedNode(subject)
+            return [t.object for t in triples if t.subject == node and t.predicate == predicate]
 
         def first(found: list) -> str:
             return found[0].value if found else ""
@@ -388,7 +390,7 @@ class Moderation:
         now = _now()
         solution = self.solution_iri(proposal_id)
         triples = form.triples(solution, issued or now, now)
-        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        data = serialize(triples, ox.RdfFormat.N_TRIPLES)
         report = self.catalogue.validate(data, format="nt")
         return Checked(form, form.problems() + self._collection_problems(form), report, data)
 
@@ -403,8 +405,8 @@ class Moderation:
 
     def proposals(self, *, author: str | None = None, state: str | None = None) -> list[Proposal]:
         """Every proposal, most recently changed first (without history)."""
-        rows = queries.run(self.store, "moderation_proposals", moderation=self.graph)
-        found = [self._proposal(r) for r in rows]  # type: ignore[union-attr]
+        rows = queries.select(self.store, "moderation_proposals", moderation=self.graph)
+        found = [self._proposal(r) for r in rows]
         return [p for p in found if (author is None or p.author == author)
                 and (state is None or p.state == state)]
 
@@ -412,16 +414,16 @@ class Moderation:
         """One proposal with its history. :raise ProposalNotFound:"""
         if not isinstance(proposal_id, str) or not PROPOSAL_ID.match(proposal_id):
             raise ProposalNotFound(f"no proposal {proposal_id!r}")
-        rows = list(queries.run(self.store, "moderation_proposal", moderation=self.graph,
-                                proposal=self._iri(proposal_id)))  # type: ignore[arg-type]
+        rows = list(queries.select(self.store, "moderation_proposal", moderation=self.graph,
+                                   proposal=self._iri(proposal_id)))
         if not rows:
             raise ProposalNotFound(f"no proposal {proposal_id!r}")
-        history = queries.run(self.store, "moderation_history", moderation=self.graph,
-                              proposal=self._iri(proposal_id))
+        history = queries.select(self.store, "moderation_history", moderation=self.graph,
+                                 proposal=self._iri(proposal_id))
         events = tuple(Event(r["event"].value, r["action"].value, r["state"].value,
                              self._username(r["by"].value), r["at"].value,
                              r["note"].value if "note" in r else None)
-                       for r in history)  # type: ignore[union-attr]
+                       for r in history)
         return replace(self._proposal(rows[0]), events=events)
 
     def _proposal(self, r) -> Proposal:
@@ -442,7 +444,7 @@ class Moderation:
 
     def review(self, proposal_id: str) -> Report:
         """The shapes' verdict on the record as saved (warnings a moderator may weigh)."""
-        data = ox.serialize(self.triples(proposal_id), format=ox.RdfFormat.N_TRIPLES)
+        data = serialize(self.triples(proposal_id), ox.RdfFormat.N_TRIPLES)
         return self.catalogue.validate(data, format="nt")
 
     # writing: create, edit
@@ -581,7 +583,7 @@ class Moderation:
         triples: dict[ox.Triple, None] = {}
         for pid in proposal_ids:
             triples.update(dict.fromkeys(self.triples(pid)))
-        return ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
+        return serialize(list(triples), ox.RdfFormat.N_TRIPLES)
 
     def _publish(self, proposal_ids: Sequence[str], user: User) -> Report:
         catalogue = self.catalogue

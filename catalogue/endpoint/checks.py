@@ -10,6 +10,7 @@ import csv
 import io
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -143,6 +144,7 @@ def run_public_query(
 def count_results(media: str, body: bytes, stop: int) -> int:
     """Rows or triples in a serialised answer, counting no further than ``stop``."""
     n = 0
+    items: Iterable[object]
     if media == "text/csv":  # not parseable back by pyoxigraph (lossy); csv knows its quoting
         items = itertools.islice(csv.reader(io.StringIO(body.decode("utf-8"), newline="")), 1, None)
     elif media == "text/tab-separated-values":  # TSV escapes newlines: one line per row

@@ -102,7 +102,8 @@ def _serve(conn: multiprocessing.connection.Connection, settings: Settings) -> N
             else:
                 dataset = Dataset(default_graphs=[ox.NamedNode(g) for g in job.default_graphs],
                                   named_graphs=[ox.NamedNode(g) for g in job.named_graphs])
-            answer = run_public_query(store, job.text, dataset=dataset,  # type: ignore[arg-type]
+            assert store is not None  # opened above, or for this snapshot before
+            answer = run_public_query(store, job.text, dataset=dataset,
                                       results_format=job.results_format,
                                       graph_format=job.graph_format, max_results=job.max_results,
                                       base_iri=job.base_iri)
@@ -266,6 +267,7 @@ class QueryWorkers:
         :raise EndpointBusy: no worker was free in time.
         Anything the query itself raised (syntax error, refusal, too many results) is re-raised.
         """
+        worker: _Worker | None  # None once killed and given back
         worker = self._acquire()
         try:
             worker.conn.send(job)

@@ -305,7 +305,7 @@ def finish_update(graphs: Graphs, slug: str, started: datetime, status: str, mes
 def harvest_settings(store: Store, graphs: Graphs) -> list[HarvestSettings]:
     """Every source with a harvest configured, by slug, with its last harvest's state."""
     out: dict[str, HarvestSettings] = {}
-    for row in queries.run(store, "harvest_settings", registry=graphs.registry):  # type: ignore[union-attr]
+    for row in queries.select(store, "harvest_settings", registry=graphs.registry):
         slug = row["slug"].value
         if slug in out:
             continue

@@ -31,7 +31,7 @@ from catalogue.ingest.records import Record, RecordIndex
 from catalogue.ingest.registry import current as current_state
 from catalogue.ingest.report import Diff, RecordResult, Report
 from catalogue.ingest.shacl import Finding
-from catalogue.store import Store
+from catalogue.store import Node, Store, Term
 from catalogue.terms import CAT, PROV, RDF_TYPE, XSD
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -78,12 +78,12 @@ class HistoryError(CatalogueError, ValueError):
 
 def _flatten(index: RecordIndex, record: Record) -> dict[tuple[str, str], set[str]]:
     """(node, property) -> displayed values, blank nodes named by their path from the root."""
-    names: dict[ox.Node, str] = {record.root: record.iri}
+    names: dict[ox.NamedNode | ox.BlankNode, str] = {record.root: record.iri}
     out: dict[tuple[str, str], set[str]] = defaultdict(set)
     frontier = [record.root]
     seen = {record.root}
     while frontier:
-        nxt = []
+        nxt: list[ox.NamedNode | ox.BlankNode] = []
         for node in frontier:
             for t in index.by_subject.get(node, ()):
                 o = t.object
@@ -108,9 +108,11 @@ def _local(iri: str) -> str:
     return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _show(term: ox.Term) -> str:
+def _show(term: Term) -> str:
     if isinstance(term, ox.Literal):
         return f"{term.value} @{term.language}" if term.language else term.value
+    if isinstance(term, ox.Triple):  # an RDF 1.2 triple term has no .value
+        return str(term)
     return term.value
 
 
@@ -210,9 +212,10 @@ def read_run(store: Store, graphs: Graphs, slug: str, run_id: str) -> RunDetail:
     triples = store.triples(graph)
     if not triples:
         raise HistoryError(f"source {slug!r} has no run {run_id!r}")
-    by_s: dict[ox.Node, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
+    by_s: dict[Term, dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
     for t in triples:
-        by_s[t.subject][t.predicate.value].append(t.object)
+        if not isinstance(t.object, ox.Triple):  # (a run graph has no triple terms)
+            by_s[t.subject][t.predicate.value].append(t.object)
     run = next(s for s, p in by_s.items() if SH + "conforms" in p)
     top = by_s[run]
 
@@ -223,7 +226,7 @@ def read_run(store: Store, graphs: Graphs, slug: str, run_id: str) -> RunDetail:
     def ints(key: str) -> int:
         return int(one(top, key) or 0)
 
-    findings_of: dict[ox.Node, list[Finding]] = defaultdict(list)
+    findings_of: dict[Term, list[Finding]] = defaultdict(list)
     for res in top.get(SH + "result", []):
         p = by_s[res]
         findings_of[p[CAT.heldBy.value][0]].append(Finding(
@@ -278,10 +281,10 @@ def versions(store: Store, graphs: Graphs, slug: str) -> list[str]:
 
 def recorded_runs(store: Store, graphs: Graphs, slug: str) -> tuple[set[str], set[str]]:
     """(the version graphs, the run activities) the provenance graph records for ``slug``."""
-    rows = queries.run(store, "source_recorded_runs", provenance=graphs.provenance,
-                       source=ox.Literal(slug))
+    rows = queries.select(store, "source_recorded_runs", provenance=graphs.provenance,
+                          source=ox.Literal(slug))
     generated, runs = set(), set()
-    for r in rows:  # type: ignore[union-attr]
+    for r in rows:
         runs.add(r["run"].value)
         if "graph" in r:
             generated.add(r["graph"].value)

@@ -41,7 +41,7 @@ from catalogue.graphs import Graphs, check_slug
 from catalogue.ingest.errors import InputError
 from catalogue.ingest.report import RecordResult, Report
 from catalogue.ingest.shacl import Finding
-from catalogue.store import Store
+from catalogue.store import Node, Store
 from catalogue.terms import CAT, RDF_TYPE, XSD
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ def _now() -> ox.Literal:
     return _at(datetime.now(UTC))
 
 
-def _when(literal: ox.Term) -> datetime | None:
+def _when(literal: Node) -> datetime | None:
     try:
         value = datetime.fromisoformat(literal.value)
     except ValueError:
@@ -194,7 +194,7 @@ class Jobs:
                     data=triples)
 
     def _read(self, iri: ox.NamedNode) -> dict | None:
-        rows = list(queries.run(self.store, "upload_job", jobs=self.graph, job=iri))  # type: ignore[arg-type]
+        rows = list(queries.select(self.store, "upload_job", jobs=self.graph, job=iri))
         return rows[0] if rows else None
 
     def get(self, job_id: str, source: str) -> Job | None:
@@ -241,7 +241,7 @@ class Jobs:
         whose lease expired. Returns the ids of the jobs ended."""
         now = datetime.now(UTC)
         found = []
-        for r in queries.run(self.store, "upload_jobs_unfinished", jobs=self.graph):  # type: ignore[union-attr]
+        for r in queries.select(self.store, "upload_jobs_unfinished", jobs=self.graph):
             if "leaseOwner" in r and r["leaseOwner"] == self.owner:
                 continue
             until = _when(r["leaseUntil"]) if "leaseUntil" in r else None

@@ -72,10 +72,10 @@ def check(store: Store, graphs: Graphs, source: str, index: RecordIndex, report:
     for subject, (rule, message) in refused.items():
         triples = index.by_subject[subject]
         count += len(triples)
-        owner = index.owner.get(subject)
+        holder = index.owner.get(subject)
         finding = Finding("Violation", subject.value, triples[0].predicate.value,
                           None, message, rule)
-        for record in [owner] if owner is not None else users.get(subject, []):
+        for record in [holder] if holder is not None else users.get(subject, []):
             result = report.records[position[id(record)]]
             result.accepted = False
             if finding not in result.findings:
@@ -92,8 +92,8 @@ def owned_elsewhere(store: Store, graphs: Graphs, source: str,
     if not owners:
         return found
     for start in range(0, len(iris), CHUNK):
-        rows = queries.run(store, "record_graphs", resource=iris[start:start + CHUNK])
-        for r in rows:  # type: ignore[union-attr]
+        rows = queries.select(store, "record_graphs", resource=iris[start:start + CHUNK])
+        for r in rows:
             owner = owners.get(r["g"])  # type: ignore[arg-type]
             if owner is not None:
                 found.setdefault(r["resource"], owner)  # type: ignore[arg-type]

@@ -266,9 +266,9 @@ def guard_json(data: bytes, max_depth: int) -> None:
                 )
         elif token in "]}":
             depth -= 1
-    m = _CONTEXT_REF.search(text)
-    if m:
-        line, column = position(text, m.start())
+    ref = _CONTEXT_REF.search(text)
+    if ref:
+        line, column = position(text, ref.start())
         raise InputError(
             "JSON-LD that refers to a context by IRI (\"@context\": \"http...\" or \"@import\") is "
             "refused: contexts are never fetched. Put the context inline as a JSON object",

@@ -11,7 +11,7 @@ import os
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -83,6 +83,7 @@ def validate_records(
                     nodes[_key(n)].append(record)
         batches.append((nodes, list(triples)))
     workers = effective_workers(workers)
+    results: Iterable[list[Finding]]
     if workers > 1 and len(records) >= PARALLEL_MIN_RECORDS:
         results = parallel.validate_batches(validator, [t for _, t in batches], workers)
     else:
@@ -375,9 +376,9 @@ def _checksum_of(store: Store, graphs: Graphs, source: str, version: str) -> str
     """The checksum of the dump that made ``version`` (the run that generated it)."""
     from catalogue import queries
 
-    rows = queries.run(store, "version_checksum", provenance=graphs.provenance,
-                       graph=graphs.source(source, version))
-    for r in rows:  # type: ignore[union-attr]
+    rows = queries.select(store, "version_checksum", provenance=graphs.provenance,
+                          graph=graphs.source(source, version))
+    for r in rows:
         return r["checksum"].value
     return ""
 

@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, NamedNode, Triple
 
 from catalogue.terms import ADMS, CAT, DCAT, DCT, RDF_TYPE
 
@@ -51,7 +51,7 @@ class RecordIndex:
     def __init__(self, triples: Iterable[Triple]) -> None:
         self.by_subject: dict[Node, list[Triple]] = defaultdict(list)
         self.types: dict[Node, set[NamedNode]] = defaultdict(set)
-        for t in triples:
+        for t in triples:  # (pyoxigraph's stubs allow a triple-term subject: 0.5 makes none)
             self.by_subject[t.subject].append(t)  # type: ignore[index]
             if t.predicate == RDF_TYPE and isinstance(t.object, NamedNode):
                 self.types[t.subject].add(t.object)  # type: ignore[index]
@@ -67,9 +67,9 @@ class RecordIndex:
         for s, triples in self.by_subject.items():
             for t in triples:
                 p = t.predicate
-                if p == IS_VERSION_OF and not isinstance(t.object, Literal):
+                if p == IS_VERSION_OF and isinstance(t.object, Node):
                     version_of.setdefault(s, t.object)
-                elif p == HAS_VERSION and not isinstance(t.object, Literal):
+                elif p == HAS_VERSION and isinstance(t.object, Node):
                     version_of.setdefault(t.object, s)
 
         types = self.types
@@ -121,7 +121,7 @@ class RecordIndex:
             i += 1
             for t in self.by_subject.get(node, ()):
                 o = t.object
-                if o in self.owner or o not in self.by_subject:
+                if not isinstance(o, Node) or o in self.owner or o not in self.by_subject:
                     continue
                 if isinstance(o, BlankNode) or t.predicate == DISTRIBUTION:
                     self._claim(record, o)
@@ -135,7 +135,7 @@ class RecordIndex:
             for node in frontier:
                 for t in self.by_subject.get(node, ()):
                     o = t.object
-                    if t.predicate == RDF_TYPE or isinstance(o, Literal) or o in seen:
+                    if t.predicate == RDF_TYPE or not isinstance(o, Node) or o in seen:
                         continue
                     if o in self.by_subject and self.owner.get(o) is None:
                         seen.add(o)

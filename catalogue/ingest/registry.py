@@ -32,11 +32,11 @@ class SourceState:
 
 def all_sources(store: Store, graphs: Graphs) -> dict[str, SourceState]:
     """Every registered source with its current graphs."""
-    rows = queries.run(store, "registry_sources", registry=graphs.registry)
+    rows = queries.select(store, "registry_sources", registry=graphs.registry)
     return {
         r["slug"].value: SourceState(r["slug"].value, r.get("graph"), r.get("quarantine"),  # type: ignore[arg-type]
-                                     r["name"].value if "name" in r else None)  # type: ignore[operator]
-        for r in rows  # type: ignore[union-attr]
+                                     r["name"].value if "name" in r else None)
+        for r in rows
     }
 
 

@@ -12,14 +12,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SH
 
 from catalogue import queries
+from catalogue.formats import serialize
 from catalogue.ingest.rdfconv import from_rdflib, graph_of, to_rdflib
 from catalogue.settings import ROOT
+
+if TYPE_CHECKING:
+    from catalogue.store import Term
 
 SHAPES_DIR = ROOT / "shapes"
 RECORD_SHAPES = ("adms-ap.ttl", "quality.ttl")
@@ -102,12 +107,16 @@ def findings_from_report(
     shape_nodes = shape_nodes or {}
     has_message: dict = {}  # shape -> whether it has its own sh:message (one lookup per shape)
     out: list[Finding] = []
-    messages: dict[ox.Node, list[ox.Literal]] = defaultdict(list)
+    messages: dict[Term, list[ox.Literal]] = defaultdict(list)
     for q in report.quads_for_pattern(None, ox.NamedNode(SH_NS + "resultMessage"), None):
-        messages[q.subject].append(q.object)  # type: ignore[arg-type]
-    for row in report.query(RESULTS_QUERY):
+        if isinstance(q.object, ox.Literal):  # as SHACL says a message is
+            messages[q.subject].append(q.object)
+    rows = report.query(RESULTS_QUERY)
+    assert isinstance(rows, ox.QuerySolutions)  # a SELECT
+    for row in rows:
         result, severity, focus, path, value, shape, component = (
             row[k] for k in ("result", "severity", "focus", "path", "value", "shape", "component"))
+        shape_r: rdflib.term.Node | None
         if isinstance(shape, ox.BlankNode):
             shape_r = shape_nodes.get(shape.value, rdflib.BNode(shape.value))
         else:
@@ -191,7 +200,8 @@ def _objects(report: ox.Store, node, predicate: str) -> list:
 
 
 def _list_items(report: ox.Store, node) -> list[str]:
-    rdf, items = "http://www.w3.org/1999/02/22-rdf-syntax-ns#", []
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    items: list[str] = []
     while node is not None and len(items) < 50:
         first = _objects(report, node, rdf + "first")
         if not first:
@@ -217,7 +227,7 @@ class Validator:
             self._turbo = pyshacl_turbo
 
     def validate(self, triples: Iterable[ox.Triple]) -> list[Finding]:
-        return self.validate_ntriples(ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES))
+        return self.validate_ntriples(serialize(list(triples), ox.RdfFormat.N_TRIPLES))
 
     def validate_ntriples(self, data: bytes) -> list[Finding]:
         """Validate a graph given as N-Triples (blank-node labels are kept in the findings)."""

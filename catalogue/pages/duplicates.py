@@ -184,9 +184,9 @@ def find_duplicates(store: Store, registry: ox.NamedNode, provenance: ox.NamedNo
         return Duplicates()
     by_graph = {s.graph: s for s in sources}
     graphs = [ox.NamedNode(g) for g in sorted(by_graph)]
-    rows = queries.run(store, "solution_duplicates", dataset=Dataset(default_graphs=[], named_graphs=graphs))
+    rows = queries.select(store, "solution_duplicates", dataset=Dataset(default_graphs=[], named_graphs=graphs))
     keys = set()
-    for r in rows:  # type: ignore[union-attr]
+    for r in rows:
         source = by_graph.get(r["graph"].value)
         if source is None:
             continue
@@ -200,19 +200,19 @@ def find_duplicates(store: Store, registry: ox.NamedNode, provenance: ox.NamedNo
 
 def read_decisions(store: Store, curation: ox.NamedNode) -> dict[frozenset[str], bool]:
     """The moderators' latest word on each pair of records: same (True) or not (False)."""
-    rows = queries.run(store, "same_as_decisions", dataset=Dataset(default_graphs=[curation]))
+    rows = queries.select(store, "same_as_decisions", dataset=Dataset(default_graphs=[curation]))
     out: dict[frozenset[str], bool] = {}
-    for r in rows:  # type: ignore[union-attr]  # oldest first: the latest wins
+    for r in rows:  # oldest first: the latest wins
         out[frozenset((r["a"].value, r["b"].value))] = r["same"].value == "true"
     return out
 
 
 def read_sources(store: Store, registry: ox.NamedNode, provenance: ox.NamedNode) -> list[SourceInfo]:
     """The sources with a current graph, their names and when they were first published."""
-    rows = queries.run(store, "solution_duplicate_sources",
-                       dataset=Dataset(default_graphs=[registry, provenance]))
+    rows = queries.select(store, "solution_duplicate_sources",
+                          dataset=Dataset(default_graphs=[registry, provenance]))
     found: dict[str, SourceInfo] = {}
-    for r in rows:  # type: ignore[union-attr]
+    for r in rows:
         slug = r["slug"].value
         name = r["name"].value if "name" in r else None
         info = SourceInfo(slug, r["graph"].value, name, r["first"].value if "first" in r else None)

@@ -28,13 +28,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
 from catalogue.labels import LABEL_PROPERTIES
 from catalogue.pages.solution import Description
 from catalogue.terms import ADMS, DCAT, DCT, FOAF, OWL, RDF_TYPE, RDFS, SKOS, SPDX, VCARD
+
+if TYPE_CHECKING:
+    from catalogue import queries
+    from catalogue.store import Rows
 
 ADMS_LICENCE_TYPE = "http://purl.org/adms/licencetype/"
 SPDX_LICENCES = ("http://spdx.org/licenses/", "https://spdx.org/licenses/")
@@ -71,7 +75,7 @@ class Reader(Protocol):
 
     def describe(self, iri: str) -> list[ox.Triple]: ...
 
-    def query(self, name: str, **params): ...
+    def select(self, name: str, **params: queries.Value) -> Rows: ...
 
     def used_by(self, iri: str) -> list: ...
 
@@ -327,7 +331,8 @@ def _used_by(reader: Reader, iri: str, languages: tuple[str, ...]) -> list[UsedL
     for used in reader.used_by(iri):
         items = []
         for record, indexed in used.first:
-            titles = [r["title"] for r in reader.query("record_titles", record=ox.NamedNode(record))]
+            titles = [t for r in reader.select("record_titles", record=ox.NamedNode(record))
+                      if isinstance(t := r["title"], ox.Literal)]  # (the query keeps literals)
             lit = choose(titles, languages)
             items.append(Label(record, lit.value, lit.language or None) if lit is not None
                          else Label(record, indexed or fallback_name(record)))
@@ -349,12 +354,12 @@ def licence_page(reader: Reader, iri: str, triples: list[ox.Triple],
     terms: list[Term] = []
     # 1. legal types a vocabulary groups (Joinup Licensing Assistant): its own words
     grouped: dict[tuple[str, str], dict] = {}
-    for r in reader.query("licence_legal_terms", licence=node):
-        entry = grouped.setdefault((r["type"].value, r["group"].value),
-                                   {"label": [], "definition": [], "group": []})
+    for r in reader.select("licence_legal_terms", licence=node):
+        said = grouped.setdefault((r["type"].value, r["group"].value),
+                                  {"label": [], "definition": [], "group": []})
         for key, var in (("label", "label"), ("definition", "definition"), ("group", "groupLabel")):
-            if var in r and isinstance(r[var], ox.Literal) and r[var] not in entry[key]:
-                entry[key].append(r[var])
+            if var in r and isinstance(r[var], ox.Literal) and r[var] not in said[key]:
+                said[key].append(r[var])
     by_iri = {t.iri: t for t in legal_types}
     for (type_iri, group), found in sorted(grouped.items()):
         kind = LEGAL_TYPE_GROUPS.get(group, "note")
@@ -423,10 +428,10 @@ def _members(reader: Reader, node: ox.NamedNode, listed: list[Label],
     those that say they are part of it (``dct:isPartOf``, one query: e.g. a proposal a
     facilitator validated into it), once each, by title."""
     titles: dict[str, list[ox.Literal]] = {}
-    for r in reader.query("collection_members", collection=node):
+    for r in reader.select("collection_members", collection=node):
         found = titles.setdefault(r["solution"].value, [])
-        if "title" in r:
-            found.append(r["title"])
+        if isinstance(title := r.get("title"), ox.Literal):  # (optional; the query keeps literals)
+            found.append(title)
     members = {x.iri: x for x in listed}
     for iri, found in titles.items():
         if iri not in members:
@@ -455,7 +460,7 @@ def release_page(reader: Reader, iri: str, triples: list[ox.Triple],
     node = ox.NamedNode(iri)
     f = _Facts(triples, languages)
     solutions = {x.value for x in f.d.iris(node, DCT.isVersionOf)}
-    solutions |= {r["solution"].value for r in reader.query("release_solution", release=node)}
+    solutions |= {r["solution"].value for r in reader.select("release_solution", release=node)}
     labels = [f.label(ox.NamedNode(s)) if f.d.literals(ox.NamedNode(s), DCT.title)
               else _Facts(reader.describe(s), languages).label(ox.NamedNode(s)) for s in solutions]
     distributions = [distribution_facts(reader, d.value, None, languages)
@@ -478,7 +483,7 @@ def distribution_page(reader: Reader, iri: str, triples: list[ox.Triple],
     def label(x: str) -> Label:
         return _Facts(reader.describe(x), languages).label(ox.NamedNode(x))
 
-    for r in reader.query("distribution_parents", distribution=ox.NamedNode(iri)):
+    for r in reader.select("distribution_parents", distribution=ox.NamedNode(iri)):
         parent = r["parent"].value
         if "solution" in r:  # a release, and the solution it is a version of
             releases.setdefault(parent, label(parent))

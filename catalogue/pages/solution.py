@@ -6,11 +6,15 @@ anchored query per resource (each a few milliseconds), never one big unanchored 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from catalogue.labels import LABEL_PROPERTIES, pick
 from catalogue.terms import ADMS, DCAT, DCT, FOAF, OWL, RDF_TYPE, SKOS, VCARD
+
+if TYPE_CHECKING:
+    from catalogue.store import Term
 
 EIRA = "http://data.europa.eu/dr8/"
 
@@ -76,7 +80,7 @@ class Description:
 
     def __init__(self, triples: list[ox.Triple]) -> None:
         self.triples = triples
-        self._by: dict[tuple[ox.Node, ox.NamedNode], list] = {}
+        self._by: dict[tuple[Term, ox.NamedNode], list] = {}
         for t in triples:
             self._by.setdefault((t.subject, t.predicate), []).append(t.object)
 

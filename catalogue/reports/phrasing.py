@@ -78,8 +78,8 @@ def value_kind(value: str | None, constraint: Constraint | None = None) -> str |
     if value.startswith("_:"):
         return "bnode"
     kind = constraint.kind if constraint else ""
-    if kind == "nodekind":
-        expected = str(constraint.params["kind"]).rsplit("#", 1)[-1]  # type: ignore[union-attr]
+    if constraint is not None and kind == "nodekind":
+        expected = str(constraint.params["kind"]).rsplit("#", 1)[-1]
         return "literal" if "Literal" not in expected else "iri"
     if kind in ("datatype", "min_length", "max_length"):
         return "literal"

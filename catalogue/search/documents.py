@@ -70,7 +70,7 @@ def read_records(store: Store, graph: ox.NamedNode, source: str,
     """
     ds = Dataset(default_graphs=[graph], named_graphs=list(dict.fromkeys([graph, *public])))
     records: dict[str, Record] = {}
-    for r in queries.run(store, "search_records", dataset=ds):  # type: ignore[union-attr]
+    for r in queries.select(store, "search_records", dataset=ds):
         iri = r["record"].value
         rec = records.setdefault(iri, Record(iri, r["kind"].value, source))
         if r["kind"].value == "solution":
@@ -79,23 +79,23 @@ def read_records(store: Store, graph: ox.NamedNode, source: str,
         when = _date(modified) if isinstance(modified, ox.Literal) else None
         if when is not None and (rec.modified is None or when > rec.modified):
             rec.modified = when
-    for r in queries.run(store, "search_texts", dataset=ds):  # type: ignore[union-attr]
-        rec = records.get(r["record"].value)
-        if rec is None:
-            continue
+    for r in queries.select(store, "search_texts", dataset=ds):
+        texts_of = records.get(r["record"].value)
         text = r["text"]
+        if texts_of is None or not isinstance(text, ox.Literal):  # (the query keeps literals)
+            continue
         pair = (text.language or "", text.value)
         if r["field"].value == "title":
-            rec.titles.append(pair)
+            texts_of.titles.append(pair)
         else:
-            rec.texts.append(pair)
+            texts_of.texts.append(pair)
             if r["field"].value == "description":
-                rec.descriptions.append(pair)
+                texts_of.descriptions.append(pair)
     for facet in FACET_QUERIES:
-        for r in queries.run(store, f"search_facet_{facet}", dataset=ds):  # type: ignore[union-attr]
-            rec = records.get(r["record"].value)
-            if rec is not None:  # releases and other nodes are not search documents
-                rec.facets.setdefault(facet, set()).add(r["value"].value)
+        for r in queries.select(store, f"search_facet_{facet}", dataset=ds):
+            faceted = records.get(r["record"].value)
+            if faceted is not None:  # releases and other nodes are not search documents
+                faceted.facets.setdefault(facet, set()).add(r["value"].value)
     for rec in records.values():
         rec.facets["type"] = {rec.kind}
         rec.facets["language"] = rec.languages
@@ -106,9 +106,11 @@ def read_labels(store: Store, graphs: Sequence[ox.NamedNode]) -> dict[str, dict[
     """Display names of facet values in every language they have: IRI -> {language: label}
     (language "" for an untagged label), from the best label property the value has."""
     found: dict[str, list[tuple[int, str, str]]] = {}
-    rows = queries.run(store, "search_labels", dataset=Dataset(default_graphs=list(graphs)))
-    for r in rows:  # type: ignore[union-attr]
+    rows = queries.select(store, "search_labels", dataset=Dataset(default_graphs=list(graphs)))
+    for r in rows:
         label = r["label"]
+        if not isinstance(label, ox.Literal):  # (the query keeps literals)
+            continue
         rank = LABEL_IRIS.index(r["property"].value)
         found.setdefault(r["value"].value, []).append((rank, label.language or "", label.value))
     out: dict[str, dict[str, str]] = {}

@@ -205,7 +205,7 @@ class SearchIndex:
                 for rec in recs:
                     writer.add_document(_document(rec))
                     n += 1
-            merged = {} if everything else dict(self._read_labels())
+            merged: dict[str, Mapping[str, str]] = {} if everything else dict(self._read_labels())
             merged.update(labels)
             tmp = self.path / "labels.json.tmp"
             tmp.write_text(json.dumps(merged, ensure_ascii=False, sort_keys=True))

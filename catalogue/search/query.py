@@ -9,6 +9,7 @@ shows what choosing another instead would give.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -163,9 +164,10 @@ def search(index: SearchIndex, request: SearchRequest, facet_limit: int | None =
     hits = []
     for _, address in found.hits:
         doc = searcher.doc(address)
-        hits.append(Hit(doc.get_first("iri"), doc.get_first("type"), doc.get_first("title"),
-                        doc.get_first("summary") or "", doc.get_first("modified"),
-                        doc.get_first("source")))
+        # (every document has an iri, type, title and source: index._document writes them)
+        hits.append(Hit(doc.get_first("iri") or "", doc.get_first("type") or "",
+                        doc.get_first("title") or "", doc.get_first("summary") or "",
+                        doc.get_first("modified"), doc.get_first("source") or ""))
 
     key = (tuple(request.words), tuple(sorted(active.items())))
     counts = index.counts_cache.get(key)
@@ -182,7 +184,7 @@ def search(index: SearchIndex, request: SearchRequest, facet_limit: int | None =
         chosen = set(active.get(name, ()))
         counted = counts.get(name, {})
         sizes[name] = len(counted) + len(chosen - set(counted))
-        wanted = counted.items()
+        wanted: Iterable[tuple[str, int]] = counted.items()
         if facet_limit is not None and len(counted) > facet_limit:
             # the top values and every tie with the last of them: ties are ordered by label
             floor = sorted(counted.values(), reverse=True)[facet_limit - 1]
@@ -195,7 +197,9 @@ def search(index: SearchIndex, request: SearchRequest, facet_limit: int | None =
         if facet_limit is not None:
             values = [f for k, f in enumerate(values) if k < facet_limit or f.selected]
         facets[name] = values
-    return SearchResult(request, found.count or 0, hits, facets, sizes)
+    # tantivy's stubs omit SearchResult.count, the total it counts when asked (count=True)
+    total = found.count or 0  # type: ignore[attr-defined]
+    return SearchResult(request, total, hits, facets, sizes)
 
 
 def _label(index: SearchIndex, facet: str, value: str,

@@ -10,11 +10,13 @@ from catalogue.store.base import (
     ALL,
     Bindings,
     Dataset,
+    Node,
     QuerySyntaxError,
     Rows,
     Store,
     StoreError,
     StoreLockedError,
+    Term,
 )
 from catalogue.store.embedded import EmbeddedStore
 from catalogue.store.remote import RemoteStore
@@ -24,12 +26,14 @@ __all__ = [
     "Bindings",
     "Dataset",
     "EmbeddedStore",
+    "Node",
     "QuerySyntaxError",
     "RemoteStore",
     "Rows",
     "Store",
     "StoreError",
     "StoreLockedError",
+    "Term",
     "open_store",
 ]
 

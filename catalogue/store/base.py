@@ -2,7 +2,8 @@
 
 Both backends return plain Python values built from pyoxigraph terms, so callers never
 know which one they talk to: ``select`` gives :class:`Rows`, ``ask`` a bool,
-``construct`` a list of :class:`pyoxigraph.Triple`.
+``construct`` a list of :class:`pyoxigraph.Triple`. A row's values are :data:`Node`: the
+catalogue's queries make no RDF 1.2 triple terms, and a backend refuses a row holding one.
 
 Values never enter SPARQL by string formatting: callers pass ``bindings`` (variable name
 to RDF term). The embedded store pre-binds them (pyoxigraph ``substitutions``); the remote
@@ -15,11 +16,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolution, Triple
 
 from catalogue.errors import CatalogueError, ErrorKind
 
 Term = NamedNode | BlankNode | Literal | Triple
+Node = NamedNode | BlankNode | Literal  # what a SELECT row binds (no triple terms)
 Bindings = Mapping[str, Term]
 
 
@@ -46,16 +48,32 @@ class Rows:
     """The solutions of a SELECT: variable names and one dict per row (unbound: absent)."""
 
     variables: list[str]
-    rows: list[dict[str, Term]] = field(default_factory=list)
+    rows: list[dict[str, Node]] = field(default_factory=list)
 
-    def __iter__(self) -> Iterator[dict[str, Term]]:
+    def __iter__(self) -> Iterator[dict[str, Node]]:
         return iter(self.rows)
 
     def __len__(self) -> int:
         return len(self.rows)
 
-    def column(self, name: str) -> list[Term]:
+    def column(self, name: str) -> list[Node]:
         return [r[name] for r in self.rows if name in r]
+
+
+def row(names: Iterable[str], solution: QuerySolution) -> dict[str, Node]:
+    """One row of :class:`Rows` from a query solution: unbound variables left out.
+
+    :raise StoreError: a value is an RDF 1.2 triple term (no catalogue query makes one).
+    """
+    out: dict[str, Node] = {}
+    for n in names:
+        value = solution[n]
+        if value is None:
+            continue
+        if isinstance(value, Triple):
+            raise StoreError(f"select(): ?{n} is bound to a triple term, which rows do not hold")
+        out[n] = value
+    return out
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from catalogue.store.base import (
     StoreError,
     StoreLockedError,
     Triple,
+    row,
 )
 
 
@@ -84,10 +85,7 @@ class EmbeddedStore(Store):
         if not isinstance(result, ox.QuerySolutions):
             raise StoreError("select() needs a SELECT query")
         names = [v.value for v in result.variables]
-        rows = []
-        for solution in result:
-            rows.append({n: solution[n] for n in names if solution[n] is not None})
-        return Rows(names, rows)
+        return Rows(names, [row(names, solution) for solution in result])
 
     def ask(self, sparql: str, bindings: Bindings | None = None, *, dataset: Dataset = ALL) -> bool:
         result = self._query(sparql, bindings, dataset)
@@ -114,10 +112,12 @@ class EmbeddedStore(Store):
     ) -> tuple[str, bytes]:
         result = self._query(sparql, None, dataset, base_iri)
         if isinstance(result, ox.QueryTriples):
-            fmt = ox.RdfFormat.from_media_type(graph_format)
-            return graph_format, result.serialize(format=fmt)
-        fmt = ox.QueryResultsFormat.from_media_type(results_format)
-        return results_format, result.serialize(format=fmt)
+            media, body = graph_format, result.serialize(format=ox.RdfFormat.from_media_type(graph_format))
+        else:
+            media = results_format
+            body = result.serialize(format=ox.QueryResultsFormat.from_media_type(results_format))
+        assert body is not None  # None only when serialize() is given a file to write to
+        return media, body
 
     def update(self, sparql: str) -> None:
         if not sparql.strip():

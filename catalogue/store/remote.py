@@ -27,6 +27,7 @@ from catalogue.store.base import (
     Store,
     StoreError,
     Triple,
+    row,
 )
 from catalogue.store.sparql_text import ntriples, values_clause
 
@@ -119,7 +120,7 @@ class RemoteStore(Store):
         if not isinstance(result, ox.QuerySolutions):
             raise StoreError("select() needs a SELECT query")
         names = [v.value for v in result.variables]
-        return Rows(names, [{n: s[n] for n in names if s[n] is not None} for s in result])
+        return Rows(names, [row(names, s) for s in result])
 
     def ask(self, sparql: str, bindings: Bindings | None = None, *, dataset: Dataset = ALL) -> bool:
         body = self._query(sparql, bindings, dataset, "application/sparql-results+json")
@@ -179,7 +180,7 @@ class RemoteStore(Store):
 
     def named_graphs(self) -> list[ox.NamedNode]:
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return [r["g"] for r in rows if isinstance(r.get("g"), ox.NamedNode)]
+        return [g for r in rows if isinstance(g := r.get("g"), ox.NamedNode)]
 
     def close(self) -> None:
         self._http.clear()

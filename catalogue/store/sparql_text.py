@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple
 
+from catalogue.formats import serialize
 from catalogue.store.base import Bindings
 
 
@@ -52,7 +53,7 @@ def term(value: NamedNode | Literal) -> str:
 
 
 def ntriples(triples: Sequence[Triple]) -> str:
-    return serialize(triples, format=RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
+    return serialize(triples, RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
 
 
 def drop_graph_update(graph: NamedNode) -> str:
