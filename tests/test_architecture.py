@@ -286,3 +286,9 @@ def test_the_error_mapping_check_finds_mappings_and_only_them(case):
     namespace = {name: getattr(importlib.import_module(module), name) for name, module in _NAMES.items()}
     found = _status_mappings(_MAPPINGS.get(case) or _NOT_MAPPINGS[case], namespace)
     assert bool(found) == (case in _MAPPINGS), found
+
+
+@pytest.mark.parametrize("path", WEB, ids=lambda p: str(p.relative_to(ROOT)))
+def test_views_reach_the_domain_through_the_typed_root(path):
+    """webapp/context.py's root() is the one way from a view to the Catalogue."""
+    assert path.name == "context.py" or 'extensions["catalogue"]' not in path.read_text()

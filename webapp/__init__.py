@@ -7,6 +7,7 @@ from flask import Flask
 from catalogue.app import Catalogue
 from catalogue.settings import Settings, load_settings
 
+from .context import install, root
 from .response_cache import SharedCache
 from .security import BodyLimit, SecurityHeaders
 
@@ -16,7 +17,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app = Flask(__name__)
     settings = settings or load_settings()
     app.config["CATALOGUE_SETTINGS"] = settings
-    app.extensions["catalogue"] = catalogue or Catalogue(settings)
+    install(app, catalogue or Catalogue(settings))
 
     from . import (
         api,
@@ -53,7 +54,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.register_blueprint(moderation.bp)  # /propose, /proposals: proposed solutions, moderated
     app.register_blueprint(linked_data.bp)  # last: its /<path> rule catches minted PURIs
     errors.init_app(app)
-    cat = app.extensions["catalogue"]
+    cat = root(app)
     # a refused body and every answer get the security headers; the cache keeps them with the rest
     guarded = SecurityHeaders(BodyLimit(app.wsgi_app, settings.max_upload_bytes))
     app.wsgi_app = SharedCache(guarded, lambda: cat.data_version().token,  # type: ignore[method-assign]

@@ -8,7 +8,7 @@ Described by the OpenAPI document at ``/api/openapi.json``.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from catalogue.ingest import Report
@@ -17,6 +17,7 @@ from catalogue.reports import explained_json
 
 from . import reports
 from .auth import csrf
+from .context import root
 from .errors import status_of
 from .i18n import reader_language
 from .openapi import document
@@ -26,7 +27,7 @@ csrf.exempt(bp)
 
 
 def _catalogue():
-    return current_app.extensions["catalogue"]
+    return root()
 
 
 class ApiError(HTTPException):

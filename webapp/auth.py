@@ -35,6 +35,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from catalogue.community.accounts import AccountError, User
 
+from .context import root
 from .errors import reworded
 from .throttle import Throttle, address_key
 
@@ -48,7 +49,7 @@ class _StoreKeySessions(SecureCookieSessionInterface):
     def get_signing_serializer(self, app: Flask):
         if not app.secret_key:
             settings = app.config["CATALOGUE_SETTINGS"]
-            app.secret_key = settings.secret_key or app.extensions["catalogue"].accounts.session_secret()
+            app.secret_key = settings.secret_key or root(app).accounts.session_secret()
         return super().get_signing_serializer(app)
 
 
@@ -76,7 +77,7 @@ def current_user() -> User | None:
     session was ended (its version is not the account's any more)."""
     if "user" not in g:
         name = session.get("user")
-        user = current_app.extensions["catalogue"].accounts.user(name) if name else None
+        user = root().accounts.user(name) if name else None
         if user is not None and not hmac.compare_digest(
                 str(session.get("version", "")).encode(), user.session_version.encode()):
             session.clear()
@@ -157,7 +158,7 @@ def login():
                       "minute(s).", minutes=(for_name + 59) // 60)
             status, headers = 429, {"Retry-After": str(for_name)}
         else:
-            user = current_app.extensions["catalogue"].accounts.authenticate(username, password)
+            user = root().accounts.authenticate(username, password)
             if user is not None:
                 start_session(user)
                 flash(_("Signed in as %(name)s.", name=user.name))
@@ -177,7 +178,7 @@ def logout():
     user = current_user()
     if user is not None:
         try:
-            current_app.extensions["catalogue"].accounts.end_sessions(user.username)
+            root().accounts.end_sessions(user.username)
         except AccountError:  # removed meanwhile: nothing left to end
             pass
     session.clear()
@@ -192,6 +193,6 @@ def end_sessions(username: str):
     user = current_user()
     require(user is not None and user.is_admin)
     with reworded(_("There is no account %(name)s.", name=username), AccountError):
-        current_app.extensions["catalogue"].accounts.end_sessions(username)
+        root().accounts.end_sessions(username)
     flash(_("Every session of %(name)s has ended.", name=username))
     return redirect(url_for("publish.users"), code=303)

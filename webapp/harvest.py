@@ -19,11 +19,12 @@ from __future__ import annotations
 import hashlib
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, request, stream_with_context
+from flask import Blueprint, Response, abort, request, stream_with_context
 
 from catalogue import feeds as harvest
 from catalogue.formats import rdf_format
 
+from .context import root
 from .negotiate import choose
 from .response_cache import share
 
@@ -34,7 +35,7 @@ MEDIA = {rdf_format(n).media_type: n for n in NEGOTIATED}
 
 
 def _catalogue():
-    return current_app.extensions["catalogue"]
+    return root()
 
 
 def _negotiate(ext: str | None) -> str:

@@ -25,7 +25,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     render_template,
     request,
     session,
@@ -41,6 +40,7 @@ from catalogue.terms import PREFIXES
 
 from . import resource_pages
 from .auth import current_user
+from .context import root
 from .i18n import label_languages, reader_language
 from .negotiate import choose
 from .response_cache import share
@@ -74,7 +74,7 @@ _cache: LRU[tuple[str, str, str], tuple[bytes, str, dict]] = LRU(4096)
 
 
 def _catalogue():
-    return current_app.extensions["catalogue"]
+    return root()
 
 
 def _split_suffix(name: str) -> tuple[str, str | None]:

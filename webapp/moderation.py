@@ -9,7 +9,7 @@ and the shapes' report in plain words.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
@@ -34,6 +34,7 @@ from catalogue.community.moderation import (
 from catalogue.ingest import Report
 
 from .auth import current_user, login_required, require
+from .context import root
 from .errors import reworded, status_of
 from .i18n import label_languages, reader_language
 
@@ -76,7 +77,7 @@ DONE = {
 
 
 def _catalogue():
-    return current_app.extensions["catalogue"]
+    return root()
 
 
 def _moderation() -> Moderation:

@@ -37,6 +37,7 @@ from joserfc.errors import JoseError
 from catalogue.community.accounts import Accounts, User
 
 from .auth import _local, start_session
+from .context import root
 
 bp = Blueprint("oidc", __name__)
 PROVIDER = "oidc"
@@ -146,7 +147,7 @@ def callback():
     if not claims or not claims.get("sub"):  # no ID token at all: nothing was verified
         return _refused(_("The answer from %(name)s could not be verified; you are not "
                           "signed in.", name=name), 401)
-    user = _account(current_app.extensions["catalogue"].accounts, claims)
+    user = _account(root().accounts, claims)
     target = session.get(_NEXT)
     start_session(user)  # a fresh session (no fixation), ended like a password sign-in's
     flash(_("Signed in as %(name)s.", name=user.name))

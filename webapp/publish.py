@@ -18,6 +18,7 @@ from catalogue.ingest.pipeline import MODES
 
 from . import reports
 from .auth import current_user, login_required, require
+from .context import root
 from .errors import reworded, status_of
 from .i18n import label_languages, reader_language
 from .linked_data import href
@@ -27,7 +28,7 @@ bp = Blueprint("publish", __name__)
 
 
 def _catalogue():
-    return current_app.extensions["catalogue"]
+    return root()
 
 
 def _source_or_404(slug: str):

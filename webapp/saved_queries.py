@@ -11,12 +11,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from catalogue import queries
 from catalogue.formats import RDF_FORMATS, RESULT_FORMATS, Format
 from catalogue.queries import ParameterError, SavedQuery
 
+from .context import root
 from .errors import status_of
 from .linked_data import href
 from .negotiate import choose
@@ -77,7 +78,7 @@ def run(name: str):
         fmt = next((f for f in formats.values() if f.media_type == best), None)
 
     values = request.args.to_dict()
-    catalogue = current_app.extensions["catalogue"]
+    catalogue = root()
     headers = {"Vary": "Accept"} if negotiated else {}
     # the query string is copied as is: url_for(**values) would let a value named like
     # one of its own arguments (name, _external...) change the link

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import quote_plus
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import lazy_gettext
 
 from catalogue.cache import LRU
@@ -24,6 +24,7 @@ from catalogue.search import (
     search,
 )
 
+from .context import root
 from .i18n import label_languages, reader_language
 from .linked_data import href
 
@@ -82,7 +83,7 @@ _cache: LRU[tuple, str] = LRU(256)
 @bp.route("/search")
 def page():
     req = _request()
-    catalogue = current_app.extensions["catalogue"]
+    catalogue = root()
     token = catalogue.data_version().token
     key = (request.full_path, reader_language(), token)
     cached = _cache.get(key)

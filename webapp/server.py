@@ -20,6 +20,7 @@ from waitress.utilities import RequestEntityTooLarge
 from catalogue.harvesting.harvester import start_scheduler
 from catalogue.settings import Settings
 
+from .context import root
 from .security import add_headers, body_limit, largest_body, too_large_message
 
 
@@ -70,7 +71,7 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, thre
     from . import create_app
 
     app = create_app(settings)
-    catalogue = app.extensions["catalogue"]
+    catalogue = root(app)
     catalogue.store  # open now: fail fast with a clear message if it is locked  # noqa: B018
     logging.basicConfig(level=logging.INFO)
     recovered = catalogue.recover()  # uploads a stopped server left running; killed ingests' graphs

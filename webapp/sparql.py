@@ -12,11 +12,12 @@ Description to RDF clients.
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from catalogue import queries
 from catalogue.endpoint.checks import graph_formats
 
+from .context import root
 from .negotiate import choose
 from .security import content_security_policy
 
@@ -119,7 +120,7 @@ def endpoint():
     if results_type is None and graph_type is None:
         abort(406, "none of the offered formats is acceptable; results come as "
                    + ", ".join(RESULT_TYPES) + "; graphs as " + ", ".join(GRAPH_TYPES))
-    catalogue = current_app.extensions["catalogue"]
+    catalogue = root()
     # refused (403), does not parse or cannot be run (400), too many results (422),
     # too slow or no worker free (503): the errors say so, webapp/errors.py answers
     answer = catalogue.public_query(
@@ -152,7 +153,7 @@ def _editor(page: str) -> Response:
 
 def _service_description(media: str) -> Response:
     """SPARQL 1.1 Service Description of this endpoint (what it supports and its limits)."""
-    settings = current_app.extensions["catalogue"].settings
+    settings = root().settings
     sd, cat = "http://www.w3.org/ns/sparql-service-description#", "https://catalogue.example.org/def/catalogue#"
     me = ox.NamedNode(url_for("sparql.endpoint", _external=True))
     service = ox.BlankNode()

@@ -15,7 +15,7 @@ from concurrent.futures import wait
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from catalogue.graphs import SLUG
@@ -32,6 +32,7 @@ from catalogue.ingest.jobs import (
 from catalogue.reports import explain
 
 from .auth import current_user, login_required, require
+from .context import root
 from .errors import reworded, status_of
 from .i18n import reader_language
 
@@ -40,7 +41,7 @@ FORM_WAIT = 5.0  # seconds the form's request waits for its job before sending t
 
 
 def _catalogue():
-    return current_app.extensions["catalogue"]
+    return root()
 
 
 def upload_by_url(slug: str, url: str, *, mode: str, dry_run: bool, fmt: str | None, origin: str,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 
+from .context import root
 from .i18n import label_languages
 from .linked_data import href
 from .response_cache import share
@@ -12,7 +13,7 @@ bp = Blueprint("views", __name__)
 
 
 def _catalogue():
-    return current_app.extensions["catalogue"]
+    return root()
 
 
 @bp.route("/")
