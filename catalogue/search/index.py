@@ -1,8 +1,8 @@
 """The search index: a tantivy index beside the store, derived from it and rebuilt at will.
 
 Why tantivy (Rust, PyPI ``tantivy``) rather than SQLite FTS5 (stdlib): measured on the
-generated catalogue (see /work/shared/FACTS.md), a keyword query with top 20 and count
-takes 0.03-0.09 ms at 10k solutions and 0.05-0.46 ms at 100k with tantivy, against
+generated catalogue (FACTS.md of the team's shared reference data), a keyword query with
+top 20 and count takes 0.03-0.09 ms at 10k solutions and 0.05-0.46 ms at 100k with tantivy, against
 1.1-1.7 ms and 10.5-12.4 ms with FTS5; building the index takes 0.45 s / 3.9 s against
 1.0 s / 15.3 s. tantivy also has Snowball stemmers for most EU languages, ASCII folding,
 and term aggregations over fast fields, which give facet counts without SPARQL (facet
