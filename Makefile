@@ -37,7 +37,7 @@ chromium: ## Debian's chromium for the browser tests (Playwright drives it; no b
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
 lint: $(VENV)/.installed-test ## ruff over the code, mypy over catalogue/ and catalogue_cli/
-	$(VENV)/bin/ruff check catalogue webapp tests bench vocab
+	$(VENV)/bin/ruff check catalogue webapp catalogue_cli tests bench
 	$(VENV)/bin/mypy catalogue catalogue_cli
 
 BABEL    = $(VENV)/bin/pybabel

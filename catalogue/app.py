@@ -33,11 +33,11 @@ from catalogue.ingest.registry import SourceState, all_sources, current, registe
 from catalogue.pages import resources as resource_pages
 from catalogue.pages import solution as pages
 from catalogue.pages.duplicates import Duplicates, Publication, find_duplicates
-from catalogue.settings import ROOT, Settings
+from catalogue.settings import PACKAGE, Settings
 from catalogue.store import Dataset, EmbeddedStore, Rows, Store, open_store
 from catalogue.vocab import load_vocabularies, vocabularies
 
-DEMO_FILE = ROOT / "data" / "demo-catalogue.ttl"
+DEMO_FILE = PACKAGE / "data" / "demo-catalogue.ttl"
 EXPORT_CHUNK = 50_000  # triples serialised at a time by export()
 DESCRIBED = 4096  # descriptions kept per process (a few KB each)
 LABELLED = 200_000  # IRIs whose labels are kept per process (a few hundred bytes each)

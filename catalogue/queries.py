@@ -44,12 +44,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from catalogue.errors import CatalogueError, ErrorKind
-from catalogue.settings import ROOT
+from catalogue.settings import PACKAGE
 from catalogue.store import ALL, Dataset, Rows, Store
 from catalogue.store.sparql_text import values_clause, values_list
 from catalogue.terms import XSD
 
-QUERY_DIR = ROOT / "sparql"
+QUERY_DIR = PACKAGE / "sparql"
 PARAM_TYPES = ("iri", "iris", "string", "integer", "date", "lang")
 _FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I | re.M)
 _VALUES_MARK = re.compile(r"^[ \t]*#\+[ \t]*values[ \t]*$", re.I | re.M)

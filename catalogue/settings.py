@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 
 from catalogue.errors import CatalogueError
 
-ROOT = Path(__file__).resolve().parent.parent
+# the installed package: saved queries, shapes, vocabularies and the demo catalogue ship inside it
+PACKAGE = Path(__file__).resolve().parent
 
 
 class SettingsError(CatalogueError, ValueError):
@@ -30,8 +31,9 @@ def _setting(default, help: str, env: str | None = None):
 @dataclass(frozen=True)
 class Settings:
     store: str = _setting(
-        str(ROOT / "var" / "store"),
-        "Directory of the embedded Oxigraph store (opened by one process at a time).",
+        str(Path("var") / "store"),
+        "Directory of the embedded Oxigraph store, relative to the working directory unless absolute "
+        "(opened by one process at a time).",
         "CATALOGUE_STORE",
     )
     sparql_query_url: str = _setting(

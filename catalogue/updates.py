@@ -40,11 +40,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from catalogue.queries import ParameterError, QueryError, UnknownQuery
-from catalogue.settings import ROOT
+from catalogue.settings import PACKAGE
 from catalogue.store import Store
 from catalogue.store.sparql_text import ntriples, term, values_terms
 
-UPDATE_DIR = ROOT / "sparql" / "update"
+UPDATE_DIR = PACKAGE / "sparql" / "update"
 SCALAR_TYPES = ("iri", "literal")
 LIST_TYPES = ("iris", "literals")
 PARAM_TYPES = (*SCALAR_TYPES, *LIST_TYPES, "triples")

@@ -17,11 +17,11 @@ import pyoxigraph as ox
 from catalogue import queries
 from catalogue.formats import rdf_format
 from catalogue.graphs import Graphs
-from catalogue.settings import ROOT
+from catalogue.settings import PACKAGE
 from catalogue.store import Store
 from catalogue.terms import CAT
 
-VOCAB_DIR = ROOT / "vocab"
+VOCAB_DIR = PACKAGE / "vocab"
 
 
 @dataclass(frozen=True)

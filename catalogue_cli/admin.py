@@ -15,9 +15,8 @@ import os
 import sys
 
 from catalogue.app import Catalogue
-from catalogue.community.accounts import ROLES, AccountError
-from catalogue.community.facilitators import is_collection
-from catalogue.ingest.history import HistoryError
+from catalogue.community import ROLES, AccountError, is_collection
+from catalogue.ingest import HistoryError
 
 
 class CommandError(ValueError):

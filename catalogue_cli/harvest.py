@@ -10,7 +10,7 @@ from pathlib import Path
 
 from catalogue.app import Catalogue
 from catalogue.graphs import check_slug
-from catalogue.harvesting.harvester import (
+from catalogue.harvesting import (
     DEFAULT_EVERY,
     KINDS,
     MODES,

@@ -18,10 +18,15 @@ from urllib.parse import urlsplit
 
 from catalogue.app import Catalogue
 from catalogue.graphs import SlugError
-from catalogue.ingest import InputError, Report, validate_dump
-from catalogue.ingest.fetch import fetch, public_url
-from catalogue.ingest.parse import read_file
-from catalogue.ingest.pipeline import limits_of
+from catalogue.ingest import (
+    InputError,
+    Report,
+    fetch,
+    limits_of,
+    public_url,
+    read_file,
+    validate_dump,
+)
 from catalogue.queries import QueryError
 from catalogue.settings import SettingsError, load_settings
 from catalogue.store import QuerySyntaxError, StoreError
@@ -246,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_stats)
 
-    s = sub.add_parser("query", help="run a saved query from sparql/")
+    s = sub.add_parser("query", help="run a saved query from catalogue/sparql/")
     s.add_argument("name")
     s.add_argument("--param", action="append", metavar="KEY=VALUE")
     s.add_argument("--format", choices=("json", "csv", "ttl"), default="csv")

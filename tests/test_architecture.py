@@ -29,7 +29,10 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-DOMAIN = sorted((ROOT / "catalogue").rglob("*.py"))
+# the scripts that rebuild derived data files (catalogue/shapes/build_adms_ap.py,
+# catalogue/vocab/build_eira.py...) sit beside their files and are not the domain's code
+DATA_DIRS = [ROOT / "catalogue" / d for d in ("sparql", "shapes", "vocab", "data")]
+DOMAIN = sorted(p for p in (ROOT / "catalogue").rglob("*.py") if not any(d in p.parents for d in DATA_DIRS))
 WEB = sorted((ROOT / "webapp").rglob("*.py"))
 
 
@@ -292,3 +295,53 @@ def test_the_error_mapping_check_finds_mappings_and_only_them(case):
 def test_views_reach_the_domain_through_the_typed_root(path):
     """webapp/context.py's root() is the one way from a view to the Catalogue."""
     assert path.name == "context.py" or 'extensions["catalogue"]' not in path.read_text()
+
+
+CAPABILITIES = {p.parent.name for p in (ROOT / "catalogue").glob("*/__init__.py")}
+
+
+def _public_names(package: str) -> set[str]:
+    """A capability package's ``__all__``: the names it offers the web and the command line."""
+    tree = ast.parse((ROOT / "catalogue" / package / "__init__.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__"
+                                                for t in node.targets):
+            return set(ast.literal_eval(node.value))
+    return set()
+
+
+def _internal_imports(path: Path) -> list[str]:
+    """Imports of a capability's internals: a module inside a package of ``catalogue/``, or
+    a name its ``__init__`` does not list in ``__all__``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        modules = []
+        if isinstance(node, ast.Import):
+            modules = [(a.name, None) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules = [(node.module, [a.name for a in node.names])]
+        for module, names in modules:
+            parts = module.split(".")
+            if parts[0] != "catalogue" or len(parts) < 2 or parts[1] not in CAPABILITIES:
+                continue
+            if len(parts) > 2:
+                found.append(f"line {node.lineno}: {module}")
+            elif names is not None:
+                found += [f"line {node.lineno}: {module}.{n}" for n in names if n not in _public_names(parts[1])]
+    return found
+
+
+@pytest.mark.parametrize("path", WEB + sorted((ROOT / "catalogue_cli").rglob("*.py")),
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_web_and_the_command_line_use_only_a_capabilitys_public_names(path):
+    """A capability package (``catalogue/ingest/``, ``community/``, ``search/``...) offers
+    its public interface in its ``__init__``'s ``__all__``; views and commands import that,
+    never a module inside it, so a capability can rearrange its modules freely."""
+    assert not _internal_imports(path), f"{path.relative_to(ROOT)} imports internals: {_internal_imports(path)}"
+
+
+def test_the_internals_check_finds_internal_imports(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("from catalogue.ingest.fetch import fetch\nfrom catalogue.ingest import ownership\n"
+                   "import catalogue.search.index\nfrom catalogue.ingest import Report\nfrom catalogue import graphs\n")
+    assert [f.split(":")[0] for f in _internal_imports(bad)] == ["line 1", "line 2", "line 3"]

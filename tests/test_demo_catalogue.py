@@ -21,7 +21,7 @@ from catalogue.ingest.pipeline import validate_dump
 from catalogue.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO = ROOT / "data" / "demo-catalogue.ttl"
+DEMO = ROOT / "catalogue" / "data" / "demo-catalogue.ttl"
 GENERATOR = ROOT / "bench" / "generate.py"
 RULES = Path(__file__).resolve().parent / "data" / "joinup" / "DERIVED_joinup-effective_adms-ap_rules.rq"
 DEMO_NS = "https://demo.interop.example.eu/"

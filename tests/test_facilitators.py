@@ -26,7 +26,7 @@ from tests.test_moderation import PASSWORD, a_form, act, fields, session
 from tests.test_publish_web import cli, csrf
 
 ROOT = Path(__file__).resolve().parent.parent
-DUMP = ROOT / "data" / "examples" / "publisher-fixed.ttl"
+DUMP = ROOT / "catalogue" / "data" / "examples" / "publisher-fixed.ttl"
 COLLECTION = "http://repo.example.org/collection"  # "Example repository", lists 2 solutions
 OTHER = "http://elsewhere.example.org/collection"
 BASE = "https://catalogue.example.org/"

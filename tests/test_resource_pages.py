@@ -61,7 +61,7 @@ def h1(text: str) -> str:
 
 def demo_graph() -> list[ox.Triple]:
     return [ox.Triple(q.subject, q.predicate, q.object)
-            for q in ox.parse(path=str(ROOT / "data" / "demo-catalogue.ttl"), format=ox.RdfFormat.TURTLE)]
+            for q in ox.parse(path=str(ROOT / "catalogue" / "data" / "demo-catalogue.ttl"), format=ox.RdfFormat.TURTLE)]
 
 
 # --- the domain and the web agree -------------------------------------------------------------

@@ -11,7 +11,7 @@ from rdflib.namespace import SH
 
 from catalogue.ingest import validate_dump
 
-SHAPES = Path(__file__).resolve().parent.parent / "shapes"
+SHAPES = Path(__file__).resolve().parent.parent / "catalogue" / "shapes"
 Q = rdflib.Namespace("https://catalogue.example.org/shapes/quality#")
 BEES = Path(__file__).parent / "data" / "dcat-ap" / "example-bee-population-2022-2023.ttl"
 

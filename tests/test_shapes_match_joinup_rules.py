@@ -28,7 +28,7 @@ from catalogue.ingest.records import RecordIndex
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
 RULES_TEXT = (DATA / "joinup" / "DERIVED_joinup-effective_adms-ap_rules.rq").read_text()
-sys.path.insert(0, str(ROOT / "shapes"))
+sys.path.insert(0, str(ROOT / "catalogue" / "shapes"))
 import build_adms_ap as table  # noqa: E402
 
 GRAPH = "http://example.org/validated"
@@ -46,11 +46,11 @@ def expand(curie: str) -> str:
     return PREFIXES[prefix] + local
 
 
-SHAPES = rdflib.Graph().parse(ROOT / "shapes" / "adms-ap.ttl")
-DUMP_SHAPES = rdflib.Graph().parse(ROOT / "shapes" / "adms-ap-dump.ttl")
+SHAPES = rdflib.Graph().parse(ROOT / "catalogue" / "shapes" / "adms-ap.ttl")
+DUMP_SHAPES = rdflib.Graph().parse(ROOT / "catalogue" / "shapes" / "adms-ap-dump.ttl")
 # what ingest validates each record against: ADMS-AP and quality shapes in one graph
-RECORD_SHAPES = rdflib.Graph().parse(ROOT / "shapes" / "adms-ap.ttl")
-RECORD_SHAPES.parse(ROOT / "shapes" / "quality.ttl")
+RECORD_SHAPES = rdflib.Graph().parse(ROOT / "catalogue" / "shapes" / "adms-ap.ttl")
+RECORD_SHAPES.parse(ROOT / "catalogue" / "shapes" / "quality.ttl")
 
 
 def key(term) -> str:
@@ -327,8 +327,8 @@ def test_every_reported_result_comes_from_a_shape_with_a_message():
 
 def test_committed_shapes_are_what_the_table_builds():
     records, dump = table.build()
-    assert (ROOT / "shapes" / "adms-ap.ttl").read_text().endswith(records)
-    assert (ROOT / "shapes" / "adms-ap-dump.ttl").read_text().endswith(dump)
+    assert (ROOT / "catalogue" / "shapes" / "adms-ap.ttl").read_text().endswith(records)
+    assert (ROOT / "catalogue" / "shapes" / "adms-ap-dump.ttl").read_text().endswith(dump)
 
 
 @pytest.mark.parametrize("name", ALL)

@@ -32,7 +32,7 @@ def test_the_page_shows_history_and_the_last_harvest_to_anyone(settings):
 
 
 def test_the_readme_walkthrough_files_do_what_it_says(settings):
-    root = Path(__file__).resolve().parent.parent / "data" / "examples"
+    root = Path(__file__).resolve().parent.parent / "catalogue" / "data" / "examples"
     catalogue = Catalogue(settings)
     broken = catalogue.validate((root / "publisher-broken.ttl").read_bytes(), filename="b.ttl")
     bad = [f for f in broken.findings if f.severity == "Violation"]

@@ -11,8 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from catalogue.ingest import Report
-from catalogue.ingest.pipeline import MODES
+from catalogue.ingest import MODES, Report
 from catalogue.reports import explained_json
 
 from . import reports

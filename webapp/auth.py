@@ -33,7 +33,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
 
-from catalogue.community.accounts import AccountError, User
+from catalogue.community import AccountError, User
 
 from .context import root
 from .errors import reworded

@@ -35,7 +35,7 @@ from werkzeug.http import http_date
 
 from catalogue.cache import LRU
 from catalogue.labels import LABEL_IRIS, pick
-from catalogue.pages.solution import is_solution
+from catalogue.pages import is_solution
 from catalogue.terms import PREFIXES
 
 from . import resource_pages

@@ -13,8 +13,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
-from catalogue.community.facilitators import collections
-from catalogue.community.moderation import (
+from catalogue.community import (
     LANGUAGES,
     MAX_NOTE,
     Checked,
@@ -27,6 +26,7 @@ from catalogue.community.moderation import (
     ProposalNotFound,
     PublishRefused,
     TransitionError,
+    collections,
     judges,
     may,
     may_view,

@@ -34,7 +34,7 @@ from flask import (
 from flask_babel import gettext as _
 from joserfc.errors import JoseError
 
-from catalogue.community.accounts import Accounts, User
+from catalogue.community import Accounts, User
 
 from .auth import _local, start_session
 from .context import root

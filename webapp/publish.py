@@ -8,13 +8,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from catalogue.community.accounts import ROLES, AccountError
-from catalogue.community.facilitators import collections, is_collection
+from catalogue.community import ROLES, AccountError, collections, is_collection
 from catalogue.graphs import SlugError
-from catalogue.ingest import InputError, Report
-from catalogue.ingest.fetch import public_url
-from catalogue.ingest.history import HistoryError
-from catalogue.ingest.pipeline import MODES
+from catalogue.ingest import MODES, HistoryError, InputError, Report, public_url
 
 from . import reports
 from .auth import current_user, login_required, require
@@ -140,7 +136,7 @@ def source(slug: str):
 
 def _harvest_state(slug: str):
     try:
-        from catalogue.harvesting.harvester import harvest_state
+        from catalogue.harvesting import harvest_state
     except ImportError:  # harvesting not installed in this build
         return None
     catalogue = _catalogue()

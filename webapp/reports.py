@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import Response
 
-from catalogue.ingest import Report
-from catalogue.ingest.history import RunDetail
+from catalogue.ingest import Report, RunDetail
 
 from .i18n import reader_language
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import render_template
 from flask_babel import lazy_gettext
 
-from catalogue.pages import resources as rp
+from catalogue import pages as rp
 
 from .rich_text import rich_text
 

@@ -17,7 +17,7 @@ from waitress.parser import HTTPRequestParser
 from waitress.server import BaseWSGIServer, create_server
 from waitress.utilities import RequestEntityTooLarge
 
-from catalogue.harvesting.harvester import start_scheduler
+from catalogue.harvesting import start_scheduler
 from catalogue.settings import Settings
 
 from .context import root

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from catalogue import queries
-from catalogue.endpoint.checks import graph_formats
+from catalogue.endpoint import graph_formats
 
 from .context import root
 from .negotiate import choose

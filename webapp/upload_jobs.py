@@ -19,13 +19,16 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, u
 from flask_babel import gettext as _
 
 from catalogue.graphs import SLUG
-from catalogue.ingest import InputError, Report
-from catalogue.ingest.fetch import check_url, fetch, public_url
-from catalogue.ingest.jobs import (
+from catalogue.ingest import (
+    InputError,
     Job,
     JobLimitError,
     Outcome,
+    Report,
+    check_url,
     error_context_of,
+    fetch,
+    public_url,
     report_json,
     report_of,
 )

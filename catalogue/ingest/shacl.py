@@ -21,12 +21,12 @@ from rdflib.namespace import SH
 from catalogue import queries
 from catalogue.formats import serialize
 from catalogue.ingest.rdfconv import from_rdflib, graph_of, to_rdflib
-from catalogue.settings import ROOT
+from catalogue.settings import PACKAGE
 
 if TYPE_CHECKING:
     from catalogue.store import Term
 
-SHAPES_DIR = ROOT / "shapes"
+SHAPES_DIR = PACKAGE / "shapes"
 RECORD_SHAPES = ("adms-ap.ttl", "quality.ttl")
 DUMP_SHAPES = ("adms-ap-dump.ttl",)
 PROFILES = {"dcat-ap-3.0.1": ("dcat-ap-3.0.1/DERIVED_dcat-ap-3.0.1-merged.ttl",)}

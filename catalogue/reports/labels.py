@@ -19,11 +19,11 @@ from rdflib.namespace import SH
 
 from catalogue.reports.constraints import Shape, find_shape
 from catalogue.reports.i18n import normalise_lang, t
-from catalogue.settings import ROOT
+from catalogue.settings import PACKAGE
 from catalogue.terms import PREFIXES
 
 LABELS_FILE = Path(__file__).with_name("property_labels.json")
-VOCAB_DIR = ROOT / "vocab"
+VOCAB_DIR = PACKAGE / "vocab"
 # vocabularies whose rdfs:label name properties, best first; the ADMS-AP profile file is
 # last: its labels are "Class - property" and sometimes wrong (adms:status "version Notes")
 LABEL_FILES = ("dcterms.ttl", "dcat.ttl", "foaf.ttl", "vcard.ttl", "skos.ttl", "adms.ttl",
