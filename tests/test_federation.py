@@ -17,9 +17,12 @@ import pyoxigraph as ox
 import pytest
 import requests
 
+import catalogue.harvesting as federation
 from catalogue.app import Catalogue
-from catalogue.harvesting import harvester as federation
-from catalogue.harvesting.harvester import HarvestConfigError, HarvestSettings
+from catalogue.harvesting import HarvestConfigError
+from catalogue.harvesting import run as harvest
+from catalogue.harvesting import settings as config
+from catalogue.harvesting.settings import HarvestSettings
 from catalogue.ingest.registry import all_sources
 from catalogue.store import EmbeddedStore
 
@@ -83,7 +86,7 @@ def test_configure_reads_back_replaces_and_clears(catalogue):
     assert (hs.slug, hs.url, hs.kind, hs.mode) == ("spain-ctt", "https://ctt.example.es/sparql",
                                                    "sparql", "strict")
     assert hs.every == timedelta(days=1) and hs.every_text == "P1D"
-    assert hs.query == federation.DEFAULT_QUERY and hs.started is None and hs.status is None
+    assert hs.query == config.DEFAULT_QUERY and hs.started is None and hs.status is None
     assert "spain-ctt" in all_sources(store, graphs)  # configuring registers the source
 
     federation.configure_harvest(store, graphs, "spain-ctt", "https://ctt.example.es/adms.ttl",
@@ -119,7 +122,7 @@ def test_configure_reads_back_replaces_and_clears(catalogue):
 def test_unusable_settings_are_refused_with_the_reason(kwargs, words):
     args = {"slug": "example", "url": "https://repo.example.org/dump.ttl", **kwargs}
     with pytest.raises(HarvestConfigError) as info:
-        federation.check_settings(**args)
+        config.check_settings(**args)
     assert words in str(info.value)
 
 
@@ -134,12 +137,12 @@ def test_valid_sparql_that_rdflib_cannot_parse_is_accepted():
     """Oxigraph is the parser (rdflib refuses a triples block right after a group)."""
     query = ("PREFIX dcat: <http://www.w3.org/ns/dcat#>\nCONSTRUCT { ?s ?p ?o } WHERE { "
              "{ ?s a dcat:Dataset } ?s ?p ?o }")
-    assert federation.check_harvest_query(query) == query
+    assert config.check_harvest_query(query) == query
 
 
 def test_the_sparql_request_keeps_the_endpoints_own_parameters():
-    url = federation.sparql_request_url("https://h.example/sparql?default-graph-uri=urn:g#top",
-                                        federation.DEFAULT_QUERY)
+    url = harvest.sparql_request_url("https://h.example/sparql?default-graph-uri=urn:g#top",
+                                     config.DEFAULT_QUERY)
     assert url.startswith("https://h.example/sparql?default-graph-uri=urn%3Ag&query=CONSTRUCT+")
     assert "format=" not in url and "#" not in url
 
@@ -165,15 +168,15 @@ def test_due_sources_follow_their_schedule():
         hs("running", timedelta(minutes=10), "running", every=timedelta(minutes=5)),
         hs("stale-run", timedelta(hours=2), "running", every=timedelta(hours=1)),
     ]
-    due = federation.due(sources, NOW, stale_after=timedelta(hours=1))
+    due = harvest.due(sources, NOW, stale_after=timedelta(hours=1))
     assert [s.slug for s in due] == ["never", "exactly-due", "overdue", "hourly", "stale-run"]
     assert hs("recent", timedelta(hours=23)).next_due == NOW + timedelta(hours=1)
 
 
 def test_every_parses_iso_durations_and_writes_them_as_oxigraph_does():
-    assert federation.parse_every("pt6h") == timedelta(hours=6)
-    assert federation.parse_every("P1DT12H30M") == timedelta(days=1, hours=12, minutes=30)
-    assert [federation.format_every(federation.parse_every(t)) for t in ("PT24H", "PT90M", "P2DT0H")] \
+    assert config.parse_every("pt6h") == timedelta(hours=6)
+    assert config.parse_every("P1DT12H30M") == timedelta(days=1, hours=12, minutes=30)
+    assert [config.format_every(config.parse_every(t)) for t in ("PT24H", "PT90M", "P2DT0H")] \
         == ["P1D", "PT1H30M", "P2D"]
 
 
@@ -236,20 +239,20 @@ def test_a_running_harvest_is_not_started_twice_until_its_claim_is_stale(catalog
     store, graphs = catalogue.store, catalogue.graphs
     federation.configure_harvest(store, graphs, "example", web.url + "/good.ttl")
     hour = timedelta(hours=1)
-    store.update(federation.claim_update(graphs, "example", datetime.now(UTC) - timedelta(minutes=5),
-                                         hour, "Fetching"))
+    store.update(harvest.claim_update(graphs, "example", datetime.now(UTC) - timedelta(minutes=5),
+                                      hour, "Fetching"))
     outcome = federation.harvest_source(catalogue, "example")
     assert outcome.status == "skipped" and outcome.ok
     assert federation.harvest_state(store, graphs, "example").status == "running"
     assert catalogue.source_graph("example") is None
 
-    store.update(federation.claim_update(graphs, "example", datetime.now(UTC) - 2 * hour,
-                                         hour, "Fetching"))  # a claim only replaces a stale one
+    store.update(harvest.claim_update(graphs, "example", datetime.now(UTC) - 2 * hour,
+                                      hour, "Fetching"))  # a claim only replaces a stale one
     assert federation.harvest_source(catalogue, "example").status == "skipped"
     federation.clear_harvest(store, graphs, "example")
     federation.configure_harvest(store, graphs, "example", web.url + "/good.ttl")
-    store.update(federation.claim_update(graphs, "example", datetime.now(UTC) - 2 * hour,
-                                         hour, "Fetching"))  # a run that died two hours ago
+    store.update(harvest.claim_update(graphs, "example", datetime.now(UTC) - 2 * hour,
+                                      hour, "Fetching"))  # a run that died two hours ago
     assert federation.harvest_source(catalogue, "example").status == "stored"
 
 

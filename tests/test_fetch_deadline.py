@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+import catalogue.harvesting as federation
 from catalogue.app import Catalogue
-from catalogue.harvesting import harvester as federation
 from catalogue.ingest import InputError
 from catalogue.ingest.fetch import fetch
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from catalogue.app import Catalogue
-from catalogue.harvesting.harvester import configure_harvest, harvest_source
+from catalogue.harvesting import configure_harvest, harvest_source
 from webapp import create_app
 
 GOOD = (Path(__file__).parent / "data" / "ingest" / "two-solutions.ttl").read_bytes()
