@@ -34,7 +34,7 @@ def _with_catalogue(settings, fn):
 
 
 def _known_source(catalogue: Catalogue, slug: str) -> None:
-    if catalogue.source(slug) is None:
+    if catalogue.publishing.source(slug) is None:
         raise CommandError(f"no source {slug!r}: register it first with "
                            f"'catalogue publisher add {slug} --name NAME'")
 
@@ -54,7 +54,7 @@ def _roles_text(user, *, sources_always: bool = True) -> str:
 
 def cmd_publisher_add(args, settings) -> int:
     def run(c: Catalogue) -> int:
-        c.register_source(args.slug, args.name)
+        c.publishing.register_source(args.slug, args.name)
         print(f"source {args.slug!r} registered as {' '.join(args.name.split())!r}")
         return 0
     return _with_catalogue(settings, run)
@@ -62,7 +62,7 @@ def cmd_publisher_add(args, settings) -> int:
 
 def cmd_publisher_list(args, settings) -> int:
     def run(c: Catalogue) -> int:
-        for slug, state in sorted(c.sources().items()):
+        for slug, state in sorted(c.publishing.sources().items()):
             print(f"{slug}\t{state.name or ''}\t{state.version or '(no data yet)'}")
         return 0
     return _with_catalogue(settings, run)
@@ -165,9 +165,9 @@ def cmd_user_revoke_sessions(args, settings) -> int:
 
 def cmd_history(args, settings) -> int:
     def run(c: Catalogue) -> int:
-        runs = c.runs(args.slug)
-        kept = set(c.versions(args.slug))
-        current = c.source(args.slug)
+        runs = c.publishing.runs(args.slug)
+        kept = set(c.publishing.versions(args.slug))
+        current = c.publishing.source(args.slug)
         if args.json:
             print(json.dumps({"runs": runs, "versions": sorted(kept, reverse=True),
                               "current": current.version if current else None}, indent=2))
@@ -183,7 +183,7 @@ def cmd_history(args, settings) -> int:
 
 def cmd_rollback(args, settings) -> int:
     def run(c: Catalogue) -> int:
-        report = c.rollback(args.slug, args.version, by="command line")
+        report = c.publishing.rollback(args.slug, args.version, by="command line")
         d = report.diff
         assert d is not None  # a roll back always has one
         print(f"source {args.slug!r} is back at version {args.version}: "
@@ -200,7 +200,7 @@ def cmd_withdraw(args, settings) -> int:
 
     def run(c: Catalogue) -> int:
         _known_source(c, args.slug)
-        report = c.withdraw_all(args.slug, by="command line")
+        report = c.publishing.withdraw_all(args.slug, by="command line")
         assert report.diff is not None  # a withdrawal always has one
         print(f"withdrew {len(report.diff.removed)} record(s) of {args.slug!r} "
               f"({report.activity})")

@@ -77,7 +77,7 @@ def test_accounts_are_never_public(store, settings):
     catalogue.accounts.create_token("demo")
     graphs = {g.value for g in catalogue.public_graphs()}
     assert Graphs(settings.base_uri).accounts.value not in graphs
-    assert not catalogue.describe(f"{settings.base_uri}user/alice")
+    assert not catalogue.reader.describe(f"{settings.base_uri}user/alice")
 
 
 def test_every_process_gets_the_same_session_key(accounts, store):

@@ -87,54 +87,54 @@ POSSIBLE = ["ident", "adms", "same", "rev", "page"]  # one side's claim or a sha
 def catalogue(store, settings):
     c = Catalogue(settings, store)
     for slug, data in ((FIRST, ZETA), (SECOND, BETA)):
-        report = c.ingest(slug, data, filename=f"{slug}.ttl")
+        report = c.publishing.ingest(slug, data, filename=f"{slug}.ttl")
         assert report.stored, report.as_text()
     yield c
     c.close()
 
 
 def test_records_both_sources_link_are_merged_and_the_first_source_is_canonical(catalogue):
-    d = catalogue.duplicates()
+    d = catalogue.reader.duplicates()
     groups = {tuple(m.iri for m in g) for g in d.groups}
     assert groups == {(Z + name, B + name) for name in SAME}
     for name in SAME:
-        assert catalogue.canonical(B + name) == catalogue.canonical(Z + name) == Z + name
+        assert catalogue.reader.canonical(B + name) == catalogue.reader.canonical(Z + name) == Z + name
         assert d.group(B + name) == (Member(FIRST, Z + name), Member(SECOND, B + name))
         assert d.possibly_same_as(B + name) == []
     assert sorted(d.hidden()) == sorted(Member(SECOND, B + name) for name in SAME)
 
 
 def test_a_shared_key_or_a_one_sided_claim_hides_nothing_and_links_both_as_possibly_the_same(catalogue):
-    d = catalogue.duplicates()
+    d = catalogue.reader.duplicates()
     for name in POSSIBLE:
-        assert d.group(Z + name) == () and catalogue.canonical(B + name) == B + name, name
+        assert d.group(Z + name) == () and catalogue.reader.canonical(B + name) == B + name, name
         assert d.possibly_same_as(B + name) == [Publication(FIRST, None, Z + name)], name
         assert d.possibly_same_as(Z + name) == [Publication(SECOND, None, B + name)], name
     assert d.possibly_same_as(Z + "object") == []  # nothing links the two Quolls
 
 
 def test_a_same_title_or_a_value_one_source_gives_several_solutions_is_no_duplicate(catalogue):
-    d = catalogue.duplicates()
+    d = catalogue.reader.duplicates()
     for iri in (Z + "title", B + "title", Z + "home-1", Z + "home-2", B + "home"):
         assert d.group(iri) == () and d.canonical(iri) == iri
-        assert catalogue.also_published_by(iri) == [] and d.possibly_same_as(iri) == []
+        assert catalogue.reader.also_published_by(iri) == [] and d.possibly_same_as(iri) == []
 
 
 def test_each_page_says_who_else_publishes_the_solution(catalogue, store):
     store.update(f'INSERT DATA {{ GRAPH <{catalogue.graphs.registry.value}> {{ '
                  f'<{catalogue.graphs.source_resource(FIRST).value}> <http://xmlns.com/foaf/0.1/name> "Zeta repository" }} }}')
-    catalogue._changed()
-    page = catalogue.solution_page(B + "mutual")
+    catalogue.changed()
+    page = catalogue.reader.solution_page(B + "mutual")
     assert page.title == "Wallaby"  # the record's own page still works
     assert page.also_published_by == [Publication(FIRST, "Zeta repository", Z + "mutual")]
     related = [r.iri for r in page.related]
     assert related and Z + "mutual" not in related  # the same solution is not "related" to itself
-    assert catalogue.solution_page(Z + "mutual").also_published_by == [Publication(SECOND, None, B + "mutual")]
-    maybe = catalogue.solution_page(B + "ident")
+    assert catalogue.reader.solution_page(Z + "mutual").also_published_by == [Publication(SECOND, None, B + "mutual")]
+    maybe = catalogue.reader.solution_page(B + "ident")
     assert maybe.also_published_by == []
     assert maybe.possibly_same_as == [Publication(FIRST, "Zeta repository", Z + "ident")]
     assert Z + "ident" not in [r.iri for r in maybe.related]
-    assert catalogue.solution_page(Z + "title").also_published_by == []
+    assert catalogue.reader.solution_page(Z + "title").also_published_by == []
 
 
 def test_search_shows_a_group_once_and_counts_it_once(catalogue):
@@ -161,9 +161,9 @@ def test_a_later_ingest_of_one_source_updates_what_search_hides_in_the_other(cat
     stood for nothing now stands alone and must come back."""
     index = search.open_index(search.index_path(catalogue.settings.store))
     one_sided = ZETA.replace(f"owl:sameAs <{B}mutual>".encode(), b'dct:identifier "W"')
-    assert catalogue.ingest(FIRST, one_sided, filename="zeta.ttl").stored
-    assert catalogue.canonical(B + "mutual") == B + "mutual"
-    assert catalogue.duplicates().possibly_same_as(B + "mutual") == [Publication(FIRST, None, Z + "mutual")]
+    assert catalogue.publishing.ingest(FIRST, one_sided, filename="zeta.ttl").stored
+    assert catalogue.reader.canonical(B + "mutual") == B + "mutual"
+    assert catalogue.reader.duplicates().possibly_same_as(B + "mutual") == [Publication(FIRST, None, Z + "mutual")]
     index.refresh(None)
     assert sorted(h.iri for h in search.search(index, SearchRequest(q="wallaby")).hits) == [B + "mutual", Z + "mutual"]
 
@@ -171,16 +171,16 @@ def test_a_later_ingest_of_one_source_updates_what_search_hides_in_the_other(cat
 def test_a_moderator_merges_possible_duplicates_or_says_they_differ(catalogue):
     moderator = "https://catalogue.example.org/user/mod"
     index = search.open_index(search.index_path(catalogue.settings.store))
-    catalogue.decide_same(B + "ident", Z + "ident", same=True, moderator=moderator)
-    assert catalogue.canonical(B + "ident") == Z + "ident"
-    assert catalogue.duplicates().possibly_same_as(B + "ident") == []
+    catalogue.reader.decide_same(B + "ident", Z + "ident", same=True, moderator=moderator)
+    assert catalogue.reader.canonical(B + "ident") == Z + "ident"
+    assert catalogue.reader.duplicates().possibly_same_as(B + "ident") == []
     index.refresh(None)
     assert [h.iri for h in search.search(index, SearchRequest(q="quokka")).hits] == [Z + "ident"]
     # said to differ: not merged, not listed as possibly the same, whatever the links say
-    catalogue.decide_same(Z + "ident", B + "ident", same=False, moderator=moderator)
-    catalogue.decide_same(Z + "page", B + "page", same=False, moderator=moderator)
-    catalogue.decide_same(Z + "mutual", B + "mutual", same=False, moderator=moderator)
-    d = catalogue.duplicates()
+    catalogue.reader.decide_same(Z + "ident", B + "ident", same=False, moderator=moderator)
+    catalogue.reader.decide_same(Z + "page", B + "page", same=False, moderator=moderator)
+    catalogue.reader.decide_same(Z + "mutual", B + "mutual", same=False, moderator=moderator)
+    d = catalogue.reader.duplicates()
     for name in ("ident", "page", "mutual"):
         assert d.canonical(B + name) == B + name and d.possibly_same_as(B + name) == [], name
     index.refresh(None)
@@ -198,7 +198,7 @@ def test_a_decision_must_name_two_published_solutions_of_different_sources(catal
     for a, b, why in ((Z + "ident", Z + "ident", "itself"), (Z + "ident", Z + "adms", "both records"),
                       (Z + "ident", "http://nowhere.example/x", "not a solution")):
         with pytest.raises(DecisionError, match=why):
-            catalogue.decide_same(a, b, same=True, moderator=moderator)
+            catalogue.reader.decide_same(a, b, same=True, moderator=moderator)
 
 
 def test_the_page_links_the_other_sources_records(catalogue, settings):

@@ -190,7 +190,7 @@ def test_a_dump_is_harvested_recorded_and_not_due_again(catalogue, web):
     [outcome] = federation.harvest_due(catalogue)
     assert (outcome.status, outcome.message) == ("stored", "Stored: 3 records accepted, 0 rejected.")
     assert outcome.report.stored and outcome.ok
-    graph = catalogue.source_graph("example")
+    graph = catalogue.publishing.source_graph("example")
     assert len(store.triples(graph)) == outcome.report.triples == 49
     assert store.ask("ASK { GRAPH ?g { ?run <https://catalogue.example.org/def/catalogue#origin> ?url } }",
                      {"url": ox.Literal(url)})
@@ -209,7 +209,7 @@ def test_a_private_address_is_refused_unless_allowed(store, settings, web):
     assert "127.0.0.1, a private or local address" in outcome.message
     assert "CATALOGUE_ALLOW_PRIVATE_URLS" in outcome.message
     assert public_quads(store, catalogue.graphs) == before
-    assert catalogue.source_graph("example") is None
+    assert catalogue.publishing.source_graph("example") is None
     state = federation.harvest_state(store, catalogue.graphs, "example")
     assert (state.status, state.message) == ("failed", outcome.message)
 
@@ -244,7 +244,7 @@ def test_a_running_harvest_is_not_started_twice_until_its_claim_is_stale(catalog
     outcome = federation.harvest_source(catalogue, "example")
     assert outcome.status == "skipped" and outcome.ok
     assert federation.harvest_state(store, graphs, "example").status == "running"
-    assert catalogue.source_graph("example") is None
+    assert catalogue.publishing.source_graph("example") is None
 
     store.update(harvest.claim_update(graphs, "example", datetime.now(UTC) - 2 * hour,
                                       hour, "Fetching"))  # a claim only replaces a stale one
@@ -275,14 +275,14 @@ def test_a_sparql_endpoint_is_harvested_with_a_construct(tmp_path, settings, oxi
         [outcome] = federation.harvest_due(catalogue)
         assert outcome.status == "stored", outcome.message
         assert outcome.report.format == "Turtle" and outcome.report.triples == 49
-        assert len(store.triples(catalogue.source_graph("endpoint"))) == 49
+        assert len(store.triples(catalogue.publishing.source_graph("endpoint"))) == 49
 
         federation.configure_harvest(  # a query that picks nothing gives no records
             store, catalogue.graphs, "endpoint", endpoint, kind="sparql",
             query="CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(false) }")
         outcome = federation.harvest_source(catalogue, "endpoint")
         assert (outcome.status, outcome.message) == ("rejected", "Nothing stored: the data holds no records.")
-        assert len(store.triples(catalogue.source_graph("endpoint"))) == 49  # still the first
+        assert len(store.triples(catalogue.publishing.source_graph("endpoint"))) == 49  # still the first
     finally:
         store.close()
         requests.post(oxigraph_server + "/update", data={"update": "DROP SILENT DEFAULT"}, timeout=10)

@@ -112,4 +112,4 @@ def test_a_harvest_of_a_slow_server_fails_at_the_deadline_saying_so(store, setti
     assert outcome.status == "failed" and "CATALOGUE_FETCH_DEADLINE" in outcome.message
     state = federation.harvest_state(store, catalogue.graphs, "example")
     assert state.status == "failed" and "stopped after 2 seconds" in state.message
-    assert catalogue.source_graph("example") is None
+    assert catalogue.publishing.source_graph("example") is None

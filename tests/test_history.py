@@ -28,20 +28,20 @@ def second_version(data: bytes = GOOD) -> bytes:
 @pytest.fixture
 def catalogue(store, settings):
     c = Catalogue(settings, store)
-    c.register_source("example", "Example repository")
+    c.publishing.register_source("example", "Example repository")
     return c
 
 
 def test_a_run_keeps_its_diff_with_old_and_new_values(catalogue):
-    first = catalogue.ingest("example", GOOD, filename="x.ttl")
+    first = catalogue.publishing.ingest("example", GOOD, filename="x.ttl")
     assert first.stored and first.diff.added == [EX + "collection", EX + "solution-1", EX + "solution-2"]
-    second = catalogue.ingest("example", second_version(), filename="x.ttl")
+    second = catalogue.publishing.ingest("example", second_version(), filename="x.ttl")
     assert second.stored, second.as_text()
     assert second.diff.removed == [EX + "solution-2"]
     assert EX + "solution-1" in second.diff.changed
-    runs = catalogue.runs("example")
+    runs = catalogue.publishing.runs("example")
     assert [r["outcome"] for r in runs] == ["stored", "stored"]
-    detail = catalogue.run_detail("example", runs[0]["id"])
+    detail = catalogue.publishing.run_detail("example", runs[0]["id"])
     assert detail.report.diff.removed == [EX + "solution-2"]
     title = [c for c in detail.changes if c.subject == EX + "solution-1" and c.property == TITLE]
     assert title and title[0].old == ("Open e-Invoicing Gateway @en",)
@@ -52,39 +52,39 @@ def test_a_run_keeps_its_diff_with_old_and_new_values(catalogue):
 
 
 def test_a_withdrawn_record_becomes_a_tombstone_then_returns_on_roll_back(catalogue):
-    catalogue.ingest("example", GOOD, filename="x.ttl")
-    first_version = catalogue.source("example").version
-    catalogue.ingest("example", second_version(), filename="x.ttl")
-    assert not catalogue.describe(EX + "solution-2")
-    gone = catalogue.withdrawal(EX + "solution-2")
+    catalogue.publishing.ingest("example", GOOD, filename="x.ttl")
+    first_version = catalogue.publishing.source("example").version
+    catalogue.publishing.ingest("example", second_version(), filename="x.ttl")
+    assert not catalogue.reader.describe(EX + "solution-2")
+    gone = catalogue.reader.withdrawal(EX + "solution-2")
     assert gone is not None and gone.source == "example"
 
-    report = catalogue.rollback("example", first_version, by="test")
+    report = catalogue.publishing.rollback("example", first_version, by="test")
     assert report.stored and report.diff.added == [EX + "solution-2"]
-    assert catalogue.source("example").version == first_version
-    assert catalogue.describe(EX + "solution-2")
-    runs = catalogue.runs("example")
+    assert catalogue.publishing.source("example").version == first_version
+    assert catalogue.reader.describe(EX + "solution-2")
+    runs = catalogue.publishing.runs("example")
     assert runs[0]["outcome"] == "rolled back" and runs[0]["rolledBackTo"] == first_version
-    detail = catalogue.run_detail("example", runs[0]["id"])
+    detail = catalogue.publishing.run_detail("example", runs[0]["id"])
     assert detail.report.diff.added == [EX + "solution-2"]
     # and forward again: the renamed version was kept too
-    catalogue.rollback("example", runs[1]["id"])
-    assert not catalogue.describe(EX + "solution-2")
+    catalogue.publishing.rollback("example", runs[1]["id"])
+    assert not catalogue.reader.describe(EX + "solution-2")
 
 
 def test_roll_back_refuses_unknown_and_current_versions(catalogue):
-    catalogue.ingest("example", GOOD, filename="x.ttl")
+    catalogue.publishing.ingest("example", GOOD, filename="x.ttl")
     with pytest.raises(HistoryError, match="no retained version"):
-        catalogue.rollback("example", "20200101t000000-deadbeef")
+        catalogue.publishing.rollback("example", "20200101t000000-deadbeef")
     with pytest.raises(HistoryError, match="already the current"):
-        catalogue.rollback("example", catalogue.source("example").version)
+        catalogue.publishing.rollback("example", catalogue.publishing.source("example").version)
 
 
 def test_a_run_keeps_its_report_findings(catalogue):
     no_contact = NO_CONTACT_ON_2
-    report = catalogue.ingest("example", no_contact, filename="x.ttl", mode="partial")
+    report = catalogue.publishing.ingest("example", no_contact, filename="x.ttl", mode="partial")
     assert report.stored and report.rejected >= 1
-    detail = catalogue.run_detail("example", catalogue.runs("example")[0]["id"])
+    detail = catalogue.publishing.run_detail("example", catalogue.publishing.runs("example")[0]["id"])
     assert (detail.accepted, detail.rejected) == (report.accepted, report.rejected)
     kept = sorted((f.severity, f.focus, f.path, f.message) for r in detail.report.records
                   for f in r.findings)
@@ -92,21 +92,21 @@ def test_a_run_keeps_its_report_findings(catalogue):
                                    for r in report.records for f in r.findings)
     assert EX + "solution-2" in [r.iri for r in detail.report.records if not r.accepted]
     with pytest.raises(HistoryError):
-        catalogue.run_detail("example", "nope")
+        catalogue.publishing.run_detail("example", "nope")
 
 
 def test_withdrawing_a_whole_source_leaves_tombstones_and_a_way_back(catalogue):
-    catalogue.ingest("example", GOOD, filename="x.ttl")
-    kept = catalogue.source("example").version
-    report = catalogue.withdraw_all("example", by="test")
+    catalogue.publishing.ingest("example", GOOD, filename="x.ttl")
+    kept = catalogue.publishing.source("example").version
+    report = catalogue.publishing.withdraw_all("example", by="test")
     assert sorted(report.diff.removed) == [EX + "collection", EX + "solution-1", EX + "solution-2"]
-    assert not catalogue.describe(EX + "solution-1") and catalogue.withdrawal(EX + "solution-1")
-    assert catalogue.stats()["sources"]["example"]["records"] == 0
-    assert catalogue.runs("example")[0]["outcome"] == "withdrawn"
+    assert not catalogue.reader.describe(EX + "solution-1") and catalogue.reader.withdrawal(EX + "solution-1")
+    assert catalogue.feeds.stats()["sources"]["example"]["records"] == 0
+    assert catalogue.publishing.runs("example")[0]["outcome"] == "withdrawn"
     with pytest.raises(HistoryError, match="nothing to withdraw"):
-        catalogue.withdraw_all("example")
-    catalogue.rollback("example", kept)
-    assert catalogue.describe(EX + "solution-1")
+        catalogue.publishing.withdraw_all("example")
+    catalogue.publishing.rollback("example", kept)
+    assert catalogue.reader.describe(EX + "solution-1")
 
 
 def test_the_cli_withdraws_only_when_confirmed(run_cli, tmp_path):

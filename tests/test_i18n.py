@@ -91,7 +91,7 @@ def client(tmp_path_factory):
 
     settings = load_settings({}, store=str(tmp_path_factory.mktemp("i18n") / "store"))
     catalogue = Catalogue(settings, EmbeddedStore(settings.store))
-    catalogue.init()  # vocabularies and the demo catalogue
+    catalogue.publishing.init()  # vocabularies and the demo catalogue
     yield create_app(settings, catalogue).test_client()
     catalogue.close()
 

@@ -74,7 +74,7 @@ def test_json_report_has_the_public_schema(settings):
 def test_strict_ingest_stores_a_valid_dump_with_provenance(store, settings):
     report = ingest(store, settings, "example", GOOD, filename="x.ttl")
     assert report.stored and report.exit_code == 0
-    stored = store.triples(Catalogue(settings, store).source_graph("example"))
+    stored = store.triples(Catalogue(settings, store).publishing.source_graph("example"))
     assert len(stored) == report.triples
     runs = Catalogue(settings, store).select("source_runs", source="example")
     assert len(runs) == 1
@@ -113,8 +113,8 @@ def test_quarantine_is_not_in_the_public_dataset(store, settings):
     assert not store.ask("ASK { <http://repo.example.org/solution-2> ?p ?o }", dataset=public)
     assert not store.ask("ASK { GRAPH ?g { <http://repo.example.org/solution-2> ?p ?o } }",
                          dataset=public)
-    assert catalogue.describe("http://repo.example.org/solution-1")
-    assert catalogue.describe("http://repo.example.org/solution-2") == []
+    assert catalogue.reader.describe("http://repo.example.org/solution-1")
+    assert catalogue.reader.describe("http://repo.example.org/solution-2") == []
 
 
 def test_partial_mode_with_no_valid_record_stores_nothing(store, settings):

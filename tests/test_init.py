@@ -17,7 +17,7 @@ def initialised(tmp_path_factory):
 
     settings = load_settings({}, store=str(tmp_path_factory.mktemp("init") / "store"))
     catalogue = Catalogue(settings, EmbeddedStore(settings.store))
-    first = catalogue.init()
+    first = catalogue.publishing.init()
     yield catalogue, first
     catalogue.close()
 
@@ -26,7 +26,7 @@ def test_every_vocabulary_is_loaded_into_its_own_graph(initialised):
     catalogue, first = initialised
     names = [v.name for v in vocabularies()]
     assert names and all(first[n] == "loaded" for n in names)
-    stats = catalogue.stats()
+    stats = catalogue.feeds.stats()
     for name in names:
         assert stats["vocabularies"][name] > 0, name
 
@@ -34,15 +34,15 @@ def test_every_vocabulary_is_loaded_into_its_own_graph(initialised):
 def test_the_demo_catalogue_is_loaded_and_conforms(initialised):
     catalogue, first = initialised
     assert first["demo"] == "loaded"
-    demo = catalogue.stats()["sources"]["demo"]
+    demo = catalogue.feeds.stats()["sources"]["demo"]
     assert demo["records"] >= 300
-    assert "demo" not in catalogue.stats()["quarantine"]
+    assert "demo" not in catalogue.feeds.stats()["quarantine"]
 
 
 def test_a_second_init_changes_nothing(initialised):
     catalogue, _ = initialised
     before = set(catalogue.store.quads())
-    again = catalogue.init()
+    again = catalogue.publishing.init()
     assert set(again.values()) == {"unchanged"}
     assert set(catalogue.store.quads()) == before
 

@@ -28,7 +28,7 @@ LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 @pytest.fixture
 def catalogue(store, settings):
     c = Catalogue(settings, store)
-    c.register_source("example", "Example repository")
+    c.publishing.register_source("example", "Example repository")
     return c
 
 
@@ -37,7 +37,7 @@ def killed_ingest(catalogue: Catalogue, started: datetime, *, quarantine: bool =
     current version's triples, a quarantine, a run report; no provenance, no switch."""
     version = new_version(started)
     g = catalogue.graphs
-    triples = catalogue.store.triples(catalogue.source_graph("example"))
+    triples = catalogue.store.triples(catalogue.publishing.source_graph("example"))
     written = [g.source("example", version), g.run("example", version)]
     catalogue.store.write_graph(written[0], triples[: len(triples) // 2])
     catalogue.store.write_graph(written[1], triples[:3])
@@ -48,36 +48,36 @@ def killed_ingest(catalogue: Catalogue, started: datetime, *, quarantine: bool =
 
 
 def state(catalogue: Catalogue) -> tuple:
-    return (catalogue.source("example"), catalogue.store.count(catalogue.graphs.provenance),
+    return (catalogue.publishing.source("example"), catalogue.store.count(catalogue.graphs.provenance),
             catalogue.store.count(catalogue.graphs.registry))
 
 
 def test_roll_back_refuses_a_version_no_run_recorded(catalogue):
-    catalogue.ingest("example", GOOD, filename="x.ttl")
-    first = catalogue.source("example").version
-    catalogue.ingest("example", second_version(), filename="x.ttl")
+    catalogue.publishing.ingest("example", GOOD, filename="x.ttl")
+    first = catalogue.publishing.source("example").version
+    catalogue.publishing.ingest("example", second_version(), filename="x.ttl")
     orphan = killed_ingest(catalogue, datetime.now(UTC))[0].value.rsplit("/", 1)[-1]
-    assert catalogue.versions("example") == sorted([first, catalogue.source("example").version],
+    assert catalogue.publishing.versions("example") == sorted([first, catalogue.publishing.source("example").version],
                                                    reverse=True)  # the orphan is not offered
     before = state(catalogue)
     with pytest.raises(HistoryError, match="was never stored: no run records it"):
-        catalogue.rollback("example", orphan)
+        catalogue.publishing.rollback("example", orphan)
     assert state(catalogue) == before  # nothing published, nothing recorded
-    catalogue.rollback("example", first)  # a recorded one still is
-    assert catalogue.source("example").version == first
+    catalogue.publishing.rollback("example", first)  # a recorded one still is
+    assert catalogue.publishing.source("example").version == first
 
 
 def test_start_up_drops_the_graphs_of_killed_ingests_and_nothing_recorded(catalogue):
-    catalogue.ingest("example", GOOD, filename="x.ttl")
-    first = catalogue.source("example").version
-    catalogue.ingest("example", NO_CONTACT_ON_2, filename="x.ttl", mode="partial")  # a quarantine
-    catalogue.rollback("example", first)  # a run graph of its own, generating an older version
+    catalogue.publishing.ingest("example", GOOD, filename="x.ttl")
+    first = catalogue.publishing.source("example").version
+    catalogue.publishing.ingest("example", NO_CONTACT_ON_2, filename="x.ttl", mode="partial")  # a quarantine
+    catalogue.publishing.rollback("example", first)  # a run graph of its own, generating an older version
     recorded = set(catalogue.store.named_graphs())
     old = killed_ingest(catalogue, LONG_AGO)
     fresh = killed_ingest(catalogue, datetime.now(UTC))
     before = state(catalogue)
 
-    dropped = catalogue.recover().dropped_graphs
+    dropped = catalogue.publishing.recover().dropped_graphs
 
     left = set(catalogue.store.named_graphs())
     if isinstance(catalogue.store, EmbeddedStore):  # nothing else can be writing: all go
@@ -87,21 +87,21 @@ def test_start_up_drops_the_graphs_of_killed_ingests_and_nothing_recorded(catalo
         assert sorted(dropped) == sorted(g.value for g in old)
         assert left == recorded | set(fresh)
     assert state(catalogue) == before
-    assert catalogue.recover().dropped_graphs == []  # nothing more to do
+    assert catalogue.publishing.recover().dropped_graphs == []  # nothing more to do
 
 
 def test_a_later_ingest_of_the_source_reclaims_its_old_orphans(catalogue):
-    catalogue.ingest("example", GOOD, filename="x.ttl")
+    catalogue.publishing.ingest("example", GOOD, filename="x.ttl")
     old = killed_ingest(catalogue, LONG_AGO)
     fresh = killed_ingest(catalogue, datetime.now(UTC), quarantine=False)
-    catalogue.ingest("example", second_version(), filename="x.ttl")
+    catalogue.publishing.ingest("example", second_version(), filename="x.ttl")
     left = set(catalogue.store.named_graphs())
     assert not set(old) & left
     assert set(fresh) <= left  # maybe another process's ingest: start-up or an hour decides
 
 
 def test_start_up_waits_for_an_ingest_this_process_is_running(catalogue, monkeypatch):
-    catalogue.ingest("example", GOOD, filename="x.ttl")
+    catalogue.publishing.ingest("example", GOOD, filename="x.ttl")
     written, go = threading.Event(), threading.Event()
     real = history.run_triples
 
@@ -125,9 +125,9 @@ def test_start_up_waits_for_an_ingest_this_process_is_running(catalogue, monkeyp
     ingest.join(30)
     start_up.join(30)
     assert dropped == []
-    current = catalogue.source("example").graph
+    current = catalogue.publishing.source("example").graph
     assert catalogue.store.count(current) > 0 and current.value.endswith(
-        catalogue.runs("example")[0]["id"])
+        catalogue.publishing.runs("example")[0]["id"])
 
 
 def test_the_cli_refuses_to_roll_back_to_an_orphan_and_init_drops_it(run_cli, tmp_path):

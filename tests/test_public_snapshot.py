@@ -30,34 +30,34 @@ QUERIES = [
 def catalogue(tmp_path_factory):
     store = tmp_path_factory.mktemp("snapshot") / "store"
     c = Catalogue(load_settings({}, store=str(store), sparql_workers=1))
-    c.init(demo=False)
+    c.publishing.init(demo=False)
     c.accounts.add_user("ada", "correct horse battery staple", name="Ada Lovelace")
     assert c.store.ask('ASK { GRAPH ?g { ?s ?p "Ada Lovelace" } }')  # in the store, private
-    assert c.ingest("example", GOOD.read_bytes(), filename="x.ttl").stored
+    assert c.publishing.ingest("example", GOOD.read_bytes(), filename="x.ttl").stored
     other = GOOD.read_bytes().replace(b"http://repo.example.org/", b"http://other.example.org/")
     other = other.replace(b"  dcat:contactPoint ex:contact ;\n  dct:type <http://data.europa.eu/dr8/DataExchangeService>",
                           b"  dct:type <http://data.europa.eu/dr8/DataExchangeService>")
-    report = c.ingest("other", other, filename="x.ttl", mode="partial")
+    report = c.publishing.ingest("other", other, filename="x.ttl", mode="partial")
     assert report.stored and report.rejected >= 1
     yield c
     c.close()
 
 
 def ask(c: Catalogue, text: str) -> object:
-    answer = c.public_query(text, results_format="application/sparql-results+json",
+    answer = c.endpoint.query(text, results_format="application/sparql-results+json",
                             graph_format="text/turtle")
     return json.loads(answer.body)
 
 
 def jobs_of(c: Catalogue, monkeypatch) -> list:
     seen = []
-    run = c._workers.run
+    run = c.endpoint._workers.run
 
     def spy(job):
         seen.append(job)
         return run(job)
 
-    monkeypatch.setattr(c._workers, "run", spy)
+    monkeypatch.setattr(c.endpoint._workers, "run", spy)
     return seen
 
 
@@ -67,7 +67,7 @@ def test_the_public_snapshot_answers_as_the_checkpoint_does(catalogue, monkeypat
     jobs = jobs_of(c, monkeypatch)
     token = c.data_version().token
     before = [ask(c, q) for q in QUERIES]
-    assert c._workers.wait_public(token, 60), "the public snapshot was not ready in 60 s"
+    assert c.endpoint._workers.wait_public(token, 60), "the public snapshot was not ready in 60 s"
     after = [ask(c, q) for q in QUERIES]
     assert after == before
     assert before[3]["boolean"] is False and before[4]["boolean"] is False
@@ -79,8 +79,8 @@ def test_it_holds_the_public_graphs_alone(catalogue):
     c = catalogue
     token = c.data_version().token
     ask(c, "ASK {}")
-    assert c._workers.wait_public(token, 60)
-    path = c._workers.snapshot(token).path
+    assert c.endpoint._workers.wait_public(token, 60)
+    path = c.endpoint._workers.snapshot(token).path
     assert path.endswith("-public")
     copy = ox.Store.read_only(path)
     public = {g.value for g in c.public_graphs()}
@@ -92,11 +92,11 @@ def test_it_holds_the_public_graphs_alone(catalogue):
 def test_a_query_naming_its_dataset_lists_the_graphs(catalogue, monkeypatch):
     c = catalogue
     ask(c, "ASK {}")
-    assert c._workers.wait_public(c.data_version().token, 60)
+    assert c.endpoint._workers.wait_public(c.data_version().token, 60)
     jobs = jobs_of(c, monkeypatch)
     vocab = "https://catalogue.example.org/graph/vocab/eira-v4"
     ask(c, "SELECT * FROM <" + vocab + "> WHERE { ?s ?p ?o } LIMIT 1")  # noqa: S608 - a test query
-    c.public_query("ASK { ?s ?p ?o }", results_format="application/sparql-results+json",
+    c.endpoint.query("ASK { ?s ?p ?o }", results_format="application/sparql-results+json",
                    graph_format="text/turtle", default_graph_uris=[vocab])
     # a FROM in a string or a comment is no dataset clause
     ask(c, 'SELECT ?x WHERE { BIND("FROM <x>" AS ?x) } # FROM NAMED <y>')
@@ -125,12 +125,12 @@ def test_a_new_data_version_gets_its_own_snapshot(catalogue):
     c = catalogue
     ask(c, "ASK {}")
     first = c.data_version().token
-    assert c._workers.wait_public(first, 60)
+    assert c.endpoint._workers.wait_public(first, 60)
     changed = GOOD.read_bytes().replace(b"Open e-Invoicing Gateway\"@en", b"Renamed gateway\"@en", 1)
-    assert c.ingest("example", changed, filename="x.ttl").stored
+    assert c.publishing.ingest("example", changed, filename="x.ttl").stored
     second = c.data_version().token
     assert second != first
     q = 'ASK { ?s ?p "Renamed gateway"@en }'
     assert ask(c, q)["boolean"] is True  # at once, from the new checkpoint
-    assert c._workers.wait_public(second, 60)
+    assert c.endpoint._workers.wait_public(second, 60)
     assert ask(c, q)["boolean"] is True

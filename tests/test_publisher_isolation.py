@@ -45,7 +45,7 @@ def forged_title() -> ox.Triple:
 
 def public_triples(store, settings, subject: ox.NamedNode) -> list[ox.Triple]:
     cat = Catalogue(settings, store)
-    return [t for t in cat.describe(subject.value) if t.subject == subject]
+    return [t for t in cat.reader.describe(subject.value) if t.subject == subject]
 
 
 @pytest.fixture
@@ -158,7 +158,7 @@ def test_a_forged_withdrawal_in_a_dump_does_not_make_a_record_gone(alpha, settin
                                                            datatype=XSD.dateTime))]
     report = ingest(store, settings, "beta", beta_with(forged))
     assert report.stored, report.as_text()  # beta may say what it likes about its own IRIs
-    assert Catalogue(settings, store).withdrawal(ALPHA_SOLUTION.value) is None
+    assert Catalogue(settings, store).reader.withdrawal(ALPHA_SOLUTION.value) is None
 
 
 def test_a_records_public_description_comes_only_from_the_source_that_publishes_it(store, settings):

@@ -22,7 +22,7 @@ TURTLE = {"Accept": "text/turtle"}
 def site(tmp_path, monkeypatch):
     """(catalogue, test client without a cookie jar, list of the views' calls)."""
     c = Catalogue(load_settings({}, store=str(tmp_path / "store")))
-    report = c.ingest("example", DATA.read_bytes(), filename="x.ttl")
+    report = c.publishing.ingest("example", DATA.read_bytes(), filename="x.ttl")
     assert report.stored, report.as_text()
     calls: list[str] = []
     real = linked_data._dereference
@@ -99,7 +99,7 @@ def test_an_ingest_is_served_at_once(site):
     assert b"Renamed solution" not in before.data
     changed = DATA.read_bytes().replace(b"Open e-Invoicing Gateway\"@en", b"Renamed solution\"@en", 1)
     assert changed != DATA.read_bytes()
-    assert c.ingest("example", changed, filename="x.ttl").stored
+    assert c.publishing.ingest("example", changed, filename="x.ttl").stored
     after = get(client, "text/turtle")
     assert b"Renamed solution" in after.data and after.headers["ETag"] != before.headers["ETag"]
     assert len(calls) == 2
@@ -142,7 +142,7 @@ def test_harvest_documents_are_kept_per_host(site):
 
 def test_zero_megabytes_turns_it_off(tmp_path, monkeypatch):
     c = Catalogue(load_settings({}, store=str(tmp_path / "store"), response_cache_mb=0))
-    assert c.ingest("example", DATA.read_bytes(), filename="x.ttl").stored
+    assert c.publishing.ingest("example", DATA.read_bytes(), filename="x.ttl").stored
     client = create_app(c.settings, c).test_client(use_cookies=False)
     get(client, "text/turtle"), get(client, "text/turtle")
     assert client.application.wsgi_app.hits == 0

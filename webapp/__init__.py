@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
         errors,
         harvest,
         i18n,
+        licences,
         linked_data,
         moderation,
         publish,
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
         from . import oidc
         oidc.init_app(app)
     app.register_blueprint(moderation.bp)  # /propose, /proposals: proposed solutions, moderated
+    app.register_blueprint(licences.bp)  # /licences: the Licensing Assistant
     app.register_blueprint(linked_data.bp)  # last: its /<path> rule catches minted PURIs
     errors.init_app(app)
     cat = root(app)

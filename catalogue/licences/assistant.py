@@ -1,0 +1,172 @@
+"""The Licensing Assistant: find, compare and combine licences, from their legal content.
+
+Reached as ``Catalogue.licences``. The directory (every licence with an SPDX id or legal
+types, with how many solutions use it) is read once per data version; the compatibility
+rules once per process. Every failure a reader can cause is a :class:`LicenceError` whose
+message says what was wrong and, for a name nobody has, the closest names there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from catalogue.errors import CatalogueError, ErrorKind
+from catalogue.labels import pick
+from catalogue.licences import directory
+from catalogue.licences.compatibility import Rule, Verdict, check, read_rules
+from catalogue.licences.directory import Licence
+from catalogue.licences.legal_types import CATEGORIES, TERMS, term_iri
+
+if TYPE_CHECKING:
+    from catalogue.app import Catalogue
+
+COMPARE_MIN, COMPARE_MAX = 2, 5
+SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+SKOS_DEFINITION = "http://www.w3.org/2004/02/skos/core#definition"
+
+
+class LicenceError(CatalogueError):
+    """A request the assistant cannot answer: an unknown licence (not found), too few or too
+    many to compare, the same one twice, an unknown legal type (bad input)."""
+
+    def __init__(self, message: str, *, suggestions: Sequence[str] = (),
+                 error_kind: ErrorKind | None = None) -> None:
+        if suggestions:
+            message += " Did you mean " + ", ".join(suggestions) + "?"
+        super().__init__(message, error_kind=error_kind)
+        self.suggestions = list(suggestions)
+
+
+@dataclass(frozen=True)
+class Found:
+    """The licences a filter keeps, and the filter."""
+
+    licences: list[Licence]
+    terms: tuple[str, ...]  # the chosen legal types (IRIs)
+    text: str
+    total: int  # licences known before filtering
+
+
+@dataclass(frozen=True)
+class TermLabel:
+    label: str
+    definition: str
+
+
+class Licences:
+    """The assistant over one catalogue."""
+
+    def __init__(self, root: Catalogue) -> None:
+        self._root = root
+        self._rules: tuple[Rule, ...] | None = None
+
+    # reading
+
+    def all(self) -> list[Licence]:
+        """Every licence the assistant knows, most used first (read once per data version)."""
+        return self._root.per_version("licences", self._read)
+
+    def _read(self) -> list[Licence]:
+        graphs = self._root.graphs
+        rows = self._root.select("licence_directory")
+        counts = self._root.select("licence_solution_counts")
+
+        def bundled(graph: str) -> bool:
+            return graphs.kind(ox.NamedNode(graph)) == ("vocab", "licences")
+
+        return directory.build(rows, counts, bundled)
+
+    def term_labels(self, languages: Sequence[str] = ("en",)) -> dict[str, TermLabel]:
+        """Each legal type's and category's label and definition in the reader's language."""
+        found: dict[str, dict[str, list[ox.Literal]]] = {}
+        for r in self._root.per_version("licence-term-labels",
+                                        lambda: list(self._root.select("licence_legal_type_labels"))):
+            text = r["text"]
+            if isinstance(text, ox.Literal):
+                found.setdefault(r["concept"].value, {}).setdefault(r["p"].value, []).append(text)
+        out = {}
+        for iri in (*TERMS, *(c.iri for c in CATEGORIES)):
+            props = found.get(iri, {})
+            label = pick(props.get(SKOS_PREF_LABEL, []), languages)
+            definition = pick(props.get(SKOS_DEFINITION, []), languages)
+            out[iri] = TermLabel(label.value.strip() if label else iri.rsplit("#", 1)[-1],
+                                 definition.value.strip() if definition else "")
+        return out
+
+    def find(self, terms: Sequence[str] = (), text: str = "") -> Found:
+        """The licences that carry every chosen legal type (keys like ``Permissive`` or IRIs)
+        and whose SPDX id, IRI or title contains ``text``.
+
+        :raise LicenceError: a term names no legal type (bad input).
+        """
+        chosen = []
+        for key in terms:
+            iri = term_iri(key)
+            if iri is None:
+                raise LicenceError(f"{key!r} is not a legal type of the Licensing Assistant; "
+                                   "use the names the filters offer (e.g. Permissive, GPL, Copyleft-Share).",
+                                   error_kind=ErrorKind.BAD_INPUT)
+            if iri not in chosen:
+                chosen.append(iri)
+        licences = self.all()
+        kept = [lic for lic in licences if lic.carries(chosen) and lic.matches(text)]
+        return Found(kept, tuple(chosen), text.strip(), len(licences))
+
+    def get(self, name: str) -> Licence:
+        """The licence an SPDX id or IRI names.
+
+        :raise LicenceError: nobody has that name (not found), with the closest names.
+        """
+        licences = self.all()
+        found = directory.lookup(licences, name)
+        if found is None:
+            raise LicenceError(f"No licence has the SPDX id or IRI {name!r}.",
+                               suggestions=directory.suggestions(licences, name), error_kind=ErrorKind.NOT_FOUND)
+        return found
+
+    def compare(self, names: Sequence[str]) -> list[Licence]:
+        """2 to 5 distinct licences, in the order asked.
+
+        :raise LicenceError: too few or too many, the same licence twice, or an unknown
+            name (all bad input: the message says which and suggests close ids).
+        """
+        names = [n.strip() for n in names if n.strip()]
+        if not COMPARE_MIN <= len(names) <= COMPARE_MAX:
+            raise LicenceError(f"Compare {COMPARE_MIN} to {COMPARE_MAX} licences; {len(names)} given.",
+                               error_kind=ErrorKind.BAD_INPUT)
+        chosen: list[Licence] = []
+        for name in names:
+            try:
+                lic = self.get(name)
+            except LicenceError as exc:
+                raise LicenceError(f"No licence has the SPDX id or IRI {name!r}.", suggestions=exc.suggestions,
+                                   error_kind=ErrorKind.BAD_INPUT) from exc
+            if any(c.key == lic.key for c in chosen):
+                raise LicenceError(f"{name!r} is asked twice (it is {lic.key}): compare different licences.",
+                                   error_kind=ErrorKind.BAD_INPUT)
+            chosen.append(lic)
+        return chosen
+
+    # compatibility
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        if self._rules is None:
+            self._rules = read_rules()
+        return self._rules
+
+    def check(self, use: str, redistribute: str, languages: Sequence[str] = ("en",)) -> Verdict:
+        """May a work under ``use`` be redistributed under ``redistribute``? (SPDX ids or IRIs)
+
+        :raise LicenceError: either side names no licence (not found, with suggestions).
+        """
+        return check(self.rules, self.get(use), self.get(redistribute), languages)
+
+    def compatible_with(self, redistribute: str) -> Callable[[Licence], bool]:
+        """Whether a licence's works may be redistributed under ``redistribute`` (for filters)."""
+        target = self.get(redistribute)
+        return lambda lic: check(self.rules, lic, target).compatible

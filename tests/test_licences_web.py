@@ -1,0 +1,180 @@
+"""The Licensing Assistant end to end: the real server over a store holding a publisher's
+licences with Joinup legal types (counted like bundled ones), through requests, the
+command line and chromium on a phone-sized window."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import ROOT, serving
+
+DUMP = Path(__file__).parent / "data" / "licences" / "publisher-licences.ttl"
+MUNICIPAL = "http://licences.example.org/municipal"
+JSON = {"Accept": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    store = tmp_path_factory.mktemp("licences") / "store"
+    env = {**os.environ, "CATALOGUE_STORE": str(store)}
+    for args in (["init", "--no-demo"], ["ingest", str(DUMP), "--source", "municipal"]):
+        subprocess.run([sys.executable, "-m", "catalogue_cli", *args], env=env, cwd=ROOT,
+                       check=True, capture_output=True)
+    return env
+
+
+@pytest.fixture(scope="module")
+def site(env):
+    with serving(env) as url:
+        yield url
+
+
+def listing(site, **params) -> dict:
+    r = requests.get(site + "/licences", params=params, headers=JSON, timeout=20)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def keys(answer: dict) -> set[str]:
+    return {lic["key"] for lic in answer["licences"]}
+
+
+def test_a_publishers_licences_with_legal_types_are_listed_with_their_use(site):
+    every = listing(site)
+    by_key = {lic["key"]: lic for lic in every["licences"]}
+    assert {MUNICIPAL, "GPL-3.0-only", "CC-BY-SA-4.0", "EUPL-1.2"} <= set(by_key)
+    assert every["count"] == len(every["licences"]) == every["total"]
+    municipal = by_key[MUNICIPAL]
+    assert municipal["spdx"] is None and municipal["title"] == "Example Municipal Open Licence"
+    assert municipal["legal_types"]["Compatible"] == ["Permissive", "ForSoftware"]
+    assert municipal["text"] == "https://licences.example.org/municipal.html"
+    assert municipal["solutions"] == 1 and by_key["GPL-3.0-only"]["solutions"] == 1  # an old SPDX id (GPL-3.0)
+    assert by_key["EUPL-1.2"]["solutions"] == 0
+
+
+def test_filters_keep_licences_with_every_chosen_term_and_words_match_any_part(site):
+    assert keys(listing(site, t="Permissive")) == {MUNICIPAL}
+    assert keys(listing(site, t=["Copyleft-Share", "ForSoftware"])) == {"GPL-3.0-only", "EUPL-1.2"}
+    assert keys(listing(site, t=["Permissive", "Copyleft-Share"])) == set()
+    assert keys(listing(site, q="gpl")) == {"GPL-3.0-only"}
+    assert keys(listing(site, q="MUNICIPAL")) == {MUNICIPAL}
+    assert keys(listing(site, q="Share Alike", t="ForData")) == {"CC-BY-SA-4.0"}
+    assert keys(listing(site, into="EUPL-1.2", t="Permissive")) == {MUNICIPAL}  # T12
+    answer = listing(site, into="eupl-1.2")
+    assert "GPL-3.0-only" in keys(answer) and answer["filters"]["into"] == "EUPL-1.2"  # T04
+
+
+def test_the_listing_works_without_javascript_and_every_state_is_a_link(site):
+    r = requests.get(site + "/licences", params={"t": "Permissive"}, timeout=20)
+    assert r.status_code == 200
+    assert "1 licence found" in r.text and "Example Municipal Open Licence" in r.text
+    assert 'href="/licences?t=Permissive&amp;t=ForSoftware"' in r.text  # add a term
+    assert 'href="/licences"' in r.text  # remove the only one
+    assert 'action="/licences/compare"' in r.text and 'name="l"' in r.text
+
+
+def test_an_unknown_legal_type_or_target_is_refused_with_a_reason(site):
+    r = requests.get(site + "/licences", params={"t": "Nonsense"}, headers=JSON, timeout=20)
+    assert r.status_code == 400 and "Nonsense" in r.json()["error"]["message"]
+    r = requests.get(site + "/licences", params={"into": "EUPL-1.3"}, timeout=20)
+    assert r.status_code == 404 and "EUPL-1.2" in r.text  # suggested
+
+
+def test_compare_shows_every_term_by_category_and_marks_differences(site):
+    r = requests.get(site + "/licences/compare", params={"l": ["EUPL-1.2", "GPL-3.0", MUNICIPAL]},
+                     headers=JSON, timeout=20)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert [lic["key"] for lic in body["licences"]] == ["EUPL-1.2", "GPL-3.0-only", MUNICIPAL]
+    assert len(body["rows"]) == 41
+    rows = {row["term"]: row for row in body["rows"]}
+    assert rows["Copyleft-Share"]["values"] == [True, True, False] and rows["Copyleft-Share"]["differs"]
+    assert rows["Use-Reproduce"]["values"] == [True, True, True] and not rows["Use-Reproduce"]["differs"]
+    html = requests.get(site + "/licences/compare", params={"l": ["EUPL-1.2", "MIT-0", "GPL-3.0-only"][::2]},
+                        timeout=20)
+    assert html.status_code == 200 and 'class="differs"' in html.text and "You must" in html.text
+
+
+@pytest.mark.parametrize("names,status,says", [
+    (["EUPL-1.2"], 400, "Compare 2 to 5 licences; 1 given."),
+    (["EUPL-1.2", "GPL-3.0-only", "CC-BY-SA-4.0", MUNICIPAL, "EUPL-1.2", "GPL-3.0"], 400, "6 given"),
+    (["GPL-3.0", "gpl-3.0-only"], 400, "asked twice (it is GPL-3.0-only)"),
+    (["EUPL-1.2", "EUPL-1.3"], 400, "'EUPL-1.3'. Did you mean EUPL-1.2"),
+])
+def test_compare_refuses_bad_requests_saying_which_and_suggesting(site, names, status, says):
+    r = requests.get(site + "/licences/compare", params={"l": names}, headers=JSON, timeout=20)
+    assert r.status_code == status and says in r.json()["error"]["message"]
+    page = requests.get(site + "/licences/compare", params={"l": names}, timeout=20)
+    assert page.status_code == status and 'role="alert"' in page.text and 'name="l"' in page.text
+
+
+def test_the_compatibility_check_answers_json_html_by_id_and_by_iri(site):
+    r = requests.get(site + "/licences/compatibility", params={"use": "GPL-3.0-only", "redistribute": "EUPL-1.2"},
+                     headers=JSON, timeout=20)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["rule"] == "T04" and body["compatible"] is True
+    assert body["use"]["spdx"] == "GPL-3.0-only" and body["use"]["iri"] == "http://licences.example.org/gpl3"
+    assert body["redistribute"] == {"iri": "http://licences.example.org/eupl", "spdx": "EUPL-1.2",
+                                    "title": "European Union Public Licence 1.2"}
+    assert "GPL-3.0-only" in body["advice"] and "EUPL-1.2" in body["advice"]
+    by_iri = requests.get(site + "/licences/compatibility", params={"use": MUNICIPAL, "redistribute": "CC-BY-SA-4.0"},
+                          headers=JSON, timeout=20).json()
+    assert by_iri["rule"] == "T12" and "Example Municipal Open Licence" in by_iri["advice"]
+    page = requests.get(site + "/licences/compatibility", timeout=20,
+                        params={"use": "CC-BY-SA-4.0", "redistribute": "GPL-3.0-only", "lang": "fr"})
+    assert page.status_code == 200 and "T15" in page.text and "passerelle" in page.text
+
+
+def test_an_unknown_licence_in_a_check_is_a_404_with_suggestions(site):
+    r = requests.get(site + "/licences/compatibility", params={"use": "GPL-3.0-onl", "redistribute": "EUPL-1.2"},
+                     headers=JSON, timeout=20)
+    assert r.status_code == 404 and "Did you mean GPL-3.0-only" in r.json()["error"]["message"]
+    page = requests.get(site + "/licences/compatibility", params={"use": "GPL-3.0-onl", "redistribute": "EUPL-1.2"},
+                        timeout=20)
+    assert page.status_code == 404 and "Did you mean GPL-3.0-only" in page.text and 'id="use"' in page.text
+    half = requests.get(site + "/licences/compatibility", params={"use": "MIT"}, headers=JSON, timeout=20)
+    assert half.status_code == 400 and "Name both licences" in half.json()["error"]["message"]
+
+
+def test_the_command_line_check_gives_the_rule_and_an_exit_code(env):
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "catalogue_cli", "licence", "check", *args], env=env,
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+    ok = run("GPL-3.0-only", "EUPL-1.2")
+    assert ok.returncode == 0 and ok.stdout.startswith("T04: ")
+    no = run("CC-BY-SA-4.0", MUNICIPAL, "--json")
+    assert no.returncode == 1 and '"rule": "T14"' in no.stdout  # copyleft into permissive: no
+    unknown = run("GPL-3.0-onl", "EUPL-1.2")
+    assert unknown.returncode == 2 and "Did you mean GPL-3.0-only" in unknown.stderr
+
+
+def test_a_newcomer_on_a_phone_finds_compares_and_checks(site, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(site + "/licences")
+    page.click("text=EUPL-1.2")  # works may go into EUPL-1.2
+    page.click(".facet a:text-is('Permissive')")  # ...and permissive: two clicks
+    assert page.locator(".summary").inner_text() == "1 licence found"
+    assert "into=EUPL-1.2" in page.url and "t=Permissive" in page.url
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(site + "/licences")
+    for key in ("EUPL-1.2", "GPL-3.0-only", MUNICIPAL):
+        page.check(f"input[name=l][value='{key}']")
+    with page.expect_navigation():
+        page.click("text=Compare the selected licences")
+    assert page.locator("table.compare thead th").count() == 4
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the table scrolls in its box
+    page.goto(site + "/licences/compatibility")
+    page.fill("#use", "GPL-3.0-only")
+    page.fill("#redistribute", "EUPL-1.2")
+    with page.expect_navigation():
+        page.click("button:text-is('Check')")
+    assert "Rule T04 applies." in page.locator(".verdict").inner_text()
+    context.close()
