@@ -3,7 +3,7 @@ and the time to rebuild the search index from the store.
 
 Uses the cached generated catalogue of bench/_serve.py (``generate.py --solutions N
 --collections N/100 --seed 7``, ingested once), copies its store, times
-``Catalogue.reindex()`` (a full rebuild), then drives ``/search`` through the Flask test
+``Catalogue.search.reindex()`` (a full rebuild), then drives ``/search`` through the Flask test
 client from 4 threads over a mix of keyword, facet and sorted requests: each state once
 (cold: counted, searched, rendered), then the mix repeated (mostly the page cache, as
 browsing by facets repeats states). Prints p50/p95 of both.
@@ -94,7 +94,7 @@ def main() -> None:
         settings = load_settings(store=str(store))
         catalogue = Catalogue(settings)
         t = time.perf_counter()
-        n = catalogue.reindex()
+        n = catalogue.search.reindex()
         print(f"{args.solutions:,} solutions: index rebuild ({n:,} documents) "
               f"{time.perf_counter() - t:.1f} s")
         index = search.open_index(search.index_path(settings.store))

@@ -31,7 +31,7 @@ from catalogue.queries import QueryError
 from catalogue.settings import SettingsError, load_settings
 from catalogue.store import QuerySyntaxError, StoreError
 from catalogue_cli import admin as cli_admin
-from catalogue_cli import harvest, licences
+from catalogue_cli import harvest
 
 EXIT_STORE = 3
 
@@ -89,7 +89,7 @@ def cmd_ingest(args, settings) -> int:
         return _emit(Report(source=args.source, mode=args.mode, error=exc), args.json)
     catalogue = Catalogue(settings)
     try:
-        report = catalogue.ingest(
+        report = catalogue.publishing.ingest(
             args.source, data, format=args.format or media, filename=filename, mode=args.mode,
             profiles=args.profile or (), origin=public_origin(args.file),
         )
@@ -101,7 +101,7 @@ def cmd_ingest(args, settings) -> int:
 def cmd_init(args, settings) -> int:
     catalogue = Catalogue(settings)
     try:
-        result = catalogue.init(demo=not args.no_demo, force=args.force)
+        result = catalogue.publishing.init(demo=not args.no_demo, force=args.force)
     finally:
         catalogue.close()
     for name, state in result.items():
@@ -112,7 +112,7 @@ def cmd_init(args, settings) -> int:
 def cmd_stats(args, settings) -> int:
     catalogue = Catalogue(settings)
     try:
-        stats = catalogue.stats()
+        stats = catalogue.feeds.stats()
     finally:
         catalogue.close()
     if args.json:
@@ -191,7 +191,7 @@ def _json_term(term) -> dict:
 def cmd_export(args, settings) -> int:
     catalogue = Catalogue(settings)
     try:
-        for chunk in catalogue.export(args.format, include_private=args.all):
+        for chunk in catalogue.feeds.export(args.format, include_private=args.all):
             sys.stdout.buffer.write(chunk)
     finally:
         catalogue.close()
@@ -206,7 +206,7 @@ def cmd_index(args, settings) -> int:
     catalogue = Catalogue(settings)
     started = time.monotonic()
     try:
-        n = catalogue.reindex(args.source)
+        n = catalogue.search.reindex(args.source)
     except SearchIndexError as exc:
         print(f"catalogue: {exc}", file=sys.stderr)
         return EXIT_STORE
@@ -274,7 +274,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_admin.register_cli(sub)  # publisher, token, user, history, rollback
     harvest.register_cli(sub)  # harvest [--due | SLUG...], harvest configure|clear|status
-    licences.register_cli(sub)  # licence check USE REDISTRIBUTE
     return p
 
 

@@ -98,8 +98,8 @@ def test_a_facilitator_judges_the_proposals_of_their_collection_only(who, judges
 @pytest.fixture
 def catalogue(store, settings):
     c = Catalogue(settings, store)
-    c.register_source("example", "Example repository")
-    assert c.ingest("example", DUMP.read_bytes(), format="ttl", mode="strict").stored
+    c.publishing.register_source("example", "Example repository")
+    assert c.publishing.ingest("example", DUMP.read_bytes(), format="ttl", mode="strict").stored
     return c
 
 
@@ -130,16 +130,16 @@ def test_a_solution_proposed_into_a_collection_is_one_of_it(catalogue):
     assert report.stored and validated.last("validate").by == "fac"
 
     assert facet_count(catalogue, COLLECTION) == 3
-    page = catalogue.resource_page(COLLECTION, catalogue.describe(COLLECTION), ("en",))
+    page = catalogue.reader.resource_page(COLLECTION, catalogue.reader.describe(COLLECTION), ("en",))
     assert page.total == 3 and p.solution in {s.iri for s in page.solutions}
     assert "Walrus Exchange" in {s.label for s in page.solutions}
-    solution = catalogue.solution_page(p.solution)
+    solution = catalogue.reader.solution_page(p.solution)
     assert COLLECTION in {c.iri for c in solution.collections}
 
 
 def test_part_of_something_that_is_no_collection_counts_nowhere(catalogue):
     dump = DUMP.read_text() + "\nex:solution-2 dct:isPartOf <http://repo.example.org/not-a-collection> .\n"
-    assert catalogue.ingest("example", dump.encode(), format="ttl", mode="strict").stored
+    assert catalogue.publishing.ingest("example", dump.encode(), format="ttl", mode="strict").stored
     index = search.open_index(search.index_path(catalogue.settings.store))
     values = {f.value for f in search.search(index, SearchRequest()).facets.get("collection", [])}
     assert values == {COLLECTION}

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from catalogue import feeds as harvest
+from catalogue.feeds import documents as harvest
 from catalogue.store import EmbeddedStore
 from catalogue.terms import DCAT, RDF_TYPE, VOID
 from tests.conftest import serving

@@ -131,19 +131,19 @@ def test_a_draft_is_nowhere_public_until_validated(catalogue, moderation, people
     p = proposed(moderation, people["alice"], "Zanzibar Registry Bridge")
     public = {g.value for g in catalogue.public_graphs()}
     assert not any("/graph/draft/" in g for g in public)
-    assert not catalogue.describe(p.solution)
-    assert b"Zanzibar" not in b"".join(catalogue.export("nq"))
-    catalogue.reindex()
+    assert not catalogue.reader.describe(p.solution)
+    assert b"Zanzibar" not in b"".join(catalogue.feeds.export("nq"))
+    catalogue.search.reindex()
     assert p.solution not in searched(catalogue, "Zanzibar")
-    assert catalogue.withdrawal(p.solution) is None
+    assert catalogue.reader.withdrawal(p.solution) is None
 
     moderation.validate(p.id, people["mod"])
-    assert catalogue.describe(p.solution)
-    assert catalogue.source(COMMUNITY).name == "Community proposals"
-    stored = catalogue.store.triples(catalogue.source_graph(COMMUNITY))
+    assert catalogue.reader.describe(p.solution)
+    assert catalogue.publishing.source(COMMUNITY).name == "Community proposals"
+    stored = catalogue.store.triples(catalogue.publishing.source_graph(COMMUNITY))
     assert ox.NamedNode(p.solution) in {t.subject for t in stored}
     assert p.solution in searched(catalogue, "Zanzibar")
-    assert catalogue.runs(COMMUNITY)[0]["origin"] == "moderation"  # public: no account name
+    assert catalogue.publishing.runs(COMMUNITY)[0]["origin"] == "moderation"  # public: no account name
     assert not any("/graph/draft/" in g.value for g in catalogue.public_graphs())
 
 
@@ -153,16 +153,16 @@ def test_archiving_withdraws_it_and_its_puri_is_gone(catalogue, moderation, peop
     moderation.validate(first.id, people["mod"])
     moderation.validate(second.id, people["mod"])
     moderation.archive(first.id, people["mod"])
-    assert not catalogue.describe(first.solution)
-    gone = catalogue.withdrawal(first.solution)
+    assert not catalogue.reader.describe(first.solution)
+    gone = catalogue.reader.withdrawal(first.solution)
     assert gone is not None and gone.source == COMMUNITY
-    assert catalogue.describe(second.solution)
+    assert catalogue.reader.describe(second.solution)
     assert first.solution not in searched(catalogue, "Gateway")
     # the last one too: the community source is then withdrawn as a whole
     moderation.archive(second.id, people["mod"])
-    assert not catalogue.describe(second.solution) and catalogue.withdrawal(second.solution)
+    assert not catalogue.reader.describe(second.solution) and catalogue.reader.withdrawal(second.solution)
     assert not searched(catalogue, "Gateway")
-    assert catalogue.runs(COMMUNITY)[0]["outcome"] == "withdrawn"
+    assert catalogue.publishing.runs(COMMUNITY)[0]["outcome"] == "withdrawn"
 
 
 def test_a_refused_form_stores_nothing_and_says_why_in_plain_words(catalogue, moderation, people):

@@ -267,7 +267,7 @@ def test_a_release_named_only_by_its_solutions_has_version_gets_a_release_page(t
     assert b"isVersionOf" not in data
     c = Catalogue(load_settings({}, store=str(tmp_path / "store")))
     try:
-        report = c.ingest("example", data, filename="x.ttl")
+        report = c.publishing.ingest("example", data, filename="x.ttl")
         assert report.stored, report.as_text()
         client = create_app(c.settings, c).test_client()
         page = client.get("/resource", query_string={"uri": "http://repo.example.org/solution-1-v1"},

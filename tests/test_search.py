@@ -29,8 +29,8 @@ ECON = "http://publications.europa.eu/resource/authority/data-theme/ECON"
 def catalogue(tmp_path_factory):
     settings = load_settings({}, store=str(tmp_path_factory.mktemp("search") / "store"))
     c = Catalogue(settings)
-    c.init()  # vocabularies and the demo catalogue, indexed
-    assert c.ingest("example", TWO.read_bytes(), filename=TWO.name).stored
+    c.publishing.init()  # vocabularies and the demo catalogue, indexed
+    assert c.publishing.ingest("example", TWO.read_bytes(), filename=TWO.name).stored
     yield c
     c.close()
 
@@ -136,16 +136,16 @@ def test_bad_requests_are_refused_with_a_reason(kwargs):
 def test_a_reingest_without_a_solution_removes_it_from_the_index(tmp_path):
     c = Catalogue(load_settings({}, store=str(tmp_path / "store")))
     try:
-        assert c.ingest("example", TWO.read_bytes(), filename=TWO.name).stored
+        assert c.publishing.ingest("example", TWO.read_bytes(), filename=TWO.name).stored
         idx = search.open_index(search.index_path(c.settings.store))
         assert EX + "solution-2" in iris(idx, q="Basisregister")
         text = TWO.read_text()
         text = text.replace("dcat:dataset ex:solution-1, ex:solution-2 .", "dcat:dataset ex:solution-1 .")
         text = re.sub(r"ex:solution-2 a dcat:Dataset.*?\n\n", "", text, flags=re.S)
-        assert c.ingest("example", text.encode(), filename=TWO.name).stored
+        assert c.publishing.ingest("example", text.encode(), filename=TWO.name).stored
         assert iris(idx, q="Basisregister") == []
         assert EX + "solution-1" in iris(idx, q="passerelle")
-        assert c.reindex() == idx.num_docs() == 2  # full rebuild: collection + solution-1
+        assert c.search.reindex() == idx.num_docs() == 2  # full rebuild: collection + solution-1
     finally:
         c.close()
 
@@ -155,14 +155,14 @@ def test_the_page_cache_follows_data_and_language(tmp_path):
 
     c = Catalogue(load_settings({}, store=str(tmp_path / "store")))
     try:
-        assert c.ingest("example", TWO.read_bytes(), filename=TWO.name).stored
+        assert c.publishing.ingest("example", TWO.read_bytes(), filename=TWO.name).stored
         client = create_app(c.settings, c).test_client()
         assert "Basisregister" in client.get("/search?q=Basisregister").text
         client.set_cookie("lang", "fr")
         assert "<h1>Rechercher" in client.get("/search?q=Basisregister").text  # same path
         client.set_cookie("lang", "en")
         text = TWO.read_text().replace("Basisregister", "Grundregister")
-        assert c.ingest("example", text.encode(), filename=TWO.name).stored
+        assert c.publishing.ingest("example", text.encode(), filename=TWO.name).stored
         page = client.get("/search?q=Basisregister").text  # same path, new data version
         assert "Nothing matches" in page
     finally:

@@ -13,8 +13,8 @@ GOOD = (Path(__file__).parent / "data" / "ingest" / "two-solutions.ttl").read_by
 
 def test_the_page_shows_history_and_the_last_harvest_to_anyone(settings):
     catalogue = Catalogue(settings)
-    catalogue.register_source("spain-ctt", "Centro <de> Transferencia")
-    catalogue.ingest("spain-ctt", GOOD, filename="x.ttl")
+    catalogue.publishing.register_source("spain-ctt", "Centro <de> Transferencia")
+    catalogue.publishing.ingest("spain-ctt", GOOD, filename="x.ttl")
     configure_harvest(catalogue.store, catalogue.graphs, "spain-ctt",
                       "http://127.0.0.1:9/dump.ttl", every="PT6H")
     outcome = harvest_source(catalogue, "spain-ctt")  # private address: refused, recorded
@@ -34,8 +34,8 @@ def test_the_page_shows_history_and_the_last_harvest_to_anyone(settings):
 def test_the_readme_walkthrough_files_do_what_it_says(settings):
     root = Path(__file__).resolve().parent.parent / "catalogue" / "data" / "examples"
     catalogue = Catalogue(settings)
-    broken = catalogue.validate((root / "publisher-broken.ttl").read_bytes(), filename="b.ttl")
+    broken = catalogue.publishing.validate((root / "publisher-broken.ttl").read_bytes(), filename="b.ttl")
     bad = [f for f in broken.findings if f.severity == "Violation"]
     assert [(f.focus, f.path) for f in bad] == [("http://repo.example.org/solution-2",
                                                  "http://www.w3.org/ns/dcat#contactPoint")]
-    assert catalogue.validate((root / "publisher-fixed.ttl").read_bytes(), filename="f.ttl").conforms
+    assert catalogue.publishing.validate((root / "publisher-fixed.ttl").read_bytes(), filename="f.ttl").conforms

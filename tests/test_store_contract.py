@@ -250,13 +250,13 @@ def test_a_value_in_a_saved_update_is_written_as_a_term(loaded):
 
 
 def test_describe_in_two_steps_gives_what_the_one_query_gives(store, tmp_path):
-    """Catalogue.describe() asks resource_own.rq, then labels_of.rq for the IRIs it has not
+    """Reader.describe() asks resource_own.rq, then labels_of.rq for the IRIs it has not
     labelled yet: the same triples as resource_description.rq, for every published subject."""
     from catalogue.app import Catalogue
     from catalogue.settings import load_settings
 
     c = Catalogue(load_settings({}, store=str(tmp_path / "unused")), store)
-    c.init()  # vocabularies and the demo catalogue
+    c.publishing.init()  # vocabularies and the demo catalogue
     public = c.public_dataset()
     subjects = [r["s"] for r in store.select(
         "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) } ORDER BY ?s", dataset=public)]
@@ -264,6 +264,6 @@ def test_describe_in_two_steps_gives_what_the_one_query_gives(store, tmp_path):
     for s in subjects[::4]:  # a quarter of them, twice: the second time labels are known
         for _ in range(2):
             expected = set(queries.construct(store, "resource_description", dataset=public, resource=s))
-            c._described.clear()
-            assert set(c.describe(s.value)) == expected, s
-    assert c.describe("http://example.org/nothing-describes-this") == []
+            c.reader._described.clear()
+            assert set(c.reader.describe(s.value)) == expected, s
+    assert c.reader.describe("http://example.org/nothing-describes-this") == []

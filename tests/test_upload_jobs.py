@@ -49,8 +49,8 @@ def test_a_job_of_a_dead_server_is_failed_by_the_poll_once_its_lease_expires(sto
 def test_start_up_ends_the_jobs_a_killed_server_left_running(store, settings):
     job_id = left_running(store, settings)
     catalogue = Catalogue(settings, store)
-    recovered = catalogue.recover()
-    job = catalogue.jobs.get(job_id, "example")
+    recovered = catalogue.publishing.recover()
+    job = catalogue.publishing.jobs.get(job_id, "example")
     if isinstance(store, EmbeddedStore):
         # one process opens it: whatever another left running is dead, whatever its lease
         assert recovered.failed_jobs == [job_id]
@@ -59,8 +59,8 @@ def test_start_up_ends_the_jobs_a_killed_server_left_running(store, settings):
         # a shared store: the other process may be alive until its lease says otherwise
         assert recovered.failed_jobs == [] and job.status == "running"
         expired = left_running(store, settings, lease=timedelta(seconds=0))
-        assert catalogue.recover().failed_jobs == [expired]
-        assert catalogue.jobs.get(expired, "example").status == "failed"
+        assert catalogue.publishing.recover().failed_jobs == [expired]
+        assert catalogue.publishing.jobs.get(expired, "example").status == "failed"
 
 
 def test_a_running_job_keeps_its_lease_renewed_and_ends_with_its_outcome(store, settings):
@@ -115,8 +115,8 @@ def test_a_source_may_have_only_so_many_jobs_under_way(store, settings):
 
 def test_an_ended_jobs_report_comes_back_for_its_page(settings, tmp_path):
     catalogue = Catalogue(settings, EmbeddedStore(tmp_path / "s"))
-    catalogue.register_source("example", "Example")
-    report = catalogue.ingest("example", NO_CONTACT_ON_2, filename="x.ttl")
+    catalogue.publishing.register_source("example", "Example")
+    report = catalogue.publishing.ingest("example", NO_CONTACT_ON_2, filename="x.ttl")
     assert not report.stored and report.rejected
     back = report_of(report_json(report, "fr"))
     assert (back.accepted, back.rejected, back.conforms, back.stored) == (
@@ -128,7 +128,7 @@ def test_an_ended_jobs_report_comes_back_for_its_page(settings, tmp_path):
     assert page.verdict == original.verdict
     assert [p.fix for r in page.records for p in r.problems] == \
         [p.fix for r in original.records if r.problems or not r.accepted for p in r.problems]
-    unreadable = catalogue.validate(b"@prefix ex: <http://x/> .\nex:a ex:b \n", filename="x.ttl")
+    unreadable = catalogue.publishing.validate(b"@prefix ex: <http://x/> .\nex:a ex:b \n", filename="x.ttl")
     kept = report_json(unreadable, "en", b"@prefix ex: <http://x/> .\nex:a ex:b \n")
     assert report_of(kept).error.line == unreadable.error.line and kept["context"]
     catalogue.close()

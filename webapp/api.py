@@ -101,7 +101,7 @@ def upload(slug: str):
     fmt = request.args.get("format") or media
     data = _body(catalogue.settings.max_upload_bytes)
     if dry_run:
-        report = catalogue.validate(data, format=fmt)
+        report = catalogue.publishing.validate(data, format=fmt)
         report.source, report.mode = slug, mode
         if report.error is not None:
             return _report_response(report, status_of(report.error), data)
@@ -110,7 +110,7 @@ def upload(slug: str):
     origin = "API upload"  # public: nothing about the client (its User-Agent may name a person)
     if _flag("async") or len(data) > catalogue.settings.async_upload_bytes:
         return _in_background(slug, data, fmt, mode, origin)
-    report = catalogue.ingest(slug, data, format=fmt, mode=mode, origin=origin)
+    report = catalogue.publishing.ingest(slug, data, format=fmt, mode=mode, origin=origin)
     if report.error is not None:
         return _report_response(report, status_of(report.error), data)
     if not report.stored:
@@ -127,16 +127,16 @@ def _in_background(slug: str, data: bytes, fmt: str | None, mode: str, origin: s
     """
     catalogue = _catalogue()
     lang = reader_language()
-    job_id = catalogue.jobs.create(slug)
+    job_id = catalogue.publishing.jobs.create(slug)
 
     def work() -> tuple[str, dict, str | None]:
-        report = catalogue.ingest(slug, data, format=fmt, mode=mode, origin=origin)
+        report = catalogue.publishing.ingest(slug, data, format=fmt, mode=mode, origin=origin)
         body = explained_json(report, lang, data if report.error is not None else None)
         if report.stored:
             return "stored", body, report.activity.rsplit("/", 1)[-1]  # type: ignore[union-attr]
         return "rejected", body, None
 
-    catalogue.jobs.submit(job_id, work)
+    catalogue.publishing.jobs.submit(job_id, work)
     location = url_for("api.job", slug=slug, job_id=job_id)
     response = jsonify({"status": "queued", "job": job_id, "url": location})
     response.status_code = 202
@@ -149,7 +149,7 @@ def job(slug: str, job_id: str):
     """A background upload: ``status`` queued | running | stored | rejected | failed; once
     ended, its report (and, stored, the run's URL)."""
     _authorise(slug)
-    found = _catalogue().jobs.get(job_id, slug)
+    found = _catalogue().publishing.jobs.get(job_id, slug)
     if found is None:
         raise ApiError(404, f"source {slug!r} has no upload job {job_id!r}")
     body: dict = {"status": found.status, "job": found.id, "created": found.created,
@@ -166,13 +166,13 @@ def job(slug: str, job_id: str):
 def runs(slug: str):
     _authorise(slug)
     catalogue = _catalogue()
-    kept = set(catalogue.versions(slug))
-    state = catalogue.source(slug)
+    kept = set(catalogue.publishing.versions(slug))
+    state = catalogue.publishing.source(slug)
     return jsonify({
         "source": slug,
         "current": state.version if state else None,
         "runs": [{**r, "url": url_for("api.run", slug=slug, run_id=r["id"], _external=True),
-                  "can_roll_back_to": r["id"] in kept} for r in catalogue.runs(slug)],
+                  "can_roll_back_to": r["id"] in kept} for r in catalogue.publishing.runs(slug)],
     })
 
 
@@ -182,7 +182,7 @@ def _run_detail(slug: str, run_id: str):
     :raise HistoryError, SlugError: no such run (404).
     """
     _authorise(slug)
-    return _catalogue().run_detail(slug, run_id)
+    return _catalogue().publishing.run_detail(slug, run_id)
 
 
 @bp.route("/sources/<slug>/runs/<run_id>")
@@ -203,7 +203,7 @@ def rollback(slug: str):
     if not isinstance(version, str) or not version:
         raise ApiError(400, 'name the version to roll back to: {"version": "..."}')
     # no such version: HistoryError or SlugError, 404; already current: HistoryError, 409
-    report = _catalogue().rollback(slug, version, by="API")
+    report = _catalogue().publishing.rollback(slug, version, by="API")
     run_id = report.activity.rsplit("/", 1)[-1]  # type: ignore[union-attr]
     return _report_response(report, 201, None, Location=url_for("api.run", slug=slug, run_id=run_id))
 

@@ -102,7 +102,7 @@ def dump(ext: str):
     if unchanged is not None:
         return unchanged
     return _with_validators(
-        Response(stream_with_context(_catalogue().export(ext)), content_type=f.media_type,
+        Response(stream_with_context(_catalogue().feeds.export(ext)), content_type=f.media_type,
                  headers={"Content-Disposition": f"attachment; filename=catalogue-dump.{ext}"}),
         etag, modified)
 
@@ -125,7 +125,7 @@ def catalog(ext: str | None):
             unchanged.headers["Vary"] = "Accept"
         return unchanged
     paging = harvest.parse_paging(request.args)
-    page = _catalogue().catalog_page(paging, site=request.url_root, here=request.base_url)
+    page = _catalogue().feeds.catalog_page(paging, site=request.url_root, here=request.base_url)
     share(request.environ)  # the same for every anonymous reader: see response_cache.py
     return _with_validators(_rdf(page.triples, name, negotiated=ext is None, links=page.links),
                             etag, modified)
@@ -135,13 +135,13 @@ def catalog(ext: str | None):
 def void():
     """The VoID description of the public dataset (Turtle unless ``Accept`` asks otherwise)."""
     share(request.environ)
-    return _rdf(_catalogue().void(request.url_root), _negotiate(None), negotiated=True)
+    return _rdf(_catalogue().feeds.void(request.url_root), _negotiate(None), negotiated=True)
 
 
 @bp.route("/sitemap.xml")
 def sitemap():
     """A sitemaps.org urlset, or an index of ``/sitemap-N.xml`` files beyond 50,000 URLs."""
-    entries = _catalogue().sitemap_entries(request.url_root)
+    entries = _catalogue().feeds.sitemap_entries(request.url_root)
     parts = harvest.sitemap_parts(len(entries))
     if parts == 1:
         body = harvest.urlset(entries)
@@ -153,7 +153,7 @@ def sitemap():
 @bp.route("/sitemap-<int:part>.xml")
 def sitemap_part(part: int):
     """One file of a sitemap split by the index. :raise 404, PageNotFoundError: no such part."""
-    entries = _catalogue().sitemap_entries(request.url_root)
+    entries = _catalogue().feeds.sitemap_entries(request.url_root)
     if harvest.sitemap_parts(len(entries)) == 1:
         abort(404, "the sitemap fits in one file: /sitemap.xml")
     return Response(harvest.urlset(harvest.sitemap_part(entries, part)),

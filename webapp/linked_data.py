@@ -132,9 +132,9 @@ def _dereference(iri: str, ext: str | None, url_for_format) -> Response:
                                         if media == "text/html" else ""))
     cached = _cache.get(key)
     if cached is None:
-        triples = catalogue.describe(iri)
+        triples = catalogue.reader.describe(iri)
         if not triples:
-            gone = catalogue.withdrawal(iri)
+            gone = catalogue.reader.withdrawal(iri)
             if gone is not None:
                 abort(410, f"{iri} was withdrawn by its publisher: the ingest of source "
                            f"'{gone.source}' on {gone.when} no longer contained it ({gone.activity}).")
@@ -185,19 +185,19 @@ def _render(iri: str, media: str, triples: list[ox.Triple], url_for_format) -> b
         return ox.serialize(triples, format=fmt, prefixes=prefixes) if prefixes else ox.serialize(triples, format=fmt)
     jsonld = ox.serialize(triples, format=ox.RdfFormat.JSON_LD).decode("utf-8")
     alternates = [(e.upper(), url_for_format(e), m) for e, (m, _) in FORMATS.items() if e != "html"]
-    if is_solution(triples, iri) and not _catalogue().is_release(iri):
-        page = _catalogue().solution_page(iri, label_languages())
+    if is_solution(triples, iri) and not _catalogue().reader.is_release(iri):
+        page = _catalogue().reader.solution_page(iri, label_languages())
         return render_template("solution.html", page=page, href=href, rich_text=rich_text,
                                jsonld=safe_json_for_script(jsonld), alternates=alternates).encode("utf-8")
     # licences, collections, releases, distributions, publishers: a page of their own
-    other = _catalogue().resource_page(iri, triples, label_languages())
+    other = _catalogue().reader.resource_page(iri, triples, label_languages())
     if other is not None:
         return resource_pages.render(other, href=href, used_by_titles=USED_BY_TITLES,
                                      jsonld=safe_json_for_script(jsonld),
                                      alternates=alternates).encode("utf-8")
     html = render_template(
         "resource.html", uri=iri, rows=_rows(iri, triples), label=_label(iri, triples),
-        used_by=_catalogue().used_by(iri), used_by_titles=USED_BY_TITLES, href=href,
+        used_by=_catalogue().reader.used_by(iri), used_by_titles=USED_BY_TITLES, href=href,
         jsonld=safe_json_for_script(jsonld),
         alternates=alternates,
     )

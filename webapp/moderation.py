@@ -280,7 +280,7 @@ def decide_duplicate():
     if decision not in ("same", "different"):
         abort(400, _("Say whether the two records are the same solution or not."))
     record, other = form.get("record", ""), form.get("other", "")
-    _catalogue().decide_same(record, other, same=decision == "same",
+    _catalogue().reader.decide_same(record, other, same=decision == "same",
                              moderator=user.iri)  # type: ignore[union-attr]
     # no flash: resource pages are cached representations; the page itself shows the change
     return redirect(url_for("ld.resource", uri=record), code=303)

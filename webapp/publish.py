@@ -28,7 +28,7 @@ def _catalogue():
 
 
 def _source_or_404(slug: str):
-    state = _catalogue().source(slug)  # a malformed name is not there either
+    state = _catalogue().publishing.source(slug)  # a malformed name is not there either
     if state is None:
         abort(404, _("There is no source %(slug)s.", slug=slug))
     return state
@@ -47,8 +47,8 @@ def _may_read_reports(slug: str) -> bool:
 @bp.route("/sources")
 def sources():
     catalogue = _catalogue()
-    stats = catalogue.stats()["sources"]
-    return render_template("sources.html", sources=sorted(catalogue.sources().items()),
+    stats = catalogue.feeds.stats()["sources"]
+    return render_template("sources.html", sources=sorted(catalogue.publishing.sources().items()),
                            stats=stats)
 
 
@@ -60,7 +60,7 @@ def register_source():
     require(user is not None and user.is_admin)
     slug = request.form.get("slug", "").strip()
     try:
-        _catalogue().register_source(slug, request.form.get("name", ""))
+        _catalogue().publishing.register_source(slug, request.form.get("name", ""))
     except SlugError as exc:
         flash(str(exc))
         return redirect(url_for("publish.sources"), code=303)
@@ -80,7 +80,7 @@ def users():
         try:
             sources = tuple(s for s in form.getlist("publisher") if s)
             for slug in sources:
-                if _catalogue().source(slug) is None:
+                if _catalogue().publishing.source(slug) is None:
                     raise AccountError(_("There is no source %(slug)s.", slug=slug))
             facilitated = _facilitated(form.getlist("facilitator"))
             roles = tuple(r for r in form.getlist("role") if r)
@@ -103,7 +103,7 @@ def users():
             flash(str(exc))
     found = collections(_catalogue(), label_languages())
     return render_template("users.html", users=accounts.users(),
-                           sources=sorted(_catalogue().sources()), roles=ROLES,
+                           sources=sorted(_catalogue().publishing.sources()), roles=ROLES,
                            collections=found, collection_labels={c.iri: c.label for c in found}), \
         (400 if request.method == "POST" else 200)
 
@@ -126,11 +126,11 @@ def source(slug: str):
     catalogue = _catalogue()
     manage = _may_publish(slug)
     return render_template(
-        "source.html", slug=slug, state=state, runs=catalogue.runs(slug),
-        kept=set(catalogue.versions(slug)), manage=manage,
+        "source.html", slug=slug, state=state, runs=catalogue.publishing.runs(slug),
+        kept=set(catalogue.publishing.versions(slug)), manage=manage,
         read_reports=_may_read_reports(slug),
         tokens=catalogue.accounts.tokens(slug) if manage else [],
-        harvest=_harvest_state(slug), stats=catalogue.stats()["sources"].get(slug),
+        harvest=_harvest_state(slug), stats=catalogue.feeds.stats()["sources"].get(slug),
         modes=MODES, new_token=None)
 
 
@@ -177,11 +177,11 @@ def upload(slug: str):
         return _report_page(slug, report, data, dry_run, status_of(exc))
     fmt = request.form.get("format") or media
     if dry_run:
-        report = catalogue.validate(data, format=fmt, filename=filename)
+        report = catalogue.publishing.validate(data, format=fmt, filename=filename)
         report.source, report.mode = slug, mode
     else:
         # the origin is public: no account name, the URL without credentials or query string
-        report = catalogue.ingest(slug, data, format=fmt, filename=filename, mode=mode,
+        report = catalogue.publishing.ingest(slug, data, format=fmt, filename=filename, mode=mode,
                                   origin="web upload" + (f" from {public_url(url)}" if url else ""),
                                   agent=current_user().iri)  # type: ignore[union-attr]  # private
     if report.stored:
@@ -206,7 +206,7 @@ def _run_detail(slug: str, run_id: str):
     require(_may_read_reports(slug))
     with reworded(_("Source %(slug)s has no run %(run)s.", slug=slug, run=run_id),
                   HistoryError, SlugError):
-        return _catalogue().run_detail(slug, run_id)
+        return _catalogue().publishing.run_detail(slug, run_id)
 
 
 @bp.route("/sources/<slug>/runs/<run_id>")
@@ -215,7 +215,7 @@ def run(slug: str, run_id: str):
     from catalogue.reports import explain, property_label
 
     detail = _run_detail(slug, run_id)
-    runs = {r["id"]: r for r in _catalogue().runs(slug)}
+    runs = {r["id"]: r for r in _catalogue().publishing.runs(slug)}
     return render_template("run.html", slug=slug, detail=detail, info=runs.get(run_id, {}),
                            explained=explain(detail.report, reader_language()),
                            manage=_may_publish(slug), plabel=property_label, href=href)
@@ -242,7 +242,7 @@ def rollback(slug: str):
     require(_may_publish(slug))
     version = request.form.get("version", "")
     try:
-        report = _catalogue().rollback(slug, version, by="roll back on the site",  # public: no account name
+        report = _catalogue().publishing.rollback(slug, version, by="roll back on the site",  # public: no account name
                                        agent=current_user().iri)  # type: ignore[union-attr]
     except (HistoryError, SlugError) as exc:
         flash(str(exc))
@@ -262,10 +262,10 @@ def create_token(slug: str):
     token, secret = catalogue.accounts.create_token(slug, label)
     # shown once, in this response only (never stored, never in a redirect)
     return render_template(
-        "source.html", slug=slug, state=state, runs=catalogue.runs(slug),
-        kept=set(catalogue.versions(slug)), manage=True, read_reports=True,
+        "source.html", slug=slug, state=state, runs=catalogue.publishing.runs(slug),
+        kept=set(catalogue.publishing.versions(slug)), manage=True, read_reports=True,
         tokens=catalogue.accounts.tokens(slug), harvest=_harvest_state(slug),
-        stats=catalogue.stats()["sources"].get(slug), modes=MODES, new_token=(token, secret))
+        stats=catalogue.feeds.stats()["sources"].get(slug), modes=MODES, new_token=(token, secret))
 
 
 @bp.route("/sources/<slug>/tokens/revoke", methods=["POST"])

@@ -74,7 +74,7 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, thre
     catalogue = root(app)
     catalogue.store  # open now: fail fast with a clear message if it is locked  # noqa: B018
     logging.basicConfig(level=logging.INFO)
-    recovered = catalogue.recover()  # uploads a stopped server left running; killed ingests' graphs
+    recovered = catalogue.publishing.recover()  # uploads a stopped server left running; killed ingests' graphs
     if recovered.failed_jobs or recovered.dropped_graphs:
         print(f"Start-up: {len(recovered.failed_jobs)} unfinished upload(s) of a stopped server "
               f"marked failed, {len(recovered.dropped_graphs)} graph(s) of interrupted ingests "

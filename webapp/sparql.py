@@ -123,7 +123,7 @@ def endpoint():
     catalogue = root()
     # refused (403), does not parse or cannot be run (400), too many results (422),
     # too slow or no worker free (503): the errors say so, webapp/errors.py answers
-    answer = catalogue.public_query(
+    answer = catalogue.endpoint.query(
         text, results_format=results_type or RESULT_TYPES[0], graph_format=graph_type or GRAPH_TYPES[0],
         default_graph_uris=_graph_params("default-graph-uri"),
         named_graph_uris=_graph_params("named-graph-uri"),

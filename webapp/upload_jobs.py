@@ -62,7 +62,7 @@ def upload_by_url(slug: str, url: str, *, mode: str, dry_run: bool, fmt: str | N
     with reworded(_("This source already has %(n)d uploads in progress, the most it may have at once. "
                     "Wait until one of them ends, then upload again.", n=settings.upload_jobs_per_source),
                   JobLimitError, title=_("Too many uploads at once")):
-        job_id = catalogue.jobs.create(slug, url=public_url(url), dry_run=dry_run)
+        job_id = catalogue.publishing.jobs.create(slug, url=public_url(url), dry_run=dry_run)
     kept: dict = {}  # for this request, if it waits long enough: the report and the dump
 
     def download() -> Outcome | None:
@@ -78,10 +78,10 @@ def upload_by_url(slug: str, url: str, *, mode: str, dry_run: bool, fmt: str | N
         got = kept["got"]
         name = urlsplit(got.url).path.rsplit("/", 1)[-1] or None
         if dry_run:
-            report = catalogue.validate(got.data, format=fmt or got.media_type, filename=name)
+            report = catalogue.publishing.validate(got.data, format=fmt or got.media_type, filename=name)
             report.source, report.mode = slug, mode
         else:
-            report = catalogue.ingest(slug, got.data, format=fmt or got.media_type, filename=name,
+            report = catalogue.publishing.ingest(slug, got.data, format=fmt or got.media_type, filename=name,
                                       mode=mode, origin=origin, agent=agent)
         kept["report"], kept["data"] = report, got.data
         body = report_json(report, lang, got.data if report.error is not None else None)
@@ -89,9 +89,9 @@ def upload_by_url(slug: str, url: str, *, mode: str, dry_run: bool, fmt: str | N
             return "stored", body, report.activity.rsplit("/", 1)[-1]  # type: ignore[union-attr]
         return ("checked" if dry_run else "rejected"), body, None
 
-    future = catalogue.jobs.submit(job_id, work, fetch=download)
+    future = catalogue.publishing.jobs.submit(job_id, work, fetch=download)
     wait([future], timeout=FORM_WAIT)
-    job = catalogue.jobs.get(job_id, slug) if future.done() else None
+    job = catalogue.publishing.jobs.get(job_id, slug) if future.done() else None
     if job is None or job.unfinished:
         return redirect(url_for("upload_jobs.job", slug=slug, job_id=job_id), code=303)
     report = kept.get("report")
@@ -126,7 +126,7 @@ def _job_or_404(slug: str, job_id: str) -> Job:
         abort(404, _("Source %(slug)s has no upload %(job)s.", slug=slug, job=job_id))
     user = current_user()
     require(user is not None and (user.can_publish(slug) or user.is_moderator))
-    job = _catalogue().jobs.get(job_id, slug)
+    job = _catalogue().publishing.jobs.get(job_id, slug)
     if job is None:
         abort(404, _("Source %(slug)s has no upload %(job)s.", slug=slug, job=job_id))
     return job

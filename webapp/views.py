@@ -19,5 +19,5 @@ def _catalogue():
 @bp.route("/")
 def home():
     share(request.environ)  # the same for every anonymous reader: see response_cache.py
-    return render_template("home.html", stats=_catalogue().stats(), home=_catalogue().home(label_languages()),
+    return render_template("home.html", stats=_catalogue().feeds.stats(), home=_catalogue().reader.home(label_languages()),
                            href=href)

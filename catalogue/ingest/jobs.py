@@ -6,7 +6,7 @@ can answer a poll, not only the one that took the upload): queued â†’ running â†
 rejected | checked (a dry run) | failed, with the report as an ``rdf:JSON`` literal once it
 ends. The work itself runs in a small thread pool of the process that took the upload:
 fetching a URL (waiting on the network) for several jobs at once, then the CPU-bound ingest
-through the same ``Catalogue.ingest`` as every other path, one job at a time.
+through the same ``Catalogue.publishing.ingest`` as every other path, one job at a time.
 
 **Leases.** A job is held by the process that took it (``cat:leaseOwner``) until
 ``cat:leaseUntil``, which that process renews while the job is queued or running. A process

@@ -1,8 +1,9 @@
 """Full-text search with facets over a derived index (tantivy), kept beside the store.
 
 The index is never a record of truth: ``catalogue index`` rebuilds it from the store, and
-``Catalogue.reindex`` refreshes one source after each ingest. See ``index.py`` for the
-choice of engine, ``documents.py`` for what is indexed and ``query.py`` for searching.
+``Catalogue.search`` (``upkeep.py``, the index as one catalogue keeps it) refreshes one
+source after each ingest. See ``index.py`` for the choice of engine, ``documents.py`` for
+what is indexed and ``query.py`` for searching.
 """
 
 from catalogue.search.documents import FACETS, Record, read_labels, read_records

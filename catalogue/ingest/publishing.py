@@ -1,0 +1,204 @@
+"""Publishing as the catalogue offers it: a source's data in (ingest, validate, roll back,
+withdraw), the source registry, a source's history, background uploads, what a process does
+when it starts (:meth:`Publishing.recover`) and when a catalogue is first set up
+(:meth:`Publishing.init`).
+
+Reached as ``Catalogue.publishing`` (these were ``Catalogue`` methods until issue 11 made
+the root a composition root only). Every write goes through ``pipeline`` (one atomic switch
+per run); afterwards the root is told the data changed and that source is refreshed in the
+search index (``Catalogue.search``), so what a reader sees follows at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from catalogue.ingest.history import RunDetail, read_run, versions
+from catalogue.ingest.jobs import Jobs
+from catalogue.ingest.pipeline import ingest, reclaim_orphans, rollback, validate_dump, withdraw_all
+from catalogue.ingest.registry import SourceState, all_sources, current, register
+from catalogue.ingest.report import Report
+from catalogue.search import SearchIndexError
+from catalogue.settings import PACKAGE
+from catalogue.store import EmbeddedStore
+from catalogue.vocab import load_vocabularies
+
+if TYPE_CHECKING:
+    from catalogue.app import Catalogue
+
+DEMO_FILE = PACKAGE / "data" / "demo-catalogue.ttl"
+DEMO_SOURCE = "demo"
+DEMO_NAME = "Demo catalogue (generated, fictitious)"
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """What a start cleaned up: upload jobs ended as failed, graphs of killed ingests dropped."""
+
+    failed_jobs: list[str]
+    dropped_graphs: list[str]
+
+
+class Publishing:
+    """The write side of one catalogue, and what publishers read of their sources."""
+
+    def __init__(self, root: Catalogue) -> None:
+        self._root = root
+        self._lock = threading.Lock()
+        self._jobs: Jobs | None = None
+
+    def close(self) -> None:
+        """Let background uploads finish: never a half-written run."""
+        if self._jobs is not None:
+            self._jobs.close()
+            self._jobs = None
+
+    # a source's data in
+
+    def ingest(self, source: str, data: bytes, **kwargs: Any) -> Report:
+        """Parse, validate and (unless the mode refuses it) store a dump as the source's new
+        version (see :func:`catalogue.ingest.ingest` for the options and the failures)."""
+        root = self._root
+        try:
+            return self._reindexed(source, ingest(root.store, root.settings, source, data, **kwargs))
+        finally:
+            root.changed()
+
+    def validate(self, data: bytes, **kwargs: Any) -> Report:
+        """Parse and validate a dump without storing anything (a dry run)."""
+        result = validate_dump(data, settings=self._root.settings, **kwargs)
+        return result if isinstance(result, Report) else result.report
+
+    def rollback(self, source: str, version: str, *, by: str | None = None,
+                 agent: str | None = None) -> Report:
+        """Make a retained earlier version of a source current again (a run of its own).
+
+        :raise HistoryError: no such version kept.
+        """
+        root = self._root
+        try:
+            return self._reindexed(source, rollback(root.store, root.settings, source, version,
+                                                    by=by, agent=agent))
+        finally:
+            root.changed()
+
+    def withdraw_all(self, source: str, *, by: str | None = None, agent: str | None = None) -> Report:
+        """Withdraw every record of a source (410 Gone); the previous version stays kept."""
+        root = self._root
+        try:
+            return self._reindexed(source, withdraw_all(root.store, root.settings, source, by=by,
+                                                        agent=agent))
+        finally:
+            root.changed()
+
+    def _reindexed(self, source: str, report: Report) -> Report:
+        """After a stored run, refresh that source in the search index; a failure there is
+        logged, not raised: the data is stored and ``catalogue index`` rebuilds it."""
+        if report.stored:
+            try:
+                self._root.search.reindex(source)
+            except (SearchIndexError, OSError, ValueError) as exc:
+                log.warning("search index not updated: %s", exc)
+        return report
+
+    @property
+    def jobs(self) -> Jobs:
+        """Background uploads (one at a time per process: ingest is CPU-bound)."""
+        if self._jobs is None:
+            store = self._root.store  # opened outside the lock below
+            with self._lock:
+                if self._jobs is None:
+                    self._jobs = Jobs(store, self._root.graphs,
+                                      per_source=self._root.settings.upload_jobs_per_source)
+        return self._jobs
+
+    # the source registry and a source's history
+
+    def register_source(self, slug: str, name: str) -> None:
+        """:raise SlugError: a malformed slug."""
+        register(self._root.store, self._root.graphs, slug, name)
+        self._root.changed()
+
+    def sources(self) -> dict[str, SourceState]:
+        return all_sources(self._root.store, self._root.graphs)
+
+    def source(self, slug: str) -> SourceState | None:
+        """A registered source (or one that has data), None if unknown."""
+        return self.sources().get(slug)
+
+    def source_graph(self, slug: str) -> ox.NamedNode | None:
+        """The public graph of a source's current version, if it has one."""
+        return current(self._root.store, self._root.graphs, slug).graph
+
+    def runs(self, slug: str) -> list[dict]:
+        """A source's runs, newest first: run id, when, outcome and counts (public provenance)."""
+        rows = self._root.select("source_runs", source=slug)
+        return [{**{k: v.value for k, v in r.items()}, "id": r["run"].value.rsplit("/", 1)[-1]}
+                for r in rows]
+
+    def run_detail(self, slug: str, run_id: str) -> RunDetail:
+        """:raise HistoryError: no such run."""
+        return read_run(self._root.store, self._root.graphs, slug, run_id)
+
+    def versions(self, slug: str) -> list[str]:
+        """Version graphs of a source still kept (the current one among them), newest first."""
+        return versions(self._root.store, self._root.graphs, slug)
+
+    # a process starting, a catalogue set up
+
+    def recover(self) -> Recovered:
+        """What a process does when it starts (``catalogue serve``, ``catalogue init``),
+        before it takes any upload: end the background uploads a stopped process left queued
+        or running (as failed, saying why: their polls would say "retry later" forever),
+        and drop the graphs of ingests killed before their final transaction (never
+        published; they may be incomplete, so no roll back may make them current).
+
+        On the embedded store no other process can be at work: every such job and graph
+        goes. On a remote store other processes may be uploading right now: only jobs whose
+        lease expired, and graphs older than ``history.ORPHAN_AGE``.
+        """
+        store = self._root.store
+        exclusive = isinstance(store, EmbeddedStore)
+        failed = self.jobs.recover(everything=exclusive)
+        dropped = reclaim_orphans(store, self._root.settings, exclusive=exclusive)
+        return Recovered(failed, [g.value for g in dropped])
+
+    def init(self, *, demo: bool = True, force: bool = False) -> dict[str, str]:
+        """Load vocabularies (and the demo catalogue) unless already loaded, after what
+        a start does (:meth:`recover`), then rebuild the search index.
+
+        :raise RuntimeError: the bundled demo catalogue was rejected (a broken package).
+        """
+        root = self._root
+        self.recover()
+        root.changed()
+        result = load_vocabularies(root.store, root.graphs, force=force)
+        if demo and DEMO_FILE.exists():
+            demo_source = self.source(DEMO_SOURCE)
+            if demo_source is None or demo_source.name is None:
+                self.register_source(DEMO_SOURCE, DEMO_NAME)
+            data = DEMO_FILE.read_bytes()
+            report = None
+            if force or not self._already_loaded(DEMO_SOURCE, data):
+                report = self.ingest(DEMO_SOURCE, data, filename=DEMO_FILE.name, mode="strict")
+                if not report.stored:
+                    raise RuntimeError("the bundled demo catalogue was rejected:\n" + report.as_text())
+            result["demo"] = "loaded" if report else "unchanged"
+        root.changed()
+        root.search.reindex()
+        return result
+
+    def _already_loaded(self, source: str, data: bytes) -> bool:
+        checksum = "sha256:" + hashlib.sha256(data).hexdigest()
+        runs = self._root.select("source_runs", source=source)
+        latest = runs.rows[0] if runs.rows else None
+        return bool(latest and latest["checksum"].value == checksum
+                    and self.source_graph(source) is not None)

@@ -1,0 +1,259 @@
+"""What a reader sees, as one catalogue serves it: a resource's published description (the
+Linked Data views), its page (a solution's, or a licence's, collection's, release's...),
+when it was withdrawn, the home page, and the same solution published by several sources.
+
+Reached as ``Catalogue.reader`` (these were ``Catalogue`` methods until issue 11). It reads
+the public dataset through the root's saved queries and the search index through
+``Catalogue.search``, and keeps its own caches of descriptions and labels, keyed by the data
+version. Its one write, a moderator's decision on duplicates (:meth:`Reader.decide_same`),
+is here because it changes what these pages and search show.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from catalogue import queries
+from catalogue.cache import LRU
+from catalogue.ingest import ownership
+from catalogue.pages import resources
+from catalogue.pages import solution as pages
+from catalogue.pages.duplicates import Duplicates, Publication, decide, find_duplicates
+from catalogue.search import SearchRequest, search
+from catalogue.store import Dataset, Rows
+
+if TYPE_CHECKING:
+    from catalogue.app import Catalogue
+
+DESCRIBED = 4096  # descriptions kept per process (a few KB each)
+LABELLED = 200_000  # IRIs whose labels are kept per process (a few hundred bytes each)
+
+
+@dataclass(frozen=True)
+class HomePage:
+    newest: list  # search hits, newest first
+    solutions: int
+    by_view: list  # (view label, [facet values of the blocks solutions implement])
+    topics: list
+    countries: list
+
+
+@dataclass(frozen=True)
+class UsedBy:
+    facet: str  # the search facet, also the /search parameter: eira, licence, publisher...
+    total: int
+    first: list[tuple[str, str]]  # (iri, title) of the first few, by title
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    source: str
+    when: str
+    activity: str
+
+
+class Reader:
+    """The read side of one catalogue: descriptions, pages and duplicates."""
+
+    def __init__(self, root: Catalogue) -> None:
+        self._root = root
+        self._lock = threading.Lock()
+        self._described: LRU[str, tuple[str, list[ox.Triple]]] = LRU(DESCRIBED)
+        self._labelled: tuple[str, dict[ox.NamedNode, list[ox.Triple]]] = ("", {})
+
+    def select(self, name: str, **params: queries.Value) -> Rows:
+        """The root's :meth:`Catalogue.select`: what the resource pages gather from."""
+        return self._root.select(name, **params)
+
+    # descriptions
+
+    def describe(self, iri: str) -> list[ox.Triple]:
+        """The published description of a resource (empty if none): its own triples, its
+        blank nodes', and the labels of the IRIs it points to (what resource_description.rq
+        gives in one query).
+
+        The last ``DESCRIBED`` descriptions are kept for the current data version, and the
+        labels of up to ``LABELLED`` IRIs: pages describe the same building blocks, licences,
+        formats and contacts over and over, and label the same countries and topics."""
+        token = self._root.data_version().token
+        hit = self._described.get(iri)
+        if hit is not None and hit[0] == token:
+            return hit[1]
+        node = ox.NamedNode(iri)
+        own = ownership.description_from_owner(self.select("resource_own", resource=node))
+        targets = list(dict.fromkeys(t.object for t in own
+                                     if t.subject == node and isinstance(t.object, ox.NamedNode)))
+        labels = self._labels(targets, token)
+        triples = list(dict.fromkeys(own + [t for x in targets for t in labels[x]]))
+        self._described.put(iri, (token, triples))
+        return triples
+
+    def _labels(self, iris: list[ox.NamedNode], token: str) -> dict[ox.NamedNode, list[ox.Triple]]:
+        """The label triples of each IRI (see labels_of.rq), asking only for those not known
+        in this data version."""
+        with self._lock:
+            if self._labelled[0] != token or len(self._labelled[1]) > LABELLED:
+                self._labelled = (token, {})
+            known = self._labelled[1]
+            found = {x: known[x] for x in iris if x in known}
+        missing = [x for x in iris if x not in found]
+        for start in range(0, len(missing), 200):
+            chunk = missing[start:start + 200]
+            got: dict[ox.NamedNode, list[ox.Triple]] = {x: [] for x in chunk}
+            for t in self._root.construct("labels_of", resource=chunk):
+                got[t.subject].append(t)  # type: ignore[index]
+            found.update(got)
+            with self._lock:
+                if self._labelled[0] == token:
+                    self._labelled[1].update(got)
+        return found
+
+    def withdrawal(self, iri: str) -> Withdrawal | None:
+        """When and by which source's ingest a resource was last withdrawn, if ever.
+
+        Read from the provenance graph alone: only the pipeline writes there, whereas a
+        dump could carry a ``prov:Activity`` of its own claiming to withdraw anything."""
+        root = self._root
+        rows = queries.select(root.store, "resource_withdrawal", resource=ox.NamedNode(iri),
+                              dataset=Dataset(default_graphs=[root.graphs.provenance]))
+        for r in rows:
+            return Withdrawal(r["source"].value, r["ended"].value, r["activity"].value)
+        return None
+
+    # pages
+
+    def solution_page(self, iri: str, languages: tuple[str, ...] = ("en",)) -> pages.SolutionPage:
+        """Everything a solution's HTML page shows (see catalogue/pages/solution.py), with
+        the other sources' records of it, which are left out of its related solutions (they
+        share every building block, being the same)."""
+        page = pages.solution_page(
+            self.describe,
+            lambda x: [r["release"].value for r in self.select("releases_of", solution=ox.NamedNode(x))],
+            self._collections_of, iri, languages)
+        page.also_published_by = self.also_published_by(iri)
+        page.possibly_same_as = self.possibly_same_as(iri)
+        same = {p.iri for p in page.also_published_by + page.possibly_same_as}
+        page.related = [r for r in self.related(iri, [b.iri for b in page.building_blocks])
+                        if r.iri not in same]
+        return page
+
+    def _collections_of(self, iri: str) -> dict[str, list[ox.Literal]]:
+        """The collections listing a solution, with their titles (describing a collection
+        whole, with its hundreds of members, would cost more than the rest of the page)."""
+        out: dict[str, list[ox.Literal]] = {}
+        for r in self.select("collections_of", solution=ox.NamedNode(iri)):
+            titles = out.setdefault(r["collection"].value, [])
+            if isinstance(title := r.get("title"), ox.Literal):  # (optional; the query keeps literals)
+                titles.append(title)
+        return out
+
+    def related(self, iri: str, blocks: list[str], limit: int = 8) -> list[pages.Link]:
+        """Other solutions implementing the same EIRA building blocks (from the search index),
+        those sharing the most blocks first; ``detail`` is the number shared."""
+        if not blocks:
+            return []
+        index = self._root.search.index()
+        shared: dict[str, list] = {}
+        for block in blocks:
+            result = search(index, SearchRequest(sort="title", filters={"eira": (block,), "type": ("solution",)}))
+            for h in result.hits:
+                if h.iri != iri:
+                    shared.setdefault(h.iri, [h.title, 0])[1] += 1
+        ranked = sorted(shared.items(), key=lambda kv: (-kv[1][1], kv[1][0].lower()))
+        return [pages.Link(other, title, str(n)) for other, (title, n) in ranked[:limit]]
+
+    def resource_page(self, iri: str, triples: list[ox.Triple],
+                      languages: tuple[str, ...] = ("en",)) -> resources.Page | None:
+        """The page of a resource that has one of its own (see ``resources.kind_of``),
+        gathered from its description ``triples`` (as :meth:`describe` gives them) and a few
+        anchored queries; None for any other resource. Not cached here: the web layer caches
+        the rendered page by (resource, format, data version, language)."""
+        kind = resources.kind_of(triples, iri)
+        if kind is None and self.is_release(iri):
+            kind = "release"  # named only by its solution's dct:hasVersion
+        return resources.build(self, iri, triples, languages, kind=kind)
+
+    def is_release(self, iri: str) -> bool:
+        """Whether ``iri`` is a release: it says ``dct:isVersionOf``, or a solution names it
+        with ``dct:hasVersion`` (ADMS-AP allows either side)."""
+        return bool(self.select("release_solution", release=ox.NamedNode(iri)).rows)
+
+    def used_by(self, iri: str) -> list[UsedBy]:
+        """Solutions that point at ``iri`` through a search facet (an EIRA block they
+        implement, a licence, a publisher, a topic, a place, a collection), read from the
+        search index: where a page says "who uses this"."""
+        index = self._root.search.index()
+        out = []
+        for facet in ("eira", "licence", "publisher", "theme", "spatial", "collection"):
+            result = search(index, SearchRequest(sort="title", filters={facet: (iri,)}))
+            if result.total:
+                out.append(UsedBy(facet, result.total, [(h.iri, h.title) for h in result.hits[:10]]))
+        return out
+
+    def home(self, languages: tuple[str, ...] = ()) -> HomePage:
+        """The home page's ways in: newest solutions, EIRA views with the blocks solutions
+        implement, topics and countries with their counts (from the search index), once per
+        data version and reader's languages (for the labels)."""
+        return self._root.per_version("home:" + ",".join(languages), lambda: self._home(languages))
+
+    def _home(self, languages: tuple[str, ...]) -> HomePage:
+        result = search(self._root.search.index(), SearchRequest(
+            sort="date", filters={"type": ("solution",)}, languages=languages))
+        used = {f.value: f for f in result.facets.get("eira", [])}
+        views: dict[str, tuple[str, list]] = {}
+        for r in self.select("eira_views"):
+            block = r["block"].value
+            if block in used and "Deprecated" not in r["label"].value and r["label"].value != "deprecated":
+                # v4 and v6 name the same view ("Legal View", "Legal view"): one list each
+                label, blocks = views.setdefault(r["label"].value.strip().lower(), (r["label"].value, []))
+                if used[block] not in blocks:
+                    blocks.append(used[block])
+        by_view = sorted(((label, sorted(blocks, key=lambda f: -f.count)[:8])
+                          for label, blocks in views.values()), key=lambda v: v[0])
+        return HomePage(newest=result.hits[:8], solutions=result.total, by_view=by_view,
+                        topics=result.facets.get("theme", [])[:12],
+                        countries=result.facets.get("spatial", [])[:12])
+
+    # the same solution published by several sources: catalogue/pages/duplicates.py
+
+    def duplicates(self) -> Duplicates:
+        """The same solution published by several sources, grouped, canonical record first
+        (found once per data version: two queries over the public data)."""
+        return self._root.per_version("duplicates", self._find_duplicates)
+
+    def _find_duplicates(self) -> Duplicates:
+        graphs = self._root.graphs
+        return find_duplicates(self._root.store, graphs.registry, graphs.provenance, graphs.curation)
+
+    def decide_same(self, a: str, b: str, *, same: bool, moderator: str) -> None:
+        """A moderator's word that the solutions ``a`` and ``b`` (of two sources) are the
+        same (merged: search shows one) or not (no longer listed as possibly the same).
+        Takes effect at once: the data version changes and search's hidden set is rewritten.
+
+        :raise DecisionError: not two published solutions of different sources.
+        """
+        root = self._root
+        decision = root.graphs.decision(uuid.uuid4().hex)
+        decide(root.store, root.graphs.curation, decision, self._find_duplicates(), a, b,
+               same=same, by=ox.NamedNode(moderator), when=datetime.now(UTC))
+        root.changed()
+        root.search.rewrite_hidden()
+
+    def possibly_same_as(self, iri: str) -> list[Publication]:
+        """Other sources' records that may be the same solution as ``iri`` (a shared key,
+        one side's claim) but are not merged with it."""
+        return self.duplicates().possibly_same_as(iri)
+
+    def also_published_by(self, iri: str) -> list[Publication]:
+        """The other sources' records of the solution ``iri``: (slug, name, record IRI)."""
+        return self.duplicates().also_published_by(iri)
+
+    def canonical(self, iri: str) -> str:
+        """The record search shows for the solution ``iri`` (``iri`` unless duplicated)."""
+        return self.duplicates().canonical(iri)

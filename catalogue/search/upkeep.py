@@ -1,0 +1,71 @@
+"""The search index as one catalogue keeps it: rebuilt from the store (one source or all),
+opened at the current data version for reading, and told which records duplicates hide.
+
+Reached as ``Catalogue.search`` (``Catalogue.reindex`` until issue 11). The index itself
+(``index``), its documents (``documents``) and searching (``query``) know nothing of the
+catalogue; this class is where the store's registry, the public graphs and the moderators'
+decisions on duplicates meet them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from catalogue.ingest.registry import all_sources
+from catalogue.pages.duplicates import find_duplicates
+from catalogue.search.documents import Record, read_labels, read_records
+from catalogue.search.index import Hidden, SearchIndex, index_path, open_index
+
+if TYPE_CHECKING:
+    from catalogue.app import Catalogue
+
+
+class Search:
+    """The derived full-text index beside one catalogue's store (never a record of truth)."""
+
+    def __init__(self, root: Catalogue) -> None:
+        self._root = root
+
+    def index(self) -> SearchIndex:
+        """The index, with the commits of the current data version picked up (for reading)."""
+        index = open_index(index_path(self._root.settings.store))
+        index.refresh(self._root.data_version().token)
+        return index
+
+    def reindex(self, source: str | None = None) -> int:
+        """Rebuild the index from the store: one source's documents, or (``None``) every
+        source's. Returns the documents written.
+
+        :raise SearchIndexError: another process is writing the index.
+        """
+        root = self._root
+        index = open_index(index_path(root.settings.store))
+        states = all_sources(root.store, root.graphs)
+        slugs = [source] if source is not None else sorted(states)
+        records: dict[str, list[Record]] = {}
+        graphs: list[ox.NamedNode] = []
+        public = root.public_graphs()
+        for slug in slugs:
+            graph = states[slug].graph if slug in states else None
+            records[slug] = read_records(root.store, graph, slug, public) if graph else []
+            graphs += [graph] if graph else []
+        labels = read_labels(root.store, graphs + root.fixed_graphs()) if graphs else {}
+        return index.replace(records, labels, everything=source is None, hidden=self.hidden())
+
+    def rewrite_hidden(self) -> None:
+        """Rewrite only what every search leaves out (after a moderator's decision).
+
+        :raise SearchIndexError: another process is writing the index.
+        """
+        index = open_index(index_path(self._root.settings.store))
+        index.replace({}, {}, hidden=self.hidden())
+
+    def hidden(self) -> Hidden:
+        """What every search leaves out: the records duplicating another source's, read
+        fresh from the store (not per data version: :meth:`reindex` runs right after an
+        ingest, before the version is read again)."""
+        graphs = self._root.graphs
+        found = find_duplicates(self._root.store, graphs.registry, graphs.provenance, graphs.curation)
+        return Hidden.of(found.hidden(), (g[0].iri for g in found.groups))
