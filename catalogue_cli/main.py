@@ -31,7 +31,7 @@ from catalogue.queries import QueryError
 from catalogue.settings import SettingsError, load_settings
 from catalogue.store import QuerySyntaxError, StoreError
 from catalogue_cli import admin as cli_admin
-from catalogue_cli import harvest
+from catalogue_cli import harvest, licences
 
 EXIT_STORE = 3
 
@@ -274,6 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_admin.register_cli(sub)  # publisher, token, user, history, rollback
     harvest.register_cli(sub)  # harvest [--due | SLUG...], harvest configure|clear|status
+    licences.register_cli(sub)  # licence check USE REDISTRIBUTE
     return p
 
 
