@@ -18,6 +18,7 @@ import pytest
 import requests
 from markupsafe import escape
 
+from catalogue.pages import licence as licence_page
 from catalogue.pages import resources as resource_pages
 from tests.conftest import ARTIFACTS, serving
 from webapp.resource_pages import STATEMENTS
@@ -67,11 +68,11 @@ def demo_graph() -> list[ox.Triple]:
 # --- the domain and the web agree -------------------------------------------------------------
 
 def test_every_plain_words_statement_is_worded():
-    keys = {key for terms in resource_pages.ADMS_LICENCE_TERMS.values() for _, key in terms}
+    keys = {key for terms in licence_page.ADMS_LICENCE_TERMS.values() for _, key in terms}
     keys |= {"open-source", "osi-approved", "fsf-libre", "spdx-deprecated"}
     assert keys <= set(STATEMENTS)
-    assert {g for terms in resource_pages.ADMS_LICENCE_TERMS.values() for g, _ in terms} <= set(
-        resource_pages.GROUPS)
+    assert {g for terms in licence_page.ADMS_LICENCE_TERMS.values() for g, _ in terms} <= set(
+        licence_page.GROUPS)
 
 
 def test_which_resources_get_a_page():

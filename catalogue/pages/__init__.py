@@ -1,6 +1,8 @@
-"""What a reader sees of a resource: the solution page (``solution``), the pages of
-licences, collections, releases, distributions, publishers and EIRA blocks
-(``resources``), and the same solution published by several sources (``duplicates``)."""
+"""What a reader sees of a resource: the solution page (``solution``), the licence page
+(``licence``), the pages of collections, releases, distributions and publishers
+(``resources``), what those pages share (``facts``), the same solution published by
+several sources (``duplicates``), and ``reader``, which gathers them for one catalogue
+(``Catalogue.reader``)."""
 
 from catalogue.pages.resources import (
     AgentPage,
