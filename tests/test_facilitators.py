@@ -16,8 +16,8 @@ import requests
 
 from catalogue import search
 from catalogue.app import Catalogue
+from catalogue.community import Moderation, NotAllowed, Proposal, may, may_view
 from catalogue.community.accounts import AccountError, Accounts, User
-from catalogue.community.moderation import Moderation, NotAllowed, Proposal, may, may_view
 from catalogue.graphs import Graphs
 from catalogue.search import SearchRequest
 from catalogue.terms import DCT

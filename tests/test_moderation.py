@@ -14,13 +14,8 @@ import requests
 
 from catalogue import search
 from catalogue.app import Catalogue
-from catalogue.community.moderation import (
-    COMMUNITY,
-    Moderation,
-    NotAllowed,
-    ProposalForm,
-    TransitionError,
-)
+from catalogue.community import Moderation, NotAllowed, ProposalForm, TransitionError
+from catalogue.graphs import COMMUNITY
 from catalogue.search import SearchRequest
 from catalogue.terms import CAT
 from tests.conftest import serving

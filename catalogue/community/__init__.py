@@ -1,19 +1,15 @@
 """Accounts, roles and the people around the catalogue: sign-in accounts and API tokens
-(``accounts``), proposed solutions and their moderation (``moderation``), collection
+(``accounts``), proposed solutions (``proposals``: the form, its checks, a proposal as read
+back) and their moderation (``moderation``: states, permissions, publishing), collection
 facilitators (``facilitators``)."""
 
 from catalogue.community.accounts import ROLES, AccountError, Accounts, User
 from catalogue.community.facilitators import collections, is_collection
 from catalogue.community.moderation import (
-    LANGUAGES,
     MAX_NOTE,
-    Checked,
-    FormProblem,
     Moderation,
     ModerationError,
     NotAllowed,
-    Proposal,
-    ProposalForm,
     ProposalNotFound,
     PublishRefused,
     TransitionError,
@@ -21,6 +17,7 @@ from catalogue.community.moderation import (
     may,
     may_view,
 )
+from catalogue.community.proposals import LANGUAGES, Checked, FormProblem, Proposal, ProposalForm
 
 __all__ = ["LANGUAGES", "MAX_NOTE", "ROLES", "AccountError", "Accounts", "Checked", "FormProblem",
            "Moderation", "ModerationError", "NotAllowed", "Proposal", "ProposalForm", "ProposalNotFound",

@@ -3,7 +3,7 @@ the solutions proposed into a collection, and only those.
 
 Who facilitates what is on the account (``cat:facilitatorOf``, catalogue/community/accounts.py); a
 proposal is in a collection when its record says so (``dct:isPartOf``,
-catalogue/community/moderation.py). A collection is a published ``dcat:Catalog``, whichever source
+catalogue/community/proposals.py). A collection is a published ``dcat:Catalog``, whichever source
 publishes it, read by saved queries (``collection_exists``, ``collection_titles``).
 """
 

@@ -21,6 +21,11 @@ Publishing is not a second write path: the validated proposals together are the 
 the source ``community``, ingested again through the pipeline on every validate and
 archive. So the shapes judge them once more, the run is in the source's history and can
 be audited, and an archived solution is a tombstone like any record a dump drops.
+
+This module is the workflow: the states and their transitions, who may do what
+(:func:`may`, :func:`judges`, :func:`may_view`) and the :class:`Moderation` service that
+stores, moves and publishes proposals. The form, its checks and a proposal as read back
+are values, in ``proposals``.
 """
 
 from __future__ import annotations
@@ -28,8 +33,8 @@ from __future__ import annotations
 import re
 import secrets
 import threading
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -38,11 +43,19 @@ import pyoxigraph as ox
 from catalogue import queries, updates
 from catalogue.community.accounts import User
 from catalogue.community.facilitators import is_collection
+from catalogue.community.proposals import (
+    Checked,
+    Event,
+    FormProblem,
+    Proposal,
+    ProposalForm,
+    is_iri,
+)
 from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.formats import serialize
 from catalogue.graphs import COMMUNITY
 from catalogue.ingest import Report
-from catalogue.terms import ADMS, CAT, DCAT, DCT, FOAF, RDF_TYPE, SKOS, VCARD, XSD
+from catalogue.terms import CAT, RDF_TYPE, XSD
 
 if TYPE_CHECKING:
     from catalogue.app import Catalogue
@@ -64,22 +77,8 @@ COMMUNITY_NAME = "Community proposals"
 # is in the moderation graph, which is private)
 PUBLIC_ORIGIN = "moderation"
 MODERATION_GRAPH = "moderation"  # graphs.draft(MODERATION_GRAPH)
-EIRA = "http://data.europa.eu/dr8/"
-# the EU's 24 official languages, by ISO 639-1 code, in their own names
-LANGUAGES = {
-    "bg": "български", "cs": "čeština", "da": "dansk", "de": "Deutsch", "el": "ελληνικά",
-    "en": "English", "es": "español", "et": "eesti", "fi": "suomi", "fr": "français",
-    "ga": "Gaeilge", "hr": "hrvatski", "hu": "magyar", "it": "italiano", "lt": "lietuvių",
-    "lv": "latviešu", "mt": "Malti", "nl": "Nederlands", "pl": "polski", "pt": "português",
-    "ro": "română", "sk": "slovenčina", "sl": "slovenščina", "sv": "svenska",
-}
-LIMITS = {"title": 250, "description": 10_000, "publisher": 200, "email": 254, "keywords": 1000,
-          "landing_page": 2000, "access_url": 2000, "licence": 2000, "collection": 2000}
-MAX_BLOCKS = 20
 MAX_NOTE = 2000
 PROPOSAL_ID = re.compile(r"^[0-9a-f]{16}$")
-EMAIL = re.compile(r"^[^@\s<>\"'(),;:\\]+@[^@\s<>\"'(),;:\\]+\.[^@\s<>\"'(),;:\\]+$")
-WEB = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _publishing = threading.Lock()  # one publication of the community source at a time
 
 
@@ -125,204 +124,6 @@ def _past(action: str) -> str:
     return {"submit": "submitted", "reject": "sent back", "validate": "validated",
             "archive": "archived", "edit": "edited"}.get(action, action)
 
-
-# --- the form -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FormProblem:
-    """A value that cannot become RDF as typed (the shapes judge everything else)."""
-
-    field: str  # the form field
-    kind: str  # too-long | web-address | email | building-block | no-building-block | language | licence | collection
-
-
-@dataclass(frozen=True)
-class ProposalForm:
-    """What a person typed, kept as typed so a refused form comes back unchanged."""
-
-    title: str = ""
-    language: str = "en"
-    description: str = ""
-    blocks: tuple[str, ...] = ()
-    keywords: str = ""  # comma-separated
-    landing_page: str = ""
-    publisher: str = ""
-    email: str = ""
-    access_url: str = ""
-    licence: str = ""
-    collection: str = ""  # the IRI of the published collection it is proposed into, if any
-
-    @classmethod
-    def from_fields(cls, values: Mapping[str, str], blocks: Sequence[str] = ()) -> ProposalForm:
-        """From a web form's fields (``blocks`` is the multi-valued building-block field)."""
-        text = {f.name: str(values.get(f.name) or "").strip() for f in fields(cls)
-                if f.name not in ("blocks",)}
-        text["language"] = text["language"] or "en"
-        return cls(**text, blocks=tuple(dict.fromkeys(b.strip() for b in blocks if b.strip())))
-
-    def keyword_list(self) -> list[str]:
-        return list(dict.fromkeys(k.strip() for k in self.keywords.split(",") if k.strip()))
-
-    def problems(self) -> list[FormProblem]:
-        out = [FormProblem(name, "too-long") for name, limit in LIMITS.items()
-               if len(getattr(self, name)) > limit]
-        for name in ("landing_page", "access_url", "licence"):
-            value = getattr(self, name)
-            if value and not (WEB.match(value) and _is_iri(value)):
-                out.append(FormProblem(name, "web-address"))
-        if self.email and not (EMAIL.match(self.email) and _is_iri("mailto:" + self.email)):
-            out.append(FormProblem("email", "email"))
-        if self.language not in LANGUAGES:
-            out.append(FormProblem("language", "language"))
-        if self.collection and not _is_iri(self.collection):
-            out.append(FormProblem("collection", "collection"))
-        if not self.blocks:
-            out.append(FormProblem("blocks", "no-building-block"))
-        elif len(self.blocks) > MAX_BLOCKS or any(not _is_block(b) for b in self.blocks):
-            out.append(FormProblem("blocks", "building-block"))
-        return out
-
-    def triples(self, solution: ox.NamedNode, issued: str, modified: str) -> list[ox.Triple]:
-        """The solution record as ADMS-AP: publisher and contact point as nodes under its
-        PURI (``#publisher``, ``#contact``), a distribution when a URL or licence is given.
-        An empty or malformed value is left out, for the shapes to report what is missing."""
-        bad = {p.field for p in self.problems()}
-        lang = self.language if "language" not in bad else "en"
-        s = solution
-        out = [ox.Triple(s, RDF_TYPE, DCAT.Dataset), ox.Triple(s, RDF_TYPE, ADMS.Asset),
-               ox.Triple(s, DCT.issued, ox.Literal(issued, datatype=XSD.dateTime)),
-               ox.Triple(s, DCT.modified, ox.Literal(modified, datatype=XSD.dateTime))]
-        if self.title and "title" not in bad:
-            out.append(ox.Triple(s, DCT.title, ox.Literal(" ".join(self.title.split()), language=lang)))
-        if self.description and "description" not in bad:
-            out.append(ox.Triple(s, DCT.description, ox.Literal(self.description, language=lang)))
-        if "blocks" not in bad:
-            for block in self.blocks:  # described as a concept: a dump must describe one
-                out += [ox.Triple(s, DCT.type, ox.NamedNode(block)),
-                        ox.Triple(ox.NamedNode(block), RDF_TYPE, SKOS.Concept)]
-        if "keywords" not in bad:
-            out += [ox.Triple(s, DCAT.keyword, ox.Literal(k, language=lang)) for k in self.keyword_list()]
-        if self.landing_page and "landing_page" not in bad:
-            out.append(ox.Triple(s, DCAT.landingPage, ox.NamedNode(self.landing_page)))
-        if self.collection and "collection" not in bad:
-            out.append(ox.Triple(s, DCT.isPartOf, ox.NamedNode(self.collection)))
-        return out + self._publisher(s, bad) + self._contact(s, bad) + self._distribution(s, bad)
-
-    def _publisher(self, s: ox.NamedNode, bad: set[str]) -> list[ox.Triple]:
-        if not self.publisher or "publisher" in bad:
-            return []
-        agent = ox.NamedNode(s.value + "#publisher")
-        return [ox.Triple(s, DCT.publisher, agent), ox.Triple(agent, RDF_TYPE, FOAF.Agent),
-                ox.Triple(agent, FOAF.name, ox.Literal(" ".join(self.publisher.split())))]
-
-    def _contact(self, s: ox.NamedNode, bad: set[str]) -> list[ox.Triple]:
-        if not self.email or "email" in bad:
-            return []
-        contact = ox.NamedNode(s.value + "#contact")
-        name = " ".join(self.publisher.split()) if self.publisher and "publisher" not in bad else self.email
-        return [ox.Triple(s, DCAT.contactPoint, contact), ox.Triple(contact, RDF_TYPE, VCARD.Kind),
-                ox.Triple(contact, VCARD.fn, ox.Literal(name)),
-                ox.Triple(contact, VCARD.hasEmail, ox.NamedNode("mailto:" + self.email))]
-
-    def _distribution(self, s: ox.NamedNode, bad: set[str]) -> list[ox.Triple]:
-        url = self.access_url if "access_url" not in bad else ""
-        licence = self.licence if "licence" not in bad else ""
-        if not (url or licence):
-            return []
-        d = ox.NamedNode(s.value + "#distribution")
-        out = [ox.Triple(s, DCAT.distribution, d), ox.Triple(d, RDF_TYPE, DCAT.Distribution)]
-        if url:
-            out.append(ox.Triple(d, DCAT.accessURL, ox.NamedNode(url)))
-        if licence:
-            out.append(ox.Triple(d, DCT.license, ox.NamedNode(licence)))
-        return out
-
-    @classmethod
-    def from_triples(cls, solution: ox.NamedNode, triples: Sequence[ox.Triple]) -> ProposalForm:
-        """The form that made these triples (to edit a draft)."""
-        def values(subject: str, predicate: ox.NamedNode) -> list:
-            node = ox.NamedNode(subject)
-            return [t.object for t in triples if t.subject == node and t.predicate == predicate]
-
-        def first(found: list) -> str:
-            return found[0].value if found else ""
-
-        s = solution.value
-        title = values(s, DCT.title)
-        email = first(values(s + "#contact", VCARD.hasEmail))
-        return cls(
-            title=first(title), language=(title[0].language if title else None) or "en",
-            description=first(values(s, DCT.description)),
-            blocks=tuple(sorted(b.value for b in values(s, DCT.type))),
-            keywords=", ".join(sorted(k.value for k in values(s, DCAT.keyword))),
-            landing_page=first(values(s, DCAT.landingPage)),
-            publisher=first(values(s + "#publisher", FOAF.name)),
-            email=email.removeprefix("mailto:"),
-            access_url=first(values(s + "#distribution", DCAT.accessURL)),
-            licence=first(values(s + "#distribution", DCT.license)),
-            collection=first(values(s, DCT.isPartOf)),
-        )
-
-
-def _is_block(iri: str) -> bool:
-    return iri.startswith(EIRA) and bool(WEB.match(iri)) and len(iri) < 300 and _is_iri(iri)
-
-
-def _is_iri(value: str) -> bool:
-    """What pyoxigraph accepts as an IRI (the regular expressions above are only a first sieve)."""
-    try:
-        ox.NamedNode(value)
-    except ValueError:
-        return False
-    return True
-
-
-@dataclass
-class Checked:
-    """A form checked by the shapes: the form, its problems, the report, the N-Triples."""
-
-    form: ProposalForm
-    problems: list[FormProblem]
-    report: Report
-    data: bytes
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems and self.report.conforms
-
-
-# --- proposals as read back -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Event:
-    iri: str
-    action: str  # create | edit | submit | reject | validate | archive
-    state: str  # the state after it
-    by: str  # username
-    at: str  # xsd:dateTime
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class Proposal:
-    id: str
-    iri: str  # the proposal (private)
-    solution: str  # the PURI the solution is published under once validated
-    state: str
-    author: str  # username
-    created: str
-    changed: str
-    title: str
-    note: str | None = None  # the moderator's note when sent back to draft
-    events: tuple[Event, ...] = field(default_factory=tuple)
-    collection: str | None = None  # the collection it is proposed into (its facilitators judge it)
-
-    def last(self, action: str) -> Event | None:
-        """The latest event of this action (who submitted, validated... and when)."""
-        found = [e for e in self.events if e.action == action]
-        return found[-1] if found else None
 
 
 def judges(user: User | None, p: Proposal) -> bool:
@@ -396,7 +197,7 @@ class Moderation:
 
     def _collection_problems(self, form: ProposalForm) -> list[FormProblem]:
         """A collection must be a published one (the form only offers those)."""
-        if not form.collection or not _is_iri(form.collection) or \
+        if not form.collection or not is_iri(form.collection) or \
                 is_collection(self.catalogue, form.collection):
             return []
         return [FormProblem("collection", "collection")]
