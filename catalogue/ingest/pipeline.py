@@ -2,6 +2,16 @@
 
 source → parse (guards) → split into records → SHACL per record (in batches) →
 one atomic replacement of the source's graph, its quarantine and a provenance record.
+
+Over 400 lines on purpose (issue 11): this is the one write path, read top to bottom in the
+order its steps run (validate, then ingest, then the other runs that change a source's
+current version: rollback, reclaim_orphans, withdraw_all). Every write here holds the same
+per-source lock (``_locks``), names its version the same way (:func:`new_version`), writes
+graphs nobody reads and publishes them by the one switch update with the same provenance
+(``_provenance``) and clean-up on failure (``_drop_quietly``). Split, those invariants would
+be spread over modules each free to write its own way. What is a concern of its own is
+already apart: ``parse`` (guards), ``records``, ``shacl``, ``ownership``, ``history``
+(versions, runs, diffs) and ``registry`` (the pointer the switch moves).
 """
 
 from __future__ import annotations
