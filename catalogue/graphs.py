@@ -33,6 +33,7 @@ from pyoxigraph import NamedNode
 from catalogue.errors import CatalogueError, ErrorKind
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+SPDX_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+-]{0,99}$")
 # The source the catalogue publishes the proposals its moderators validate as (moderation.py).
 COMMUNITY = "community"
 # Paths under the base URI the catalogue mints for a source's own records: the only IRIs of
@@ -112,6 +113,17 @@ class Graphs:
     def decision(self, ident: str) -> NamedNode:
         """A moderator's decision on two records (see pages/duplicates.py)."""
         return self._r(f"decision/{ident}")
+
+    def licence(self, spdx_id: str, *, error_kind: ErrorKind = ErrorKind.BAD_INPUT) -> NamedNode:
+        """A licence of the bundled classification (``vocab/licences.DERIVED.ttl``, whose
+        relative ``<licence/{id}>`` the vocabulary loader resolves against the base URI).
+
+        :raise SlugError: ``spdx_id`` is not shaped like an SPDX id, of ``error_kind``.
+        """
+        if not isinstance(spdx_id, str) or not SPDX_ID.match(spdx_id):
+            raise SlugError(f"{spdx_id!r} is not an SPDX licence id (e.g. 'EUPL-1.2')",
+                            error_kind=error_kind)
+        return self._r(f"licence/{spdx_id}")
 
     @property
     def catalog(self) -> NamedNode:

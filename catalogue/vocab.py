@@ -2,6 +2,10 @@
 
 ``vocab/vocabularies.json`` lists them (name, file, format, source, licence). A graph is
 replaced atomically only when its file's checksum changed since it was loaded.
+
+An entry with ``"base": true`` holds relative IRIs (``<licence/EUPL-1.2>``): the loader
+resolves them against the catalogue's base URI, so the resources it describes get IRIs on
+the catalogue's own site; its checksum covers the base too, so a new base reloads it.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ class Vocabulary:
     title: str
     source: str
     licence: str
+    base: bool = False  # relative IRIs, resolved against the catalogue's base URI
 
 
 @lru_cache(maxsize=4)
@@ -44,7 +49,7 @@ def vocabularies(directory: Path = VOCAB_DIR) -> tuple[Vocabulary, ...]:
     return tuple(
         Vocabulary(
             e["name"], directory / e["file"], e["format"], e.get("title", e["name"]),
-            e.get("source", ""), e.get("licence", ""),
+            e.get("source", ""), e.get("licence", ""), bool(e.get("base", False)),
         )
         for e in entries
     )
@@ -55,14 +60,18 @@ def load_vocabularies(store: Store, graphs: Graphs, *, force: bool = False) -> d
     out: dict[str, str] = {}
     for v in vocabularies():
         data = v.file.read_bytes()
-        checksum = ox.Literal("sha256:" + hashlib.sha256(data).hexdigest())
+        base_iri = graphs.base if v.base else None
+        digest = hashlib.sha256(data)
+        if base_iri is not None:
+            digest.update(b"\0base=" + base_iri.encode("utf-8"))
+        checksum = ox.Literal("sha256:" + digest.hexdigest())
         graph = graphs.vocab(v.name)
         if not force and queries.ask(store, "vocabulary_checksum", graph=graph, checksum=checksum):
             out[v.name] = "unchanged"
             continue
         fmt = rdf_format(v.format)
         triples = [ox.Triple(q.subject, q.predicate, q.object)
-                   for q in ox.parse(data, format=fmt.rdf, base_iri=None)]
+                   for q in ox.parse(data, format=fmt.rdf, base_iri=base_iri)]
         # bulk-load, then mark complete with the checksum: a load cut short has no checksum
         # and is simply redone next time (vocabularies are ours, not publishers' data)
         store.drop_graph(graph)

@@ -17,9 +17,11 @@ DR8 = "http://data.europa.eu/dr8/"
 README = (VOCAB_DIR / "README.md").read_text(encoding="utf-8")
 
 
-def parsed(v) -> set[ox.Triple]:
+def parsed(v, base: str = "https://catalogue.example.org/") -> set[ox.Triple]:
+    """The file's triples; a vocabulary of relative IRIs is read against ``base``."""
     return {ox.Triple(q.subject, q.predicate, q.object)
-            for q in ox.parse(path=str(v.file), format=rdf_format(v.format).rdf)}
+            for q in ox.parse(path=str(v.file), format=rdf_format(v.format).rdf,
+                              base_iri=base if v.base else None)}
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +37,7 @@ def test_the_manifest_covers_what_the_shapes_and_pages_need():
     names = {v.name for v in vocabularies()}
     assert {"adms", "adms-ap", "adms-skos", "dcat", "dcterms", "foaf", "vcard", "skos",
             "file-types", "countries", "data-themes", "licence-legal-types", "spdx",
-            "eira-v4", "eira-v6", "eira-v4-to-v6"} <= names
+            "eira-v4", "eira-v6", "eira-v4-to-v6", "licences"} <= names
 
 
 @pytest.mark.parametrize("v", vocabularies(), ids=lambda v: v.name)
