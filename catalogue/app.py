@@ -31,6 +31,7 @@ from catalogue.graphs import Graphs
 from catalogue.ingest.publishing import Publishing
 from catalogue.ingest.registry import SourceState, all_sources
 from catalogue.ingest.report import Report
+from catalogue.licences import Licences
 from catalogue.pages.reader import Reader
 from catalogue.search.upkeep import Search
 from catalogue.settings import Settings
@@ -60,6 +61,7 @@ class Catalogue:
         self.feeds = Feeds(self)  # DCAT pages, VoID, sitemap, dumps, counts
         self.endpoint = Endpoint(self)  # the public SPARQL endpoint
         self.search = Search(self)  # the derived full-text index
+        self.licences = Licences(self)  # the Licensing Assistant
 
     @property
     def store(self) -> Store:

@@ -1,5 +1,5 @@
 """``catalogue harvest``: configure, clear, list and run the harvests of other repositories
-(the work is catalogue/harvesting/harvester.py's)."""
+(the work is catalogue/harvesting/'s)."""
 
 from __future__ import annotations
 

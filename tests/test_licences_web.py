@@ -48,32 +48,44 @@ def keys(answer: dict) -> set[str]:
 def test_a_publishers_licences_with_legal_types_are_listed_with_their_use(site):
     every = listing(site)
     by_key = {lic["key"]: lic for lic in every["licences"]}
-    assert {MUNICIPAL, "GPL-3.0-only", "CC-BY-SA-4.0", "EUPL-1.2"} <= set(by_key)
-    assert every["count"] == len(every["licences"]) == every["total"]
+    assert {MUNICIPAL, "GPL-3.0-only", "CC-BY-SA-4.0", "EUPL-1.2", "MIT"} <= set(by_key)
+    assert every["count"] == len(every["licences"]) == every["total"] >= 60  # with the bundled ones
     municipal = by_key[MUNICIPAL]
     assert municipal["spdx"] is None and municipal["title"] == "Example Municipal Open Licence"
+    assert not municipal["bundled"] and municipal["iri"] == MUNICIPAL
     assert municipal["legal_types"]["Compatible"] == ["Permissive", "ForSoftware"]
     assert municipal["text"] == "https://licences.example.org/municipal.html"
-    assert municipal["solutions"] == 1 and by_key["GPL-3.0-only"]["solutions"] == 1  # an old SPDX id (GPL-3.0)
+    assert municipal["solutions"] == 1 and by_key["GPL-3.0-only"]["solutions"] == 1  # named by an old id (GPL-3.0)
     assert by_key["EUPL-1.2"]["solutions"] == 0
+    assert every["licences"][0]["solutions"] == 1  # the most used first
+
+
+def test_the_bundled_classification_wins_over_a_dumps_for_the_same_licence(site):
+    eupl = {lic["key"]: lic for lic in listing(site, q="EUPL-1.2")["licences"]}["EUPL-1.2"]
+    assert eupl["bundled"] and eupl["iri"].endswith("/licence/EUPL-1.2")
+    assert "GPL" in eupl["legal_types"]["Compatible"]  # the bundled terms; the dump's lack GPL
 
 
 def test_filters_keep_licences_with_every_chosen_term_and_words_match_any_part(site):
-    assert keys(listing(site, t="Permissive")) == {MUNICIPAL}
-    assert keys(listing(site, t=["Copyleft-Share", "ForSoftware"])) == {"GPL-3.0-only", "EUPL-1.2"}
+    permissive = listing(site, t="Permissive")
+    assert {MUNICIPAL, "MIT", "Apache-2.0"} <= keys(permissive) and "GPL-3.0-only" not in keys(permissive)
+    assert all("Permissive" in lic["legal_types"]["Compatible"] for lic in permissive["licences"])
+    both = listing(site, t=["Copyleft-Share", "ForSoftware"])
+    assert {"GPL-3.0-only", "EUPL-1.2"} <= keys(both) and not keys(both) & {MUNICIPAL, "MIT"}
     assert keys(listing(site, t=["Permissive", "Copyleft-Share"])) == set()
-    assert keys(listing(site, q="gpl")) == {"GPL-3.0-only"}
     assert keys(listing(site, q="MUNICIPAL")) == {MUNICIPAL}
-    assert keys(listing(site, q="Share Alike", t="ForData")) == {"CC-BY-SA-4.0"}
-    assert keys(listing(site, into="EUPL-1.2", t="Permissive")) == {MUNICIPAL}  # T12
-    answer = listing(site, into="eupl-1.2")
-    assert "GPL-3.0-only" in keys(answer) and answer["filters"]["into"] == "EUPL-1.2"  # T04
+    assert {"GPL-3.0-only", "LGPL-3.0-only", "AGPL-3.0-only"} <= keys(listing(site, q="gpl-3"))
+    assert "CC-BY-SA-4.0" in keys(listing(site, q="Share Alike", t="ForData"))
+    into = listing(site, into="EUPL-1.2", t="Permissive")
+    assert {MUNICIPAL, "MIT"} <= keys(into) and into["filters"] == {"t": ["Permissive"], "q": "", "into": "EUPL-1.2"}
+    assert "GPL-3.0-only" in keys(listing(site, into="eupl-1.2"))  # T04, under conditions
+    assert "GPL-3.0-only" not in keys(listing(site, into="MIT"))  # T07: the combination stays GPL
 
 
 def test_the_listing_works_without_javascript_and_every_state_is_a_link(site):
     r = requests.get(site + "/licences", params={"t": "Permissive"}, timeout=20)
     assert r.status_code == 200
-    assert "1 licence found" in r.text and "Example Municipal Open Licence" in r.text
+    assert "licences found" in r.text and "Example Municipal Open Licence" in r.text
     assert 'href="/licences?t=Permissive&amp;t=ForSoftware"' in r.text  # add a term
     assert 'href="/licences"' in r.text  # remove the only one
     assert 'action="/licences/compare"' in r.text and 'name="l"' in r.text
@@ -119,16 +131,16 @@ def test_the_compatibility_check_answers_json_html_by_id_and_by_iri(site):
                      headers=JSON, timeout=20)
     assert r.status_code == 200
     body = r.json()
-    assert body["rule"] == "T04" and body["compatible"] is True
-    assert body["use"]["spdx"] == "GPL-3.0-only" and body["use"]["iri"] == "http://licences.example.org/gpl3"
-    assert body["redistribute"] == {"iri": "http://licences.example.org/eupl", "spdx": "EUPL-1.2",
-                                    "title": "European Union Public Licence 1.2"}
+    assert body["rule"] == "T04" and body["compatible"] is True and body["outcome"] == "conditional"
+    assert body["use"]["spdx"] == "GPL-3.0-only" and body["use"]["iri"].endswith("/licence/GPL-3.0-only")
+    assert body["redistribute"]["spdx"] == "EUPL-1.2" and body["redistribute"]["title"].startswith(
+        "European Union Public Licence")
     assert "GPL-3.0-only" in body["advice"] and "EUPL-1.2" in body["advice"]
     by_iri = requests.get(site + "/licences/compatibility", params={"use": MUNICIPAL, "redistribute": "CC-BY-SA-4.0"},
                           headers=JSON, timeout=20).json()
     assert by_iri["rule"] == "T12" and "Example Municipal Open Licence" in by_iri["advice"]
     page = requests.get(site + "/licences/compatibility", timeout=20,
-                        params={"use": "CC-BY-SA-4.0", "redistribute": "GPL-3.0-only", "lang": "fr"})
+                        params={"use": "LGPL-3.0-only", "redistribute": "CC-BY-SA-4.0", "lang": "fr"})
     assert page.status_code == 200 and "T15" in page.text and "passerelle" in page.text
 
 
@@ -143,7 +155,28 @@ def test_an_unknown_licence_in_a_check_is_a_404_with_suggestions(site):
     assert half.status_code == 400 and "Name both licences" in half.json()["error"]["message"]
 
 
-def test_the_command_line_check_gives_the_rule_and_an_exit_code(env):
+def test_the_matrix_crosses_the_licences_in_use_with_the_rule_in_each_cell(site):
+    body = requests.get(site + "/licences/matrix", headers=JSON, timeout=20).json()
+    assert set(body["licences"]) == {MUNICIPAL, "GPL-3.0-only", "CC-BY-SA-4.0"}  # EUPL-1.2 is unused
+    cells = {(row["use"], c["redistribute"]): (c["rule"], c["outcome"]) for row in body["rows"] for c in row["cells"]}
+    assert len(cells) == 9
+    assert cells[("GPL-3.0-only", "GPL-3.0-only")] == ("T01", "compatible")
+    assert cells[(MUNICIPAL, "GPL-3.0-only")] == ("T12", "compatible")
+    assert cells[("GPL-3.0-only", MUNICIPAL)] == ("T14", "incompatible")
+    assert cells[("CC-BY-SA-4.0", "GPL-3.0-only")] == ("T13", "compatible")  # CC's one-way GPLv3 compatibility
+    assert cells[("CC-BY-SA-4.0", MUNICIPAL)] == ("T14", "incompatible")
+    page = requests.get(site + "/licences/matrix", timeout=20)
+    assert page.status_code == 200 and page.text.count('class="cell ') >= 9
+    assert "/licences/compatibility?use=GPL-3.0-only&amp;redistribute=" in page.text
+
+
+def test_the_command_line_check_gives_the_rule_and_an_exit_code(tmp_path):
+    env = {**os.environ, "CATALOGUE_STORE": str(tmp_path / "store")}  # the server holds the other store
+    subprocess.run([sys.executable, "-m", "catalogue_cli", "init", "--no-demo"], env=env, cwd=ROOT, check=True,
+                   capture_output=True)
+    subprocess.run([sys.executable, "-m", "catalogue_cli", "ingest", str(DUMP), "--source", "municipal"], env=env,
+                   cwd=ROOT, check=True, capture_output=True)
+
     def run(*args):
         return subprocess.run([sys.executable, "-m", "catalogue_cli", "licence", "check", *args], env=env,
                               cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -161,7 +194,8 @@ def test_a_newcomer_on_a_phone_finds_compares_and_checks(site, browser):
     page.goto(site + "/licences")
     page.click("text=EUPL-1.2")  # works may go into EUPL-1.2
     page.click(".facet a:text-is('Permissive')")  # ...and permissive: two clicks
-    assert page.locator(".summary").inner_text() == "1 licence found"
+    assert page.locator(".tile", has_text="Example Municipal Open Licence").count() == 1
+    assert page.locator(".tile", has_text="GNU General Public License").count() == 0
     assert "into=EUPL-1.2" in page.url and "t=Permissive" in page.url
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.goto(site + "/licences")

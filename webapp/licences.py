@@ -162,3 +162,14 @@ def compatibility():
     keys = [lic.key for lic in assistant.all() if lic.spdx]
     return render_template("licence_compatibility.html", verdict=verdict, error=error, use=use,
                            redistribute=redistribute, keys=keys, href=href, label_langs=label_languages()), status
+
+
+@bp.route("/licences/matrix")
+def matrix():
+    matrix = root().licences.matrix(languages=label_languages())
+    if _wants_json():
+        return jsonify({"licences": [lic.key for lic in matrix.licences],
+                        "rows": [{"use": a.key, "cells": [{"redistribute": v.redistribute.key, "rule": v.rule.name,
+                                                          "outcome": v.rule.outcome} for v in row]}
+                                 for a, row in zip(matrix.licences, matrix.cells, strict=True)]})
+    return render_template("licence_matrix.html", matrix=matrix, label_langs=label_languages())

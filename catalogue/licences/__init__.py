@@ -14,6 +14,7 @@ from catalogue.licences.assistant import (
            Found,
            LicenceError,
            Licences,
+           Matrix,
            TermLabel,
 )
 from catalogue.licences.compatibility import Rule, RulesError, Verdict
@@ -28,4 +29,4 @@ from catalogue.licences.legal_types import (
 )
 
 __all__ = ["CATEGORIES", "COMPARE_MAX", "COMPARE_MIN", "LEGAL_TYPE", "TERMS", "Category", "Found", "Licence",
-           "LicenceError", "Licences", "Rule", "RulesError", "TermLabel", "Verdict", "term_iri", "term_key"]
+           "LicenceError", "Licences", "Matrix", "Rule", "RulesError", "TermLabel", "Verdict", "term_iri", "term_key"]

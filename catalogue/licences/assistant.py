@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from catalogue.app import Catalogue
 
 COMPARE_MIN, COMPARE_MAX = 2, 5
+MATRIX_SIZE = 15  # the most used licences the compatibility matrix crosses
 SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 SKOS_DEFINITION = "http://www.w3.org/2004/02/skos/core#definition"
 
@@ -55,6 +56,14 @@ class Found:
 class TermLabel:
     label: str
     definition: str
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Rows are the licence of the work reused, columns the licence it goes into."""
+
+    licences: list[Licence]
+    cells: list[list[Verdict]]
 
 
 class Licences:
@@ -165,6 +174,14 @@ class Licences:
         :raise LicenceError: either side names no licence (not found, with suggestions).
         """
         return check(self.rules, self.get(use), self.get(redistribute), languages)
+
+    def matrix(self, size: int = MATRIX_SIZE, languages: Sequence[str] = ("en",)) -> Matrix:
+        """The verdict for every pair of the ``size`` most used licences (unused ones are
+        left out: a matrix of licences nobody uses answers no one's question)."""
+        def compute() -> Matrix:
+            used = [lic for lic in self.all() if lic.solutions > 0][:size]
+            return Matrix(used, [[check(self.rules, a, b, languages) for b in used] for a in used])
+        return self._root.per_version(f"licence-matrix:{size}:{','.join(languages)}", compute)
 
     def compatible_with(self, redistribute: str) -> Callable[[Licence], bool]:
         """Whether a licence's works may be redistributed under ``redistribute`` (for filters)."""
