@@ -29,8 +29,7 @@ from catalogue.endpoint.public import Endpoint
 from catalogue.feeds.public import Feeds
 from catalogue.graphs import Graphs
 from catalogue.ingest.publishing import Publishing
-from catalogue.ingest.registry import SourceState, all_sources
-from catalogue.ingest.report import Report
+from catalogue.ingest.registry import all_sources
 from catalogue.licences import Licences
 from catalogue.pages.reader import Reader
 from catalogue.search.upkeep import Search
@@ -147,7 +146,6 @@ class Catalogue:
         self._derived[name] = (token, value)
         return value
 
-    _per_version = per_version  # the name catalogue/licences/ was written against
 
     # saved queries over the public dataset
 
@@ -163,26 +161,3 @@ class Catalogue:
         """The triples of a saved CONSTRUCT or DESCRIBE over the public dataset (see
         :func:`queries.construct`)."""
         return queries.construct(self.store, name, dataset=self.public_dataset(), **params)
-
-    # Until catalogue/community/moderation.py and catalogue/harvesting/run.py (split in a
-    # change of their own at the same time as this one) call ``publishing``: remove then.
-
-    def ingest(self, source: str, data: bytes, **kwargs: Any) -> Report:
-        """Deprecated: :meth:`Publishing.ingest`."""
-        return self.publishing.ingest(source, data, **kwargs)
-
-    def validate(self, data: bytes, **kwargs: Any) -> Report:
-        """Deprecated: :meth:`Publishing.validate`."""
-        return self.publishing.validate(data, **kwargs)
-
-    def withdraw_all(self, source: str, *, by: str | None = None, agent: str | None = None) -> Report:
-        """Deprecated: :meth:`Publishing.withdraw_all`."""
-        return self.publishing.withdraw_all(source, by=by, agent=agent)
-
-    def source(self, slug: str) -> SourceState | None:
-        """Deprecated: :meth:`Publishing.source`."""
-        return self.publishing.source(slug)
-
-    def register_source(self, slug: str, name: str) -> None:
-        """Deprecated: :meth:`Publishing.register_source`."""
-        self.publishing.register_source(slug, name)

@@ -111,7 +111,7 @@ def test_start_up_waits_for_an_ingest_this_process_is_running(catalogue, monkeyp
         return real(*args, **kwargs)
 
     monkeypatch.setattr(history, "run_triples", slow_run_triples)
-    ingest = threading.Thread(target=catalogue.ingest, args=("example", second_version()),
+    ingest = threading.Thread(target=catalogue.publishing.ingest, args=("example", second_version()),
                               kwargs={"filename": "x.ttl"})
     ingest.start()
     assert written.wait(30)

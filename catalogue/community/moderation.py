@@ -192,7 +192,7 @@ class Moderation:
         solution = self.solution_iri(proposal_id)
         triples = form.triples(solution, issued or now, now)
         data = serialize(triples, ox.RdfFormat.N_TRIPLES)
-        report = self.catalogue.validate(data, format="nt")
+        report = self.catalogue.publishing.validate(data, format="nt")
         return Checked(form, form.problems() + self._collection_problems(form), report, data)
 
     def _collection_problems(self, form: ProposalForm) -> list[FormProblem]:
@@ -246,7 +246,7 @@ class Moderation:
     def review(self, proposal_id: str) -> Report:
         """The shapes' verdict on the record as saved (warnings a moderator may weigh)."""
         data = serialize(self.triples(proposal_id), ox.RdfFormat.N_TRIPLES)
-        return self.catalogue.validate(data, format="nt")
+        return self.catalogue.publishing.validate(data, format="nt")
 
     # writing: create, edit
 
@@ -346,7 +346,7 @@ class Moderation:
             if published:
                 report = self._publish(published, user)
             else:  # the last one: no dump can be empty, so the source is withdrawn as a whole
-                report = self.catalogue.withdraw_all(COMMUNITY, by=PUBLIC_ORIGIN, agent=user.iri)
+                report = self.catalogue.publishing.withdraw_all(COMMUNITY, by=PUBLIC_ORIGIN, agent=user.iri)
             return self._move(proposal_id, "archive", user), report
 
     def _allowed(self, proposal_id: str, action: str, user: User) -> Proposal:
@@ -388,10 +388,10 @@ class Moderation:
 
     def _publish(self, proposal_ids: Sequence[str], user: User) -> Report:
         catalogue = self.catalogue
-        state = catalogue.source(COMMUNITY)
+        state = catalogue.publishing.source(COMMUNITY)
         if state is None or state.name is None:
-            catalogue.register_source(COMMUNITY, COMMUNITY_NAME)
-        report = catalogue.ingest(COMMUNITY, self.community_dump(proposal_ids), format="nt",
+            catalogue.publishing.register_source(COMMUNITY, COMMUNITY_NAME)
+        report = catalogue.publishing.ingest(COMMUNITY, self.community_dump(proposal_ids), format="nt",
                                   mode="strict", origin=PUBLIC_ORIGIN, agent=user.iri)
         if not report.stored:
             raise PublishRefused(report)

@@ -171,7 +171,7 @@ def _run(catalogue: Catalogue, hs: HarvestSettings) -> tuple[str, str, Report | 
         got = download(hs, catalogue.settings)
     except InputError as exc:  # refused address, network, HTTP status, over the size limit
         return "failed", _sentence(f"Nothing stored: {exc}"), None
-    report = catalogue.ingest(hs.slug, got.data, format=_format_of(got), filename=_filename(hs, got),
+    report = catalogue.publishing.ingest(hs.slug, got.data, format=_format_of(got), filename=_filename(hs, got),
                               mode=hs.mode, origin=public_url(hs.url))
     return (*_judged(report), report)
 
