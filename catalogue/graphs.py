@@ -110,6 +110,10 @@ class Graphs:
         """One event in the history of ``parent`` (a proposal or an account's record)."""
         return NamedNode(f"{parent.value}/event/{ident}")
 
+    def advice_edit(self, ident: str) -> NamedNode:
+        """An administrator's edit of a compatibility rule's advice (catalogue/licences/advice.py)."""
+        return self._r(f"advice-edit/{ident}")
+
     def decision(self, ident: str) -> NamedNode:
         """A moderator's decision on two records (see pages/duplicates.py)."""
         return self._r(f"decision/{ident}")
@@ -167,7 +171,8 @@ class Graphs:
 
     @property
     def curation(self) -> NamedNode:
-        """Moderators' decisions on records that may be the same solution (who and when)."""
+        """Moderators' decisions on records that may be the same solution, and administrators'
+        edits of the Licensing Assistant's advice (who and when)."""
         return self._g("curation")
 
     def draft(self, slug: str) -> NamedNode:

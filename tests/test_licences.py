@@ -161,3 +161,43 @@ def test_a_licence_error_says_which_and_suggests_and_has_a_kind():
     exc = LicenceError("No licence has the SPDX id or IRI 'MTI'.", suggestions=["MIT"],
                        error_kind=ErrorKind.NOT_FOUND)
     assert str(exc).endswith("Did you mean MIT?") and exc.error_kind is ErrorKind.NOT_FOUND
+
+
+def test_the_questionnaire_keeps_what_fits_and_ranks_by_preferences():
+    from catalogue.licences.chooser import Answers, shortlist
+
+    eupl = lic("EUPL-1.2", "ForSoftware", "Copyleft-Share", "SaaSNetwork", "GPL", "EU-MSLaw", "Multilingual",
+               "OSIApproved")
+    gpl = lic("GPL-3.0-only", "ForSoftware", "Copyleft-Share", "OSIApproved", "FSFFREE-Libre")
+    mpl = lic("MPL-2.0", "ForSoftware", "Copyleft-Share", "LesserCopyleft", "GPL", "OSIApproved")
+    mit = lic("MIT", "ForSoftware", "Permissive", "GPL", "OSIApproved", "FSFFREE-Libre")
+    ccby = lic("CC-BY-4.0", "ForData", "Permissive")
+    ccnd = lic("CC-BY-ND-4.0", "ForData", "Modify")  # not open: never suggested
+    every = [eupl, gpl, mpl, mit, ccby, ccnd]
+
+    def keys(**answers):
+        return [s.licence.key for s in shortlist(every, Answers(**answers))]
+
+    assert keys(kind="software", copyleft="strong") == ["GPL-3.0-only", "EUPL-1.2"]  # EUPL's network clause, unasked
+    assert keys(kind="software", copyleft="strong", eu_law=True, languages=True) == ["EUPL-1.2", "GPL-3.0-only"]
+    assert keys(kind="software", copyleft="strong", network=True) == ["EUPL-1.2"]
+    assert keys(kind="software", copyleft="weak") == ["MPL-2.0"]
+    assert keys(kind="software", copyleft="none", gpl=True) == ["MIT"]
+    assert keys(kind="data", copyleft="none") == ["CC-BY-4.0"]
+    assert keys(kind="data", copyleft="strong") == []
+    best = shortlist(every, Answers("software", "strong", eu_law=True))[1]
+    assert best.licence.key == "GPL-3.0-only" and "eu-law" in best.lacks and "strong-copyleft" in best.reasons
+
+
+@pytest.mark.parametrize("form,says", [
+    ({"kind": "wood", "copyleft": "none"}, "'kind' is 'wood'"),
+    ({"kind": "data", "copyleft": "some"}, "'copyleft' is 'some'"),
+    ({"kind": "data", "copyleft": "none", "gpl": "maybe"}, "'gpl' is 'maybe'; answer yes or no"),
+])
+def test_questionnaire_answers_outside_their_choices_are_refused(form, says):
+    from catalogue.licences import parse_answers
+
+    with pytest.raises(LicenceError, match=says) as caught:
+        parse_answers(form)
+    assert caught.value.error_kind is ErrorKind.BAD_INPUT
+    assert parse_answers({}) is None

@@ -5,6 +5,7 @@ command line and chromium on a phone-sized window."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ import requests
 from tests.conftest import ROOT, serving
 
 DUMP = Path(__file__).parent / "data" / "licences" / "publisher-licences.ttl"
+PASSWORD = "a long enough password"
 MUNICIPAL = "http://licences.example.org/municipal"
 JSON = {"Accept": "application/json"}
 
@@ -22,8 +24,9 @@ JSON = {"Accept": "application/json"}
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     store = tmp_path_factory.mktemp("licences") / "store"
-    env = {**os.environ, "CATALOGUE_STORE": str(store)}
-    for args in (["init", "--no-demo"], ["ingest", str(DUMP), "--source", "municipal"]):
+    env = {**os.environ, "CATALOGUE_STORE": str(store), "CATALOGUE_NEW_PASSWORD": PASSWORD}
+    for args in (["init", "--no-demo"], ["ingest", str(DUMP), "--source", "municipal"],
+                 ["user", "add", "root", "--role", "admin"], ["user", "add", "maria", "--role", "member"]):
         subprocess.run([sys.executable, "-m", "catalogue_cli", *args], env=env, cwd=ROOT,
                        check=True, capture_output=True)
     return env
@@ -212,3 +215,94 @@ def test_a_newcomer_on_a_phone_finds_compares_and_checks(site, browser):
         page.click("button:text-is('Check')")
     assert "Rule T04 applies." in page.locator(".verdict").inner_text()
     context.close()
+
+
+def signed_in(site: str, username: str) -> requests.Session:
+    s = requests.Session()
+    form = s.get(site + "/login", timeout=10).text
+    r = s.post(site + "/login", data={"username": username, "password": PASSWORD, "csrf_token": csrf(form)},
+               timeout=10)
+    assert r.status_code == 200, r.text[:300]
+    return s
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def edit(site: str, s: requests.Session, **data) -> requests.Response:
+    page = s.get(site + "/licences/advice", timeout=20).text
+    return s.post(site + "/licences/advice", data={**data, "csrf_token": csrf(page)}, allow_redirects=False,
+                  timeout=20)
+
+
+def check_advice(site: str, lang: str = "en") -> dict:
+    return requests.get(site + "/licences/compatibility", headers=JSON, timeout=20,
+                        params={"use": "MIT", "redistribute": "EUPL-1.2", "lang": lang}).json()
+
+
+def test_an_administrator_rewords_advice_and_the_history_keeps_every_edit(site):
+    assert check_advice(site)["rule"] == "T12"
+    admin = signed_in(site, "root")
+    r = edit(site, admin, rule="T12", language="fr", action="save",
+             text="Oui : {use} est permissive ; gardez ses mentions dans l'œuvre sous {redistribute}.")
+    assert r.status_code == 303
+    assert check_advice(site, "fr")["advice"] == "Oui : MIT est permissive ; gardez ses mentions dans l'œuvre sous EUPL-1.2."
+    assert check_advice(site, "en")["advice"].startswith("Yes: MIT is permissive")  # other languages unchanged
+    page = admin.get(site + "/licences/advice", timeout=20).text
+    assert "1 edit" in page and "root" in page and "gardez ses mentions" in page
+    assert edit(site, admin, rule="T12", language="fr", action="reset").status_code == 303
+    assert check_advice(site, "fr")["advice"].startswith("Oui : MIT est permissive. Vous pouvez")  # shipped again
+    assert "2 edits" in admin.get(site + "/licences/advice", timeout=20).text
+
+
+@pytest.mark.parametrize("data,says", [
+    ({"rule": "T12", "language": "en", "text": "Just {use}."}, "must name both licences: write {redistribute}"),
+    ({"rule": "T12", "language": "en", "text": "{use} into {redistribute} and {other}"}, "{other} is not a placeholder"),
+    ({"rule": "T12", "language": "en", "text": "   "}, "The advice is empty"),
+    ({"rule": "T12", "language": "en", "text": "{use} {redistribute} " + "x" * 2001}, "at most 2000"),
+    ({"rule": "T99", "language": "en", "text": "{use} {redistribute}"}, "There is no rule 'T99'"),
+    ({"rule": "T12", "language": "es", "text": "{use} {redistribute}"}, "not 'es'"),
+])
+def test_a_bad_edit_is_refused_saying_why_and_changes_nothing(site, data, says):
+    admin = signed_in(site, "root")
+    before = check_advice(site)["advice"]
+    r = edit(site, admin, action="save", **data)
+    assert r.status_code == 400 and says in r.text.replace("&#39;", "'")
+    assert check_advice(site)["advice"] == before
+
+
+def test_only_administrators_edit_advice_and_the_form_needs_its_token(site):
+    anonymous = requests.get(site + "/licences/advice", allow_redirects=False, timeout=20)
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+    member = signed_in(site, "maria")
+    assert member.get(site + "/licences/advice", timeout=20).status_code == 403
+    page = member.get(site + "/login", timeout=20).text
+    r = member.post(site + "/licences/advice", data={"rule": "T12", "language": "en", "action": "save",
+                                                    "text": "{use} {redistribute}", "csrf_token": csrf(page)},
+                    allow_redirects=False, timeout=20)
+    assert r.status_code == 403
+    admin = signed_in(site, "root")
+    r = admin.post(site + "/licences/advice", data={"rule": "T12", "language": "en", "action": "save",
+                                                   "text": "{use} {redistribute}"}, allow_redirects=False, timeout=20)
+    assert r.status_code == 400  # no CSRF token
+    assert check_advice(site)["advice"].startswith("Yes: MIT is permissive")
+
+
+def test_the_questionnaire_suggests_a_ranked_shortlist_with_reasons(site):
+    r = requests.get(site + "/licences/choose", headers=JSON, timeout=20,
+                     params={"kind": "software", "copyleft": "strong", "eu_law": "yes", "languages": "yes"})
+    assert r.status_code == 200
+    first = r.json()["suggestions"][0]
+    assert first["key"].startswith(("EUPL", "CECILL")) and {"eu-law", "multilingual"} <= set(first["reasons"])
+    data = requests.get(site + "/licences/choose", headers=JSON, timeout=20,
+                        params={"kind": "data", "copyleft": "none"}).json()["suggestions"]
+    assert data and all("for-data" in s["reasons"] and "permissive" in s["reasons"] for s in data)
+    assert not {"CC-BY-NC-4.0", "CC-BY-ND-4.0"} & {s["key"] for s in data}
+    page = requests.get(site + "/licences/choose", params={"kind": "software", "copyleft": "none", "lang": "de"},
+                        timeout=20)
+    assert page.status_code == 200 and "Vorgeschlagene Lizenzen" in page.text and "checked" in page.text
+    empty = requests.get(site + "/licences/choose", timeout=20)
+    assert empty.status_code == 200 and 'name="kind"' in empty.text and "suggestions" not in empty.text
+    bad = requests.get(site + "/licences/choose", params={"kind": "wood", "copyleft": "none"}, timeout=20)
+    assert bad.status_code == 400 and "software, data" in bad.text

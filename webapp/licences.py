@@ -15,20 +15,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
 from catalogue.licences import (
     CATEGORIES,
+    LANGUAGES,
+    AdviceError,
     COMPARE_MAX,
     Found,
     Licence,
     LicenceError,
     TermLabel,
     Verdict,
+    parse_answers,
     term_key,
 )
 
+from .auth import current_user, login_required, require
 from .context import root
 from .errors import status_of
 from .i18n import label_languages
@@ -40,6 +45,18 @@ bp = Blueprint("licences", __name__)
 CATEGORY_TITLES = {"Can": lazy_gettext("You can"), "Must": lazy_gettext("You must"),
                    "Cannot": lazy_gettext("You cannot"), "Compatible": lazy_gettext("Compatible"),
                    "Law": lazy_gettext("Governing law"), "Support": lazy_gettext("Support")}
+# why a suggested licence fits (catalogue/licences/chooser.py's keys), and what it lacks
+REASONS = {"for-software": lazy_gettext("written for software"), "for-data": lazy_gettext("written for data and content"),
+           "permissive": lazy_gettext("permissive: others may reuse it in any work, even closed"),
+           "weak-copyleft": lazy_gettext("weak copyleft: changes to your files stay open"),
+           "strong-copyleft": lazy_gettext("strong copyleft: every derived work stays open"),
+           "network": lazy_gettext("offering it as an online service counts as distributing it"),
+           "gpl": lazy_gettext("combines with GPL code"), "eu-law": lazy_gettext("governed by the law of an EU Member State"),
+           "multilingual": lazy_gettext("official texts in several EU languages"),
+           "osi": lazy_gettext("approved by the Open Source Initiative"),
+           "fsf": lazy_gettext("free (libre) according to the FSF")}
+LACKS = {"eu-law": lazy_gettext("not governed by EU law"), "multilingual": lazy_gettext("no official translations"),
+         "network-clause": lazy_gettext("has a network clause you did not ask for")}
 # "may go into" shortcuts offered on the page: the licences public bodies most often distribute under
 INTO_SHORTCUTS = ("EUPL-1.2", "GPL-3.0-or-later", "Apache-2.0", "MIT", "CC-BY-4.0")
 MAX_PARAM = 200
@@ -173,3 +190,57 @@ def matrix():
                                                           "outcome": v.rule.outcome} for v in row]}
                                  for a, row in zip(matrix.licences, matrix.cells, strict=True)]})
     return render_template("licence_matrix.html", matrix=matrix, label_langs=label_languages())
+
+
+@bp.route("/licences/advice")
+@login_required
+def advice():
+    """The administrators' page: every rule's advice in each language, editable, with history."""
+    user = current_user()
+    require(user is not None and user.is_admin)
+    return _advice_page()
+
+
+def _advice_page(error: str | None = None, status: int = 200, **kept):
+    assistant = root().licences
+    edited = assistant.edited_advice()
+    history: dict[str, list] = {}
+    for e in reversed(assistant.advice_edits()):
+        history.setdefault(e.rule, []).append(e)
+    return render_template("licence_advice.html", rules=assistant.rules, edited=edited, history=history,
+                           advice_languages=LANGUAGES, error=error, kept=kept), status
+
+
+@bp.route("/licences/advice", methods=["POST"])
+@login_required
+def edit_advice():
+    user = current_user()
+    require(user is not None and user.is_admin)
+    assert user is not None
+    rule, language = request.form.get("rule", ""), request.form.get("language", "")
+    text = None if request.form.get("action") == "reset" else request.form.get("text", "")
+    try:
+        root().licences.edit_advice(rule, language, text, user.iri)
+    except AdviceError as exc:
+        return _advice_page(str(exc), status_of(exc), rule=rule, language=language, text=text or "")
+    flash(_("The advice of %(rule)s (%(language)s) is saved.", rule=rule, language=language) if text is not None
+          else _("The advice of %(rule)s (%(language)s) is the shipped text again.", rule=rule, language=language))
+    return redirect(url_for("licences.advice") + f"#{rule}-{language}", code=303)
+
+
+@bp.route("/licences/choose")
+def choose_licence():
+    """The questionnaire (a GET form: every set of answers is a link) and its shortlist."""
+    answers = parse_answers(request.args)
+    suggestions = root().licences.choose(answers) if answers else None
+    if _wants_json():
+        if answers is None:
+            raise LicenceError("Answer at least kind (software or data) and copyleft (none, weak or strong): "
+                               "/licences/choose?kind=software&copyleft=strong")
+        assert suggestions is not None
+        return jsonify({"answers": vars(answers), "suggestions": [
+            {"key": s.licence.key, "iri": s.licence.iri, "title": s.licence.title(label_languages()),
+             "score": s.score, "reasons": list(s.reasons), "lacks": list(s.lacks)} for s in suggestions]})
+    return render_template("licence_choose.html", answers=answers, suggestions=suggestions, form=request.args,
+                           reasons={k: str(v) for k, v in REASONS.items()},
+                           lacks={k: str(v) for k, v in LACKS.items()}, label_langs=label_languages(), href=href)

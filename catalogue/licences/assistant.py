@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from catalogue.errors import CatalogueError, ErrorKind
+from catalogue.errors import ErrorKind
 from catalogue.labels import pick
-from catalogue.licences import directory
+from catalogue.licences import advice, chooser, directory
+from catalogue.licences.advice import AdviceEdit
 from catalogue.licences.compatibility import Rule, Verdict, check, read_rules
 from catalogue.licences.directory import Licence
+from catalogue.licences.errors import LicenceError
 from catalogue.licences.legal_types import CATEGORIES, TERMS, term_iri
 
 if TYPE_CHECKING:
@@ -28,18 +30,6 @@ COMPARE_MIN, COMPARE_MAX = 2, 5
 MATRIX_SIZE = 15  # the most used licences the compatibility matrix crosses
 SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 SKOS_DEFINITION = "http://www.w3.org/2004/02/skos/core#definition"
-
-
-class LicenceError(CatalogueError):
-    """A request the assistant cannot answer: an unknown licence (not found), too few or too
-    many to compare, the same one twice, an unknown legal type (bad input)."""
-
-    def __init__(self, message: str, *, suggestions: Sequence[str] = (),
-                 error_kind: ErrorKind | None = None) -> None:
-        if suggestions:
-            message += " Did you mean " + ", ".join(suggestions) + "?"
-        super().__init__(message, error_kind=error_kind)
-        self.suggestions = list(suggestions)
 
 
 @dataclass(frozen=True)
@@ -173,7 +163,28 @@ class Licences:
 
         :raise LicenceError: either side names no licence (not found, with suggestions).
         """
-        return check(self.rules, self.get(use), self.get(redistribute), languages)
+        return check(self.rules, self.get(use), self.get(redistribute), languages, advice=self.edited_advice())
+
+    # the advice administrators edit (catalogue/licences/advice.py)
+
+    def edited_advice(self) -> dict[str, dict[str, str]]:
+        """Rule IRI -> language -> the text an administrator wrote (read once per data version)."""
+        return self._root.per_version("licence-advice", lambda: advice.current(
+            advice.read_edits(self._root.store, self._root.graphs)))
+
+    def advice_edits(self) -> list[AdviceEdit]:
+        """Every edit, oldest first: the history."""
+        return advice.read_edits(self._root.store, self._root.graphs)
+
+    def edit_advice(self, rule: str, language: str, text: str | None, by: str) -> AdviceEdit:
+        """Reword a rule's advice in one language (``text`` None: back to the shipped text).
+
+        :raise AdviceError: unknown rule or language, or a text that does not name both
+            licences (bad input).
+        """
+        edit = advice.save(self._root.store, self._root.graphs, self.rules, rule, language, text, by)
+        self._root.changed()
+        return edit
 
     def matrix(self, size: int = MATRIX_SIZE, languages: Sequence[str] = ("en",)) -> Matrix:
         """The verdict for every pair of the ``size`` most used licences (unused ones are
@@ -182,6 +193,10 @@ class Licences:
             used = [lic for lic in self.all() if lic.solutions > 0][:size]
             return Matrix(used, [[check(self.rules, a, b, languages) for b in used] for a in used])
         return self._root.per_version(f"licence-matrix:{size}:{','.join(languages)}", compute)
+
+    def choose(self, answers: chooser.Answers) -> list[chooser.Suggestion]:
+        """The licences that fit a questionnaire's answers, best first (see chooser.py)."""
+        return chooser.shortlist(self.all(), answers)
 
     def compatible_with(self, redistribute: str) -> Callable[[Licence], bool]:
         """Whether a licence's works may be redistributed under ``redistribute`` (for filters)."""
