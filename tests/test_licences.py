@@ -201,3 +201,30 @@ def test_questionnaire_answers_outside_their_choices_are_refused(form, says):
         parse_answers(form)
     assert caught.value.error_kind is ErrorKind.BAD_INPUT
     assert parse_answers({}) is None
+
+
+def test_spdx_expressions_expand_to_choices_with_their_legal_types():
+    from catalogue.licences.directory import expression_entry
+    from catalogue.licences.expressions import ExpressionError, parse
+
+    assert parse("GPL-2.0+ or mit") == ("GPL-2.0-or-later OR MIT", (("GPL-2.0-or-later",), ("MIT",)), ())
+    assert parse("(MIT AND BSD-3-Clause) OR Apache-2.0 WITH LLVM-exception")[1:] == (
+        (("MIT", "BSD-3-Clause"), ("Apache-2.0",)), ("LLVM-exception",))
+    for bad, says in (("MIT OR OR", "does not parse"), ("MIT OR NoSuch-1.0", "NoSuch-1.0"), ("", "empty")):
+        with pytest.raises(ExpressionError, match=says):
+            parse(bad)
+    known = {k.key: k for k in (lic("MIT", "Permissive", "Use-Reproduce", "IncludeCopyright"),
+                                lic("GPL-3.0-only", "Copyleft-Share", "Use-Reproduce", "DiscloseSource"))}
+    either = expression_entry(*parse("MIT OR GPL-3.0-only"), known)
+    assert either.carries([LT + "Permissive"]) and either.carries([LT + "Copyleft-Share"])
+    assert not either.carries([LT + "Permissive", LT + "Copyleft-Share"])
+    assert either.legal_types == {LT + "Use-Reproduce"}  # what holds whichever is chosen
+    both = expression_entry(*parse("MIT AND GPL-3.0-only"), known)
+    # both apply: a Can/Compatible term only if both carry it, a Must from either
+    assert both.alternatives == (frozenset({LT + "Use-Reproduce", LT + "IncludeCopyright", LT + "Copyleft-Share",
+                                            LT + "DiscloseSource"}),)
+    assert not both.carries([LT + "Permissive"])
+    from catalogue.licences.compatibility import check_expression
+    verdict = check_expression(RULES, either, lic("Apache-2.0", "Permissive"), known)
+    assert verdict.compatible and verdict.chosen == ("MIT",) and verdict.rule.name == "T12"
+    assert not check_expression(RULES, both, lic("Apache-2.0", "Permissive"), known).compatible

@@ -72,7 +72,8 @@ def test_the_bundled_classification_wins_over_a_dumps_for_the_same_licence(site)
 def test_filters_keep_licences_with_every_chosen_term_and_words_match_any_part(site):
     permissive = listing(site, t="Permissive")
     assert {MUNICIPAL, "MIT", "Apache-2.0"} <= keys(permissive) and "GPL-3.0-only" not in keys(permissive)
-    assert all("Permissive" in lic["legal_types"]["Compatible"] for lic in permissive["licences"])
+    assert all("Permissive" in lic["legal_types"]["Compatible"] for lic in permissive["licences"]
+               if "expression" not in lic)  # an expression: under one of its choices
     both = listing(site, t=["Copyleft-Share", "ForSoftware"])
     assert {"GPL-3.0-only", "EUPL-1.2"} <= keys(both) and not keys(both) & {MUNICIPAL, "MIT"}
     assert keys(listing(site, t=["Permissive", "Copyleft-Share"])) == set()
@@ -306,3 +307,28 @@ def test_the_questionnaire_suggests_a_ranked_shortlist_with_reasons(site):
     assert empty.status_code == 200 and 'name="kind"' in empty.text and "suggestions" not in empty.text
     bad = requests.get(site + "/licences/choose", params={"kind": "wood", "copyleft": "none"}, timeout=20)
     assert bad.status_code == 400 and "software, data" in bad.text
+
+
+def test_an_spdx_expression_is_listed_filtered_and_checked_by_its_choices(site):
+    dual = {lic["key"]: lic for lic in listing(site, q=" OR ")["licences"]}["GPL-2.0-or-later OR MIT"]
+    assert dual["expression"] == "GPL-2.0-or-later OR MIT" and dual["choices"] == [["GPL-2.0-or-later"], ["MIT"]]
+    assert dual["iri"] == "http://licences.example.org/dual" and dual["solutions"] == 1
+    assert "GPL-2.0-or-later OR MIT" in keys(listing(site, t="Permissive"))  # the MIT choice is permissive
+    assert "GPL-2.0-or-later OR MIT" in keys(listing(site, t="Copyleft-Share"))  # the GPL one is copyleft
+    assert "GPL-2.0-or-later OR MIT" not in keys(listing(site, t=["Permissive", "Copyleft-Share"]))
+    assert "http://licences.example.org/typo" not in keys(listing(site))  # "MIT OR OR": not an entry, no error
+    r = requests.get(site + "/licences/compatibility", headers=JSON, timeout=20,
+                     params={"use": "GPL-2.0-or-later OR MIT", "redistribute": "Apache-2.0"}).json()
+    assert r["compatible"] and r["rule"] == "T12" and r["chosen"] == ["MIT"]  # the reuser takes MIT
+    adhoc = requests.get(site + "/licences/compatibility", headers=JSON, timeout=20,
+                         params={"use": "MIT AND GPL-3.0-only", "redistribute": "Apache-2.0"}).json()
+    assert not adhoc["compatible"] and adhoc["chosen"] == ["MIT", "GPL-3.0-only"]  # both apply: GPL says no
+    page = requests.get(site + "/licences/compatibility", params={"use": "GPL-2.0-or-later OR MIT",
+                                                                 "redistribute": "Apache-2.0"}, timeout=20)
+    assert page.status_code == 200 and "lets the reuser choose" in page.text
+    bad = requests.get(site + "/licences/compatibility", headers=JSON, timeout=20,
+                       params={"use": "MIT OR OR", "redistribute": "Apache-2.0"})
+    assert bad.status_code == 400 and "does not parse" in bad.json()["error"]["message"]
+    into = requests.get(site + "/licences/compatibility", headers=JSON, timeout=20,
+                        params={"use": "MIT", "redistribute": "GPL-2.0-or-later OR MIT"})
+    assert into.status_code == 400 and "one licence you distribute under" in into.json()["error"]["message"]

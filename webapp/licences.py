@@ -72,6 +72,8 @@ def _licence_json(lic: Licence, labels: dict[str, TermLabel]) -> dict:
         "text": lic.text, "solutions": lic.solutions, "bundled": lic.bundled,
         "legal_types": {c.key: [term_key(t) for t in c.terms if t in lic.legal_types] for c in CATEGORIES},
         "page": request.host_url.rstrip("/") + url_for("licences.listing", q=lic.key),
+        **({"expression": lic.expression, "choices": [list(c) for c in lic.choices],
+            "exceptions": list(lic.exceptions)} if lic.expression else {}),
     }
 
 
@@ -175,7 +177,9 @@ def compatibility():
             raise LicenceError("Name both licences: /licences/compatibility?use=GPL-3.0-only&redistribute=EUPL-1.2")
         return jsonify({"use": _side(verdict.use), "redistribute": _side(verdict.redistribute),
                         "rule": verdict.rule.name, "outcome": verdict.rule.outcome,
-                        "compatible": verdict.compatible, "advice": verdict.advice})
+                        "compatible": verdict.compatible, "advice": verdict.advice,
+                        **({"expression": verdict.use.expression, "chosen": list(verdict.chosen)}
+                           if verdict.use.expression else {})})
     keys = [lic.key for lic in assistant.all() if lic.spdx]
     return render_template("licence_compatibility.html", verdict=verdict, error=error, use=use,
                            redistribute=redistribute, keys=keys, href=href, label_langs=label_languages()), status

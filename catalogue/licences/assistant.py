@@ -18,7 +18,7 @@ from catalogue.errors import ErrorKind
 from catalogue.labels import pick
 from catalogue.licences import advice, chooser, directory
 from catalogue.licences.advice import AdviceEdit
-from catalogue.licences.compatibility import Rule, Verdict, check, read_rules
+from catalogue.licences.compatibility import Rule, Verdict, check, check_expression, read_rules
 from catalogue.licences.directory import Licence
 from catalogue.licences.errors import LicenceError
 from catalogue.licences.legal_types import CATEGORIES, TERMS, term_iri
@@ -163,7 +163,21 @@ class Licences:
 
         :raise LicenceError: either side names no licence (not found, with suggestions).
         """
-        return check(self.rules, self.get(use), self.get(redistribute), languages, advice=self.edited_advice())
+        return self.verdict(self.get(use), self.get(redistribute), languages)
+
+    def verdict(self, use: Licence, redistribute: Licence, languages: Sequence[str] = ("en",)) -> Verdict:
+        """The rules' verdict for two licences the assistant holds (an expression on the use
+        side: its first choice that may go, see compatibility.check_expression).
+
+        :raise LicenceError: ``redistribute`` is an expression: one licence is distributed under.
+        """
+        if redistribute.expression:
+            raise LicenceError(f"Name the one licence you distribute under, not the expression {redistribute.key!r}.",
+                               error_kind=ErrorKind.BAD_INPUT)
+        if use.expression:
+            return check_expression(self.rules, use, redistribute, {lic.key: lic for lic in self.all()}, languages,
+                                    self.edited_advice())
+        return check(self.rules, use, redistribute, languages, advice=self.edited_advice())
 
     # the advice administrators edit (catalogue/licences/advice.py)
 
@@ -188,10 +202,11 @@ class Licences:
 
     def matrix(self, size: int = MATRIX_SIZE, languages: Sequence[str] = ("en",)) -> Matrix:
         """The verdict for every pair of the ``size`` most used licences (unused ones are
-        left out: a matrix of licences nobody uses answers no one's question)."""
+        left out: a matrix of licences nobody uses answers no one's question; so are SPDX
+        expressions: one distributes under one licence)."""
         def compute() -> Matrix:
-            used = [lic for lic in self.all() if lic.solutions > 0][:size]
-            return Matrix(used, [[check(self.rules, a, b, languages) for b in used] for a in used])
+            used = [lic for lic in self.all() if lic.solutions > 0 and not lic.expression][:size]
+            return Matrix(used, [[self.verdict(a, b, languages) for b in used] for a in used])
         return self._root.per_version(f"licence-matrix:{size}:{','.join(languages)}", compute)
 
     def choose(self, answers: chooser.Answers) -> list[chooser.Suggestion]:
@@ -201,4 +216,4 @@ class Licences:
     def compatible_with(self, redistribute: str) -> Callable[[Licence], bool]:
         """Whether a licence's works may be redistributed under ``redistribute`` (for filters)."""
         target = self.get(redistribute)
-        return lambda lic: check(self.rules, lic, target).compatible
+        return lambda lic: self.verdict(lic, target).compatible

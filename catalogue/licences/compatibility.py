@@ -18,7 +18,7 @@ A rules file that does not parse, or a rule without an order or advice, is a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -87,6 +87,7 @@ class Verdict:
     redistribute: Licence
     rule: Rule
     advice: str  # in the reader's language, naming the two licences
+    chosen: tuple[str, ...] = ()  # for an expression on the use side: the choice the verdict is about
 
     @property
     def compatible(self) -> bool:
@@ -163,3 +164,28 @@ def check(rules: Sequence[Rule], use: Licence, redistribute: Licence,
 def _name(licence: Licence, languages: Sequence[str]) -> str:
     """How advice names a licence: its SPDX id (short, exact), else its title."""
     return licence.spdx or licence.title(languages)
+
+
+def check_expression(rules: Sequence[Rule], use: Licence, redistribute: Licence, known: dict[str, Licence],
+                     languages: Sequence[str] = ("en",),
+                     advice: dict[str, dict[str, str]] | None = None) -> Verdict:
+    """The verdict for a work under an SPDX expression (``use.choices``): the first choice
+    whose every licence may go into ``redistribute`` (the reuser picks it), else the first
+    refusal; a licence the assistant does not know makes its choice fail. The advice is
+    that of the licence the verdict is about, ``chosen`` names the choice."""
+    refusal: Verdict | None = None
+    for choice in use.choices:
+        verdicts = []
+        for key in choice:
+            part = known.get(key)
+            if part is None:
+                verdicts.append(replace(check(rules, replace(use, legal_types=frozenset(), alternatives=(),
+                                                             choices=(), key=key, spdx=key, titles=(("", key),)),
+                                              redistribute, languages, advice), chosen=choice))
+                continue
+            verdicts.append(replace(check(rules, part, redistribute, languages, advice), chosen=choice))
+        bad = next((v for v in verdicts if not v.compatible), None)
+        if bad is None and verdicts:
+            return replace(verdicts[0], use=use)
+        refusal = refusal or (replace(bad, use=use) if bad else None)
+    return refusal or check(rules, use, redistribute, languages, advice)

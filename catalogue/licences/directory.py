@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from catalogue.licences import expressions
 from catalogue.licences.legal_types import LEGAL_TYPE, TERMS
 from catalogue.licences.spdx import canonical_spdx, spdx_id
 from catalogue.store import Rows
@@ -45,6 +46,10 @@ class Licence:
     solutions: int  # distinct solutions with a distribution under it
     members: tuple[str, ...] = field(default=())  # every IRI that is this licence
     bundled: bool = False  # classified by the catalogue's own licence vocabulary
+    expression: str | None = None  # an SPDX expression (expressions.py), as SPDX writes it
+    choices: tuple[tuple[str, ...], ...] = ()  # its choices, each the licence keys that all apply
+    alternatives: tuple[frozenset[str], ...] = ()  # the legal types under each choice
+    exceptions: tuple[str, ...] = ()  # its WITH exceptions
 
     def title(self, languages: Sequence[str] = ("en",)) -> str:
         """The title in the first wanted language, then untagged, then English, then the key."""
@@ -55,7 +60,11 @@ class Licence:
         return self.titles[0][1] if self.titles else self.key
 
     def carries(self, terms: Iterable[str]) -> bool:
-        return set(terms) <= self.legal_types
+        """Every term holds, under one of its choices for an expression."""
+        wanted = set(terms)
+        if self.alternatives:
+            return any(wanted <= alt for alt in self.alternatives)
+        return wanted <= self.legal_types
 
     def matches(self, text: str) -> bool:
         """Whether ``text`` is part of its SPDX id, IRI or any title (case-insensitive)."""
@@ -72,6 +81,7 @@ class _Stated:
     labels: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     spdx_names: list[str] = field(default_factory=list)
+    expressions: list[str] = field(default_factory=list)
     types_by_graph: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     graphs: set[str] = field(default_factory=set)
 
@@ -97,19 +107,55 @@ def build(rows: Rows, counts: Rows, is_bundled: Callable[[str], bool]) -> list[L
             s.links.append(o.value)
         elif p == LEGAL_TYPE and o.value in TERMS:
             s.types_by_graph[graph].add(o.value)
+        elif p == expressions.LICENSE_EXPRESSION and isinstance(o, ox.Literal):
+            s.expressions.append(o.value)
     used: dict[str, int] = defaultdict(int)
     for r in counts:  # an old SPDX id (GPL-3.0) counts for the current one (GPL-3.0-only)
         key = r["key"].value
         sid = spdx_id(key)
         used[f"http://spdx.org/licenses/{canonical_spdx(sid)}" if sid else key] += int(r["solutions"].value)
     groups: dict[str, list[_Stated]] = defaultdict(list)
+    with_expression: list[tuple[_Stated, tuple]] = []
     for s in stated.values():
+        parsed = _expression(s)
+        if parsed is not None:
+            with_expression.append((s, parsed))
+            continue
         key = min(s.spdx) if s.spdx else s.iri
         groups[key].append(s)
     entries = [_entry(key, members, used, is_bundled) for key, members in groups.items()]
     entries = [e for e in entries if e.spdx or e.legal_types]
+    by_key = {e.key: e for e in entries}
+    for s, (rendered, choices, exceptions) in with_expression:
+        entries.append(expression_entry(rendered, choices, exceptions, by_key, iri=s.iri,
+                                        titles=tuple(sorted(s.titles.items())), solutions=used.get(s.iri, 0),
+                                        text=s.links[0] if s.links else None))
     entries.sort(key=lambda e: (-e.solutions, e.title().casefold(), e.key))
     return entries
+
+
+def _expression(s: _Stated) -> tuple | None:
+    """The parsed expression of a licence that names no SPDX entry, if it has a valid one (a
+    licence whose expression does not parse is listed as a plain licence, by its IRI)."""
+    if s.spdx or not s.expressions:
+        return None
+    try:
+        return expressions.parse(s.expressions[0])
+    except expressions.ExpressionError:
+        return None
+
+
+def expression_entry(rendered: str, choices: tuple[tuple[str, ...], ...], exceptions: tuple[str, ...],
+                     by_key: dict[str, Licence], *, iri: str | None = None, titles: tuple = (),
+                     solutions: int = 0, text: str | None = None) -> Licence:
+    """An entry for an SPDX expression over the licences in ``by_key`` (an id the assistant
+    does not know contributes no legal types, so its choices allow nothing it cannot show)."""
+    alternatives = tuple(expressions.combined_types([by_key[k].legal_types if k in by_key else frozenset()
+                                                     for k in choice]) for choice in choices)
+    common = frozenset.intersection(*alternatives) if alternatives else frozenset()
+    return Licence(key=rendered, iri=iri or rendered, spdx=None, titles=titles or (("", rendered),),
+                   legal_types=common, text=text, solutions=solutions, members=(iri,) if iri else (),
+                   expression=rendered, choices=choices, alternatives=alternatives, exceptions=exceptions)
 
 
 def _entry(key: str, members: list[_Stated], used: dict[str, int],
@@ -161,9 +207,18 @@ def suggestions(licences: Sequence[Licence], name: str, n: int = 3) -> list[str]
 
 def lookup(licences: Sequence[Licence], name: str) -> Licence | None:
     """The licence a URL names: an SPDX id (case-insensitive, old ids like ``GPL-2.0+``
-    too) or any IRI that is the licence."""
+    too), any IRI that is the licence, or an SPDX expression over known licences.
+
+    :raise ExpressionError: ``name`` is an expression that does not parse.
+    """
     wanted = canonical_spdx(name.strip()).casefold()
     for lic in licences:
         if lic.key.casefold() == wanted or name in lic.members or name == lic.iri:
             return lic
+    if expressions.is_expression(name):  # an expression nobody published: read it over the known licences
+        rendered, choices, exceptions = expressions.parse(name)
+        for lic in licences:
+            if lic.key == rendered:
+                return lic
+        return expression_entry(rendered, choices, exceptions, {lic.key: lic for lic in licences})
     return None
