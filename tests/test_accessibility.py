@@ -120,6 +120,7 @@ def test_every_kind_of_page_passes_axe(site, browser, tmp_path):
             visit("licence comparison", "/licences/compare?l=EUPL-1.2&l=MIT&l=Apache-2.0")
             visit("licence compatibility", "/licences/compatibility?use=GPL-3.0-only&redistribute=EUPL-1.2")
             visit("licence matrix", "/licences/matrix")
+            visit("licence questionnaire", "/licences/choose?kind=software&copyleft=strong&eu_law=yes")
             page.goto(site + "/sparql?" + urlencode({"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 200"}))
             page.wait_for_selector(".yasr table", timeout=15000)  # YASGUI runs a ?query= link at once
             assert page.locator("pre.result").count() == 1  # and the page's own result is under it
