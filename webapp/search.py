@@ -1,7 +1,7 @@
 """``/search``: keywords and facets over the derived search index (catalogue/search/).
 
 Every state is a URL: ``q``, ``sort``, ``page`` and repeatable facet parameters
-(``type eira theme spatial licence publisher collection language``), so results can be
+(``type eira theme spatial licence licencetype publisher collection language``), so results can be
 shared and bookmarked. Links to results go through :func:`webapp.linked_data.href`.
 
 :raise 400: a malformed ``page``, ``sort``, ``type`` or an over-long parameter.
@@ -33,7 +33,8 @@ bp = Blueprint("search", __name__)
 
 FACET_TITLES = {"type": lazy_gettext("Type"), "eira": lazy_gettext("EIRA building block"),
                 "theme": lazy_gettext("Topic"), "spatial": lazy_gettext("Spatial coverage"),
-                "licence": lazy_gettext("Licence"), "publisher": lazy_gettext("Publisher"),
+                "licence": lazy_gettext("Licence"), "licencetype": lazy_gettext("Licence terms"),
+                "publisher": lazy_gettext("Publisher"),
                 "collection": lazy_gettext("Collection"), "language": lazy_gettext("Language")}
 SORT_NAMES = {"relevance": lazy_gettext("relevance"), "date": lazy_gettext("date"),
               "title": lazy_gettext("title")}

@@ -6,7 +6,7 @@ source after each ingest. See ``index.py`` for the choice of engine, ``documents
 what is indexed and ``query.py`` for searching.
 """
 
-from catalogue.search.documents import FACETS, Record, read_labels, read_records
+from catalogue.search.documents import FACETS, LICENCE_TERMS, Record, read_labels, read_records
 from catalogue.search.index import Hidden, SearchIndex, SearchIndexError, index_path, open_index
 from catalogue.search.query import (
            PAGE_SIZE,
@@ -17,6 +17,6 @@ from catalogue.search.query import (
            search,
 )
 
-__all__ = ["FACETS", "PAGE_SIZE", "Hidden", "SORTS", "Record", "SearchIndex", "SearchIndexError",
+__all__ = ["FACETS", "LICENCE_TERMS", "PAGE_SIZE", "Hidden", "SORTS", "Record", "SearchIndex", "SearchIndexError",
            "SearchRequest", "SearchRequestError", "SearchResult", "index_path", "open_index",
            "read_labels", "read_records", "search"]

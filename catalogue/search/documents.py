@@ -6,7 +6,8 @@ their licences are a facet of the solution they belong to.
 
 The queries are ``sparql/search_records.rq``, ``search_texts.rq``, ``search_facet_*.rq`` (one per facet)
 (run over one source's graph) and ``search_labels.rq`` (run over that graph plus the
-vocabularies, for the names of building blocks, themes, countries and licence types).
+vocabularies, for the names of building blocks, themes, countries, licence types and the
+legal types of licences).
 """
 
 from __future__ import annotations
@@ -19,11 +20,23 @@ import pyoxigraph as ox
 
 from catalogue import queries
 from catalogue.labels import LABEL_IRIS, best, primary
+from catalogue.licences.legal_types import NAMESPACE
 from catalogue.store import Dataset, Store
 
-FACETS = ("type", "eira", "theme", "spatial", "licence", "publisher", "collection", "language")
-FACET_QUERIES = ("eira", "theme", "spatial", "publisher", "licence", "collection")  # search_facet_*.rq
+FACETS = ("type", "eira", "theme", "spatial", "licence", "licencetype", "publisher", "collection",
+          "language")
+FACET_QUERIES = ("eira", "theme", "spatial", "publisher", "licence", "licencetype",
+                 "collection")  # search_facet_*.rq
 SUMMARY_CHARS = 300
+
+# The legal types the "licencetype" facet offers (of Joinup's 41): the ones people choose
+# software or data by (may I relicense it, must I share my changes, even over a network,
+# is it GPL-compatible, is it meant for software or data, under EU law, OSI-approved).
+# The others are on nearly every licence (use, distribute, no liability...) or are
+# details of the text, so as facet values they would narrow nothing and bury these.
+LICENCE_TERMS: tuple[str, ...] = tuple(NAMESPACE + key for key in (
+    "Permissive", "Copyleft-Share", "LesserCopyleft", "GPL", "SaaSNetwork", "ForSoftware", "ForData",
+    "EU-MSLaw", "OSIApproved"))
 
 
 @dataclass
@@ -66,9 +79,13 @@ def read_records(store: Store, graph: ox.NamedNode, source: str,
     """Every solution and collection in one source's graph, with texts and facet values.
 
     ``public``: the published graphs, visible by name, where the collection a solution
-    says it is part of (``dct:isPartOf``) is looked up, as it may be another source's.
+    says it is part of (``dct:isPartOf``) is looked up, as it may be another source's, and
+    the legal types of its licences (their own, and those of the bundled classification's
+    licence that names the same SPDX entry).
     """
     ds = Dataset(default_graphs=[graph], named_graphs=list(dict.fromkeys([graph, *public])))
+    bound: dict[str, dict[str, queries.Value]] = {
+        "licencetype": {"value": [ox.NamedNode(t) for t in LICENCE_TERMS]}}
     records: dict[str, Record] = {}
     for r in queries.select(store, "search_records", dataset=ds):
         iri = r["record"].value
@@ -92,7 +109,7 @@ def read_records(store: Store, graph: ox.NamedNode, source: str,
             if r["field"].value == "description":
                 texts_of.descriptions.append(pair)
     for facet in FACET_QUERIES:
-        for r in queries.select(store, f"search_facet_{facet}", dataset=ds):
+        for r in queries.select(store, f"search_facet_{facet}", dataset=ds, **bound.get(facet, {})):
             faceted = records.get(r["record"].value)
             if faceted is not None:  # releases and other nodes are not search documents
                 faceted.facets.setdefault(facet, set()).add(r["value"].value)
@@ -112,7 +129,8 @@ def read_labels(store: Store, graphs: Sequence[ox.NamedNode]) -> dict[str, dict[
         if not isinstance(label, ox.Literal):  # (the query keeps literals)
             continue
         rank = LABEL_IRIS.index(r["property"].value)
-        found.setdefault(r["value"].value, []).append((rank, label.language or "", label.value))
+        # (stripped: some vocabulary labels end in a space, e.g. "SaaS/network ")
+        found.setdefault(r["value"].value, []).append((rank, label.language or "", label.value.strip()))
     out: dict[str, dict[str, str]] = {}
     for iri, labels in found.items():
         top = min(rank for rank, _, _ in labels)
