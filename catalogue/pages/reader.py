@@ -131,11 +131,13 @@ class Reader:
     def solution_page(self, iri: str, languages: tuple[str, ...] = ("en",)) -> pages.SolutionPage:
         """Everything a solution's HTML page shows (see catalogue/pages/solution.py), with
         the other sources' records of it, which are left out of its related solutions (they
-        share every building block, being the same)."""
+        share every building block, being the same), and each release's licences checked
+        against each other by the Licensing Assistant (``Catalogue.licences``)."""
         page = pages.solution_page(
             self.describe,
             lambda x: [r["release"].value for r in self.select("releases_of", solution=ox.NamedNode(x))],
             self._collections_of, iri, languages)
+        pages.check_licences(page, self._root.licences, languages)
         page.also_published_by = self.also_published_by(iri)
         page.possibly_same_as = self.possibly_same_as(iri)
         same = {p.iri for p in page.also_published_by + page.possibly_same_as}

@@ -1,19 +1,27 @@
 """What a solution's page shows, gathered from the store (no HTML here; the web layer
 renders it). Built from the same descriptions the Linked Data views serve, one small
 anchored query per resource (each a few milliseconds), never one big unanchored query.
+
+Each release also says which licences its distributions are under and which two of them
+cannot be combined by the Licensing Assistant's rules (:func:`check_licences`, issue 13):
+a reuser downloading the whole release gets both, and needs to know before mixing them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
 from catalogue.labels import LABEL_PROPERTIES, pick
+from catalogue.licences import LicenceError
+from catalogue.licences.spdx import spdx_id
 from catalogue.terms import ADMS, DCAT, DCT, FOAF, OWL, RDF_TYPE, SKOS, VCARD
 
 if TYPE_CHECKING:
+    from catalogue.licences import Licence, Verdict
     from catalogue.store import Term
 
 EIRA = "http://data.europa.eu/dr8/"
@@ -36,6 +44,32 @@ class Distribution:
     licences: list[Link]
 
 
+@dataclass(frozen=True)
+class ReleaseLicence:
+    """A licence some distribution of a release is under, as the page names it."""
+
+    iri: str  # the licence IRI the (first) distribution names
+    label: str  # the assistant's title when it knows the licence, else the page's label
+    key: str | None  # the Licensing Assistant's SPDX id, IRI or SPDX expression; None: it does not know it
+
+    @property
+    def checked(self) -> bool:
+        return self.key is not None
+
+
+@dataclass(frozen=True)
+class LicenceConflict:
+    """Two licences of one release that cannot be combined: the rules allow neither a work
+    under ``first`` into one under ``second``, nor the reverse."""
+
+    first: ReleaseLicence
+    second: ReleaseLicence
+    # the compatibility check that shows a refusal (keys): ``redistribute`` is always one licence,
+    # since the assistant checks nothing into an expression
+    use: str
+    redistribute: str
+
+
 @dataclass
 class Release:
     iri: str
@@ -44,6 +78,13 @@ class Release:
     issued: str | None
     notes: str | None
     distributions: list[Distribution]
+    licences: list[ReleaseLicence] = field(default_factory=list)  # each once, by label
+    licence_conflicts: list[LicenceConflict] = field(default_factory=list)
+
+    @property
+    def unchecked_licences(self) -> list[ReleaseLicence]:
+        """The licences the Licensing Assistant does not know, so none of its rules was tried."""
+        return [lic for lic in self.licences if not lic.checked]
 
 
 @dataclass
@@ -195,3 +236,83 @@ def solution_page(describe, releases_of, collections_of, iri: str,
         ))
     page.releases.sort(key=lambda r: (r.issued or "", r.version or ""), reverse=True)
     return page
+
+
+class LicenceRules(Protocol):
+    """What :func:`check_licences` asks of the Licensing Assistant (``Catalogue.licences``)."""
+
+    def get(self, name: str) -> Licence: ...
+
+    def check(self, use: str, redistribute: str, languages: Sequence[str] = ...) -> Verdict: ...
+
+
+def check_licences(page: SolutionPage, assistant: LicenceRules, languages: Sequence[str] = ("en",)) -> None:
+    """Fill each release's ``licences`` (every licence its distributions are under, once, by
+    the assistant's title in the reader's ``languages`` when it knows it, so the page and
+    the assistant name it alike) and ``licence_conflicts`` (every two of them that cannot
+    be combined: the rules say no both ways; one way allowed means the combination goes
+    under that licence).
+
+    A licence is looked up by its IRI, then by the SPDX id of an SPDX IRI (a distribution may
+    point at ``http://spdx.org/licenses/MIT`` itself). One the assistant does not know (no
+    SPDX id, no legal types) is listed with no key and never checked: a missing
+    classification is not a conflict. An SPDX expression (``GPL-2.0-only OR MIT``) goes into
+    another licence by its first choice that may (the assistant's answer), and a licence
+    goes into an expression when it may go into every licence of one of its choices.
+    Cheap: the assistant's directory is read once per data version, and a rule check is
+    Python over a few dozen rules; a page whose releases name no licence does not ask it at
+    all. The rules failing to load (a :class:`RulesError` at start-up) is not caught here.
+    """
+    for release in page.releases:
+        found: dict[str, tuple[ReleaseLicence, Licence | None]] = {}
+        for dist in release.distributions:
+            for link in dist.licences:
+                licence = _known(assistant, link.iri)
+                key = licence.key if licence is not None else None
+                label = licence.title(languages) if licence is not None else link.label
+                found.setdefault(key or link.iri, (ReleaseLicence(link.iri, label, key), licence))
+        ordered = sorted(found.values(), key=lambda pair: (pair[0].label.casefold(), pair[0].iri))
+        release.licences = [shown for shown, _ in ordered]
+        known = [(shown, licence) for shown, licence in ordered if licence is not None]
+        conflicts = []
+        for i, (first, a) in enumerate(known):
+            for second, b in known[i + 1:]:
+                if not _may_go(assistant, a, b) and not _may_go(assistant, b, a):
+                    conflicts.append(LicenceConflict(first, second, *_shown_check(a, b)))
+        release.licence_conflicts = conflicts
+
+
+def _known(assistant: LicenceRules, iri: str) -> Licence | None:
+    """The assistant's licence an IRI names, or None when it knows none."""
+    for name in (iri, spdx_id(iri)):
+        if name is not None:
+            try:
+                return assistant.get(name)
+            except LicenceError:
+                pass
+    return None
+
+
+def _shown_check(a: Licence, b: Licence) -> tuple[str, str]:
+    """The (use, redistribute) keys of a check that shows ``a`` and ``b`` refused: into a
+    single licence, since the assistant checks nothing into an expression."""
+    if not b.expression:
+        return a.key, b.key
+    if not a.expression:
+        return b.key, a.key
+    return a.key, b.choices[0][0]
+
+
+def _may_go(assistant: LicenceRules, use: Licence, into: Licence) -> bool:
+    """Whether the rules let a work under ``use`` be redistributed under ``into``, perhaps
+    under conditions; into an expression: into every licence of one of its choices (one
+    the assistant does not know refuses nothing)."""
+    if not into.expression:
+        return assistant.check(use.key, into.key).compatible
+
+    def goes(key: str) -> bool:
+        try:
+            return assistant.check(use.key, key).compatible
+        except LicenceError:
+            return True
+    return any(all(goes(key) for key in choice) for choice in into.choices)
