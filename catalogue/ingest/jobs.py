@@ -101,6 +101,13 @@ def _lease_time(moment: datetime) -> ox.Literal:
     return _at(moment, "milliseconds")
 
 
+def _to_lease_precision(moment: datetime) -> datetime:
+    """``moment`` cut to the millisecond, as leases are stored: a lease is over at its
+    ``leaseUntil`` (``until <= now``), here and in ``upload_jobs_expire.ru`` alike, so the
+    poll that sees it over and the update that ends it agree even within one millisecond."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def _now() -> ox.Literal:
     return _at(datetime.now(UTC))
 
@@ -212,8 +219,8 @@ class Jobs:
             return None
         if r["status"].value in UNFINISHED:
             until = _when(r["leaseUntil"]) if "leaseUntil" in r else None
-            now = datetime.now(UTC)
-            if until is None or until < now:
+            now = _to_lease_precision(datetime.now(UTC))
+            if until is None or until <= now:
                 self._expire([iri], now, lease_only=True)
                 r = self._read(iri) or r
         return Job(job_id, source, r["status"].value, r["created"].value,
@@ -239,13 +246,13 @@ class Jobs:
         their polls answer why instead of "retry later" forever. ``everything``: no other
         process can be at work (the embedded store), so every such job; else only those
         whose lease expired. Returns the ids of the jobs ended."""
-        now = datetime.now(UTC)
+        now = _to_lease_precision(datetime.now(UTC))
         found = []
         for r in queries.select(self.store, "upload_jobs_unfinished", jobs=self.graph):
             if "leaseOwner" in r and r["leaseOwner"] == self.owner:
                 continue
             until = _when(r["leaseUntil"]) if "leaseUntil" in r else None
-            if everything or until is None or until < now:
+            if everything or until is None or until <= now:
                 found.append(r["job"])
         for start in range(0, len(found), 200):
             self._expire(found[start:start + 200], now, lease_only=not everything)  # type: ignore[arg-type]

@@ -1,5 +1,5 @@
 #+ title: End upload jobs whose process stopped
-#+ description: The jobs still queued or running, not held by this process, and (lease_only) with an expired or no lease, end as failed with the reason; a job its live owner renewed or ended meanwhile is left alone.
+#+ description: The jobs still queued or running, not held by this process, and (lease_only) with an expired (leaseUntil at or before now) or no lease, end as failed with the reason; a job its live owner renewed or ended meanwhile is left alone.
 #+ param: jobs iri The jobs graph
 #+ param: job iris The jobs to end
 #+ param: owner literal This process, which holds its own jobs
@@ -15,4 +15,4 @@ WHERE {
   GRAPH ?jobs { ?job a cat:UploadJob ; cat:status ?s . FILTER (?s IN ("queued", "running"))
     OPTIONAL { ?job cat:leaseUntil ?until } OPTIONAL { ?job cat:leaseOwner ?leaseOwner }
     FILTER (!BOUND(?leaseOwner) || ?leaseOwner != ?owner)
-    FILTER (!?lease_only || !BOUND(?until) || ?until < ?now) } }
+    FILTER (!?lease_only || !BOUND(?until) || ?until <= ?now) } }
