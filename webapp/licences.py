@@ -21,9 +21,9 @@ from flask_babel import lazy_gettext
 
 from catalogue.licences import (
     CATEGORIES,
+    COMPARE_MAX,
     LANGUAGES,
     AdviceError,
-    COMPARE_MAX,
     Found,
     Licence,
     LicenceError,
