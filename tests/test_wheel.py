@@ -106,6 +106,9 @@ def test_init_and_serve_from_the_wheel_outside_the_checkout(installed, tmp_path)
         assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) > 100  # the demo catalogue
         queries = requests.get(url + "/queries", timeout=10)  # saved queries read from the package
         assert queries.status_code == 200 and "Solutions implementing an EIRA building block" in queries.text
+        check = requests.get(url + "/licences/compatibility", timeout=30, headers={"Accept": "application/json"},
+                             params={"use": "GPL-3.0-only", "redistribute": "EUPL-1.2"})  # rules.ttl shipped
+        assert check.status_code == 200 and check.json()["rule"] == "T04"
         french = requests.get(url + "/", timeout=10, headers={"Accept-Language": "fr"})
         assert french.status_code == 200 and 'lang="fr"' in french.text  # compiled translations shipped
     finally:
