@@ -91,7 +91,7 @@ def main() -> None:
         reads = []
         for _ in range(args.rounds):
             t = time.perf_counter()
-            licences = catalogue.licences._read()
+            licences = catalogue.licences._read(counted=True)
             reads.append((time.perf_counter() - t) * 1000)
         used = sum(1 for lic in licences if lic.solutions)
         print(f"{args.solutions:,} solutions, {len(licences)} licences ({used} in use): "

@@ -8,7 +8,7 @@ message says what was wrong and, for a name nobody has, the closest names there 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ from catalogue.licences.compatibility import Rule, Verdict, check, check_express
 from catalogue.licences.directory import Licence
 from catalogue.licences.errors import LicenceError
 from catalogue.licences.legal_types import CATEGORIES, TERMS, term_iri
+from catalogue.store import Node
 
 if TYPE_CHECKING:
     from catalogue.app import Catalogue
@@ -66,13 +67,19 @@ class Licences:
     # reading
 
     def all(self) -> list[Licence]:
-        """Every licence the assistant knows, most used first (read once per data version)."""
-        return self._root.per_version("licences", self._read)
+        """Every licence the assistant knows with how many solutions use it, most used first
+        (read once per data version: counting is the costly part, ~3 s at 100k solutions)."""
+        return self._root.per_version("licences", lambda: self._read(counted=True))
 
-    def _read(self) -> list[Licence]:
+    def classified(self) -> list[Licence]:
+        """Every licence with its legal types, uses not counted (``solutions`` 0): what checks
+        need (a solution page checks its releases' licences), read in ~0.1 s per data version."""
+        return self._root.per_version("licences-classified", lambda: self._read(counted=False))
+
+    def _read(self, *, counted: bool) -> list[Licence]:
         graphs = self._root.graphs
         rows = self._root.select("licence_directory")
-        counts = self._root.select("licence_solution_counts")
+        counts: Iterable[Mapping[str, Node]] = self._root.select("licence_solution_counts") if counted else ()
 
         def bundled(graph: str) -> bool:
             return graphs.kind(ox.NamedNode(graph)) == ("vocab", "licences")
@@ -115,12 +122,14 @@ class Licences:
         kept = [lic for lic in licences if lic.carries(chosen) and lic.matches(text)]
         return Found(kept, tuple(chosen), text.strip(), len(licences))
 
-    def get(self, name: str) -> Licence:
-        """The licence an SPDX id or IRI names.
+    def get(self, name: str, *, counted: bool = False) -> Licence:
+        """The licence an SPDX id, IRI or SPDX expression names (``counted``: with how many
+        solutions use it, which costs the first caller of a data version the count).
 
-        :raise LicenceError: nobody has that name (not found), with the closest names.
+        :raise LicenceError: nobody has that name (not found), with the closest names; an
+            expression that does not parse (bad input).
         """
-        licences = self.all()
+        licences = self.all() if counted else self.classified()
         found = directory.lookup(licences, name)
         if found is None:
             raise LicenceError(f"No licence has the SPDX id or IRI {name!r}.",
@@ -140,7 +149,7 @@ class Licences:
         chosen: list[Licence] = []
         for name in names:
             try:
-                lic = self.get(name)
+                lic = self.get(name, counted=True)
             except LicenceError as exc:
                 raise LicenceError(f"No licence has the SPDX id or IRI {name!r}.", suggestions=exc.suggestions,
                                    error_kind=ErrorKind.BAD_INPUT) from exc
@@ -175,7 +184,7 @@ class Licences:
             raise LicenceError(f"Name the one licence you distribute under, not the expression {redistribute.key!r}.",
                                error_kind=ErrorKind.BAD_INPUT)
         if use.expression:
-            return check_expression(self.rules, use, redistribute, {lic.key: lic for lic in self.all()}, languages,
+            return check_expression(self.rules, use, redistribute, {lic.key: lic for lic in self.classified()}, languages,
                                     self.edited_advice())
         return check(self.rules, use, redistribute, languages, advice=self.edited_advice())
 

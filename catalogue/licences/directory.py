@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from catalogue.licences import expressions
 from catalogue.licences.legal_types import LEGAL_TYPE, TERMS
 from catalogue.licences.spdx import canonical_spdx, spdx_id
-from catalogue.store import Rows
+from catalogue.store import Node, Rows
 
 OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 DCT_TITLE = "http://purl.org/dc/terms/title"
@@ -86,7 +86,7 @@ class _Stated:
     graphs: set[str] = field(default_factory=set)
 
 
-def build(rows: Rows, counts: Rows, is_bundled: Callable[[str], bool]) -> list[Licence]:
+def build(rows: Rows, counts: Iterable[Mapping[str, Node]], is_bundled: Callable[[str], bool]) -> list[Licence]:
     """Entries from ``licence_directory`` and ``licence_solution_counts`` rows, sorted by
     use (most used first), then title. ``is_bundled(graph)`` tells the catalogue's own
     licence vocabulary graph from the rest."""
@@ -110,10 +110,10 @@ def build(rows: Rows, counts: Rows, is_bundled: Callable[[str], bool]) -> list[L
         elif p == expressions.LICENSE_EXPRESSION and isinstance(o, ox.Literal):
             s.expressions.append(o.value)
     used: dict[str, int] = defaultdict(int)
-    for r in counts:  # an old SPDX id (GPL-3.0) counts for the current one (GPL-3.0-only)
-        key = r["key"].value
+    for c in counts:  # an old SPDX id (GPL-3.0) counts for the current one (GPL-3.0-only)
+        key = c["key"].value
         sid = spdx_id(key)
-        used[f"http://spdx.org/licenses/{canonical_spdx(sid)}" if sid else key] += int(r["solutions"].value)
+        used[f"http://spdx.org/licenses/{canonical_spdx(sid)}" if sid else key] += int(c["solutions"].value)
     groups: dict[str, list[_Stated]] = defaultdict(list)
     with_expression: list[tuple[_Stated, tuple]] = []
     for s in stated.values():
