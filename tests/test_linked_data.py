@@ -153,6 +153,23 @@ def test_unknown_is_404_and_withdrawn_is_410(server):
     assert get(server, "/resource", "text/html", params={"uri": WITHDRAWN}).status_code == 410
 
 
+def test_a_record_validation_held_back_is_not_said_to_be_withdrawn(tmp_path):
+    env = {**os.environ, "CATALOGUE_STORE": str(tmp_path / "store"), "CATALOGUE_BASE_URI": BASE}
+    cli(env, "init", "--no-demo")
+    text = GOOD.read_text()
+    cli(env, "ingest", "-", "--source", "example", "--format", "ttl", data=text.encode())
+    # solution-2 loses its contact point: partial mode holds it back, it is not withdrawn
+    broken = text.replace("  dcat:contactPoint ex:contact ;\n  dct:type <http://data.europa.eu/dr8/DataExchangeService> .",
+                          "  dct:type <http://data.europa.eu/dr8/DataExchangeService> .")
+    assert broken != text
+    cli(env, "ingest", "-", "--source", "example", "--format", "ttl", "--mode", "partial", data=broken.encode())
+    with serving(env) as url:
+        held = get(url, "/resource", "text/html", params={"uri": WITHDRAWN})
+        assert held.status_code == 404
+        assert "held back by validation" in held.text and "example" in held.text and "withdrawn" not in held.text
+        assert get(url, "/resource", "text/turtle", params={"uri": "http://repo.example.org/solution-1"}).status_code == 200
+
+
 @pytest.mark.parametrize("params", [{}, {"uri": "not an iri"}, {"uri": "<>"}])
 def test_a_missing_or_malformed_uri_is_400(server, params):
     r = get(server, "/resource", "text/turtle", params=params)

@@ -135,6 +135,10 @@ def _dereference(iri: str, ext: str | None, url_for_format) -> Response:
         triples = catalogue.reader.describe(iri)
         if not triples:
             gone = catalogue.reader.withdrawal(iri)
+            if gone is not None and gone.held_back:
+                abort(404, f"{iri} is held back by validation: the ingest of source '{gone.source}' on "
+                           f"{gone.when} found problems in its description, so it is not published until "
+                           "its publisher sends a corrected one (the run's report says what to fix).")
             if gone is not None:
                 abort(410, f"{iri} was withdrawn by its publisher: the ingest of source "
                            f"'{gone.source}' on {gone.when} no longer contained it ({gone.activity}).")

@@ -21,7 +21,7 @@ import os
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -239,7 +239,8 @@ def ingest(
             store.write_graph(run_graph, history.run_triples(activity, report, changes, truncated,
                                                              report.diff, agent))
             # ... published by one small transaction: old version or new, never a mix
-            prov = _provenance(activity, source, graph, report, started, origin)
+            prov = _provenance(activity, source, graph, report, started, origin,
+                               held_back={rec.iri for rec in rejected})
             store.update(switch_update(graphs, source, graph, quarantine, prov))
         except BaseException:
             _drop_quietly(store, [graph, quarantine, run_graph])
@@ -423,6 +424,7 @@ def _provenance(
     started: datetime,
     origin: str | None,
     outcome: str | None = None,
+    held_back: Collection[str] = (),
 ) -> list[ox.Triple]:
     def lit(value, dt=None):
         return ox.Literal(str(value), datatype=dt) if dt else ox.Literal(str(value))
@@ -450,7 +452,9 @@ def _provenance(
     ]
     if origin:
         triples.append(ox.Triple(activity, CAT.origin, lit(origin)))
-    # what the publisher withdrew: its PURI then answers 410 Gone, citing this run
-    triples += [ox.Triple(activity, CAT.removed, ox.NamedNode(iri))
+    # what the publisher withdrew: its PURI then answers 410 Gone, citing this run; what
+    # validation held back (partial mode: in the dump, but quarantined) is not withdrawn:
+    # its PURI says so, and that it returns once the publisher fixes it
+    triples += [ox.Triple(activity, CAT.heldBack if iri in held_back else CAT.removed, ox.NamedNode(iri))
                 for iri in diff.removed if not iri.startswith("_:")]
     return triples

@@ -56,6 +56,7 @@ class Withdrawal:
     source: str
     when: str
     activity: str
+    held_back: bool = False  # quarantined by validation (partial mode), not withdrawn by its publisher
 
 
 class Reader:
@@ -115,7 +116,8 @@ class Reader:
         return found
 
     def withdrawal(self, iri: str) -> Withdrawal | None:
-        """When and by which source's ingest a resource was last withdrawn, if ever.
+        """When and by which source's ingest a resource was last withdrawn or held back by
+        validation, if ever.
 
         Read from the provenance graph alone: only the pipeline writes there, whereas a
         dump could carry a ``prov:Activity`` of its own claiming to withdraw anything."""
@@ -123,7 +125,8 @@ class Reader:
         rows = queries.select(root.store, "resource_withdrawal", resource=ox.NamedNode(iri),
                               dataset=Dataset(default_graphs=[root.graphs.provenance]))
         for r in rows:
-            return Withdrawal(r["source"].value, r["ended"].value, r["activity"].value)
+            return Withdrawal(r["source"].value, r["ended"].value, r["activity"].value,
+                              held_back=r["how"].value.endswith("heldBack"))
         return None
 
     # pages
