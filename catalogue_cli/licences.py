@@ -30,12 +30,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         catalogue.close()
     if args.json:
-        def side(lic):
-            return {"iri": lic.iri, "spdx": lic.spdx, "title": lic.title((args.lang,))}
-        print(json.dumps({"use": side(verdict.use), "redistribute": side(verdict.redistribute),
-                          "rule": verdict.rule.name, "outcome": verdict.rule.outcome,
-                          "compatible": verdict.compatible,
-                          "advice": verdict.advice}, ensure_ascii=False, indent=2))
+        print(json.dumps(verdict.as_json((args.lang,)), ensure_ascii=False, indent=2))
     else:
         print(f"{verdict.rule.name}: {verdict.advice}")
     return 0 if verdict.compatible else EXIT_INCOMPATIBLE

@@ -138,6 +138,12 @@ class Assistant:
             return expression_entry(*parse(name), {k: lic for k, lic in self.by.items() if "/" not in k})
         raise LicenceError(f"No licence has the SPDX id or IRI {name!r}.")
 
+    def known(self, name: str) -> Licence | None:
+        try:
+            return self.get(name)
+        except LicenceError:
+            return None
+
     def check(self, use: str, redistribute: str, languages=("en",)):
         a, b = self.get(use), self.get(redistribute)
         if b.expression:

@@ -151,10 +151,6 @@ def compare():
                            label_langs=label_languages(), compare_max=COMPARE_MAX)
 
 
-def _side(lic: Licence) -> dict:
-    return {"iri": lic.iri, "spdx": lic.spdx, "title": lic.title(label_languages())}
-
-
 @bp.route("/licences/compatibility")
 def compatibility():
     assistant = root().licences
@@ -175,11 +171,7 @@ def compatibility():
     if _wants_json():
         if verdict is None:
             raise LicenceError("Name both licences: /licences/compatibility?use=GPL-3.0-only&redistribute=EUPL-1.2")
-        return jsonify({"use": _side(verdict.use), "redistribute": _side(verdict.redistribute),
-                        "rule": verdict.rule.name, "outcome": verdict.rule.outcome,
-                        "compatible": verdict.compatible, "advice": verdict.advice,
-                        **({"expression": verdict.use.expression, "chosen": list(verdict.chosen)}
-                           if verdict.use.expression else {})})
+        return jsonify(verdict.as_json(label_languages()))
     keys = [lic.key for lic in assistant.all() if lic.spdx]
     return render_template("licence_compatibility.html", verdict=verdict, error=error, use=use,
                            redistribute=redistribute, keys=keys, href=href, label_langs=label_languages()), status

@@ -136,6 +136,14 @@ class Licences:
                                suggestions=directory.suggestions(licences, name), error_kind=ErrorKind.NOT_FOUND)
         return found
 
+    def known(self, name: str) -> Licence | None:
+        """The licence ``name`` names, or None: for callers to whom an unknown licence is
+        normal (a solution page's licences), without the suggestions ``get`` computes.
+
+        :raise LicenceError: ``name`` is an SPDX expression that does not parse.
+        """
+        return directory.lookup(self.classified(), name)
+
     def compare(self, names: Sequence[str]) -> list[Licence]:
         """2 to 5 distinct licences, in the order asked.
 

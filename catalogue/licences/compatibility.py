@@ -94,6 +94,17 @@ class Verdict:
         """Allowed, perhaps under the conditions the advice states."""
         return self.rule.outcome != "incompatible"
 
+    def as_json(self, languages: Sequence[str] = ("en",)) -> dict:
+        """The answer as /licences/compatibility and ``catalogue licence check --json`` give it."""
+        def side(lic: Licence) -> dict:
+            return {"iri": lic.iri, "spdx": lic.spdx, "title": lic.title(languages)}
+
+        answer = {"use": side(self.use), "redistribute": side(self.redistribute), "rule": self.rule.name,
+                  "outcome": self.rule.outcome, "compatible": self.compatible, "advice": self.advice}
+        if self.use.expression:
+            answer.update(expression=self.use.expression, chosen=list(self.chosen))
+        return answer
+
 
 def read_rules(path: Path = RULES_FILE) -> tuple[Rule, ...]:
     """The rules of ``path`` in order.

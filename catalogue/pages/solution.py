@@ -241,7 +241,7 @@ def solution_page(describe, releases_of, collections_of, iri: str,
 class LicenceRules(Protocol):
     """What :func:`check_licences` asks of the Licensing Assistant (``Catalogue.licences``)."""
 
-    def get(self, name: str) -> Licence: ...
+    def known(self, name: str) -> Licence | None: ...
 
     def check(self, use: str, redistribute: str, languages: Sequence[str] = ...) -> Verdict: ...
 
@@ -287,9 +287,11 @@ def _known(assistant: LicenceRules, iri: str) -> Licence | None:
     for name in (iri, spdx_id(iri)):
         if name is not None:
             try:
-                return assistant.get(name)
-            except LicenceError:
-                pass
+                found = assistant.known(name)
+            except LicenceError:  # an IRI that reads as a broken expression names nothing
+                continue
+            if found is not None:
+                return found
     return None
 
 
