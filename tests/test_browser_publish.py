@@ -168,7 +168,8 @@ def test_a_publisher_signs_in_uploads_fixes_rolls_back_and_makes_a_token(site, b
         assert "nightly" in page.locator("section", has=page.locator("h2#tokens")).inner_text()
         assert page.get_by_role("button", name="Revoke: nightly").count() == 1  # says which token
 
-        # 7. sign out
+        # 7. sign out, from the account menu in the header
+        page.locator("details.account-menu summary").click()
         with page.expect_navigation():
             page.get_by_role("button", name="Sign out").click()
         page.goto(site + "/sources/spain-ctt")

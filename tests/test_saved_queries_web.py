@@ -181,7 +181,7 @@ def test_unknown_private_or_misspelt_is_a_404(server):
                  "/queries/licence_usage.exe", "/queries/licence_usage.ttl"):
         r = requests.get(server + path, headers=HTML)
         assert r.status_code == 404, path
-        assert "<h1>404" in r.text and "Traceback" not in r.text
+        assert "<h1>Page not found" in r.text and "Traceback" not in r.text
 
 
 def test_hostile_literal_and_iri_are_escaped_and_never_links(server):

@@ -100,5 +100,8 @@ def test_resource_page_html_and_turtle(server):
 
 
 def test_errors_are_pages_not_tracebacks(server):
-    r = requests.get(server + "/no/such/page", headers={"Accept": "text/html"})
-    assert r.status_code == 404 and "<h1>404" in r.text and "Traceback" not in r.text
+    r = requests.get(server + "/no/such-page", headers={"Accept": "text/html"})
+    assert r.status_code == 404 and "<h1>Page not found" in r.text and "Traceback" not in r.text
+    # it says what was typed, on this host, and offers a search for its words
+    assert "<code>/no/such-page</code>" in r.text and 'value="such page"' in r.text
+    assert 'role="search"' in r.text

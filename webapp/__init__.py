@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
         errors,
         harvest,
         i18n,
+        layout,
         licences,
         linked_data,
         moderation,
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     )
 
     i18n.init_app(app)
+    layout.init_app(app)  # the header's menus, the footer, breadcrumbs
     auth.init_app(app)  # sessions, CSRF on every form
     auth.csrf.exempt(sparql.bp)  # the SPARQL protocol's POST reads, never writes
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + 1024 * 1024  # 413 beyond

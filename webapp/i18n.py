@@ -7,6 +7,10 @@ browser's ``Accept-Language``; English otherwise.
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, get_translations
 
@@ -58,7 +62,26 @@ def _translations():
     return found
 
 
+def number(value: int | float | None) -> str:
+    """A number as the reader writes it (62,411 in English, 62 411 in French, 62.411 in
+    German); empty for None."""
+    if value is None:
+        return ""
+    return format_decimal(value, locale=reader_language() if has_request_context() else "en")
+
+
+def day(value: date | datetime | None, style: str = "medium") -> str:
+    """A date as the reader writes it (4 Dec 2026, 4 déc. 2026, 04.12.2026); empty for None."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_date(value, format=style, locale=reader_language() if has_request_context() else "en")
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["day"] = day
     Babel(app, locale_selector=reader_language, default_translation_directories="translations")
     app.jinja_env.install_gettext_callables(  # as Flask-Babel's, with the lookup above
         gettext=lambda s: _translations().ugettext(s),

@@ -142,7 +142,9 @@ def _dereference(iri: str, ext: str | None, url_for_format) -> Response:
             if gone is not None:
                 abort(410, f"{iri} was withdrawn by its publisher: the ingest of source "
                            f"'{gone.source}' on {gone.when} no longer contained it ({gone.activity}).")
-            abort(404, f"nothing in the catalogue describes {iri}")
+            # the path as typed: the IRI may name the catalogue's public host, not this one
+            abort(404, f"Nothing in the catalogue describes {iri}." if request.path == "/resource"
+                  else f"Nothing in the catalogue has the address {request.path}.")
         body = _render(iri, media, triples, url_for_format)
         headers = {
             "Link": ", ".join(f'<{url_for_format(e)}>; rel="alternate"; type="{m}"'

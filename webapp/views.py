@@ -1,4 +1,4 @@
-"""Pages: home. Resources are dereferenced by linked_data.py."""
+"""Pages: home, about the data, legal notice. Resources are dereferenced by linked_data.py."""
 
 from __future__ import annotations
 
@@ -12,12 +12,21 @@ from .response_cache import share
 bp = Blueprint("views", __name__)
 
 
-def _catalogue():
-    return root()
-
-
 @bp.route("/")
 def home():
     share(request.environ)  # the same for every anonymous reader: see response_cache.py
-    return render_template("home.html", stats=_catalogue().feeds.stats(), home=_catalogue().reader.home(label_languages()),
-                           href=href)
+    return render_template("home.html", home=root().reader.home(label_languages()), href=href)
+
+
+@bp.route("/about")
+def about():
+    """What the catalogue holds and where it comes from: the counts the home page used to
+    open with, for those who want them."""
+    share(request.environ)
+    return render_template("about.html", stats=root().feeds.stats(), home=root().reader.home(label_languages()))
+
+
+@bp.route("/legal")
+def legal():
+    share(request.environ)
+    return render_template("legal.html")

@@ -42,6 +42,8 @@ class HomePage:
     by_view: list  # (view label, [facet values of the blocks solutions implement])
     topics: list
     countries: list
+    collections: int = 0
+    publishers: int = 0  # organisations that publish at least one solution or collection
 
 
 @dataclass(frozen=True)
@@ -221,9 +223,14 @@ class Reader:
                     blocks.append(used[block])
         by_view = sorted(((label, sorted(blocks, key=lambda f: -f.count)[:8])
                           for label, blocks in views.values()), key=lambda v: v[0])
+        everything = search(self._root.search.index(), SearchRequest(languages=languages))
+        kinds = {f.value: f.count for f in everything.facets.get("type", [])}
         return HomePage(newest=result.hits[:8], solutions=result.total, by_view=by_view,
                         topics=result.facets.get("theme", [])[:12],
-                        countries=result.facets.get("spatial", [])[:12])
+                        countries=result.facets.get("spatial", [])[:12],
+                        collections=kinds.get("collection", 0),
+                        publishers=everything.facet_sizes.get("publisher",
+                                                              len(everything.facets.get("publisher", []))))
 
     # the same solution published by several sources: catalogue/pages/duplicates.py
 

@@ -1,0 +1,51 @@
+"""What every page shares: the header's menus, the footer's links, breadcrumbs.
+
+One table (:data:`MENU`) names the public menu; the account menu depends on who is signed
+in. A link to a page a deployment does not serve (a blueprint left out, as OpenID Connect
+sign-in is when no provider is set) is left out instead of failing the whole page.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, url_for
+from flask_babel import lazy_gettext as _
+from werkzeug.routing import BuildError
+
+MENU: tuple[tuple[str, object], ...] = (  # endpoint, label: the public menu, in order
+    ("browse.solutions", _("Solutions")),
+    ("browse.collections", _("Collections")),
+    ("browse.publishers", _("Publishers")),
+    ("licences.listing", _("Licences")),
+    ("browse.eira", _("EIRA")),
+    ("sparql.endpoint", _("SPARQL")),
+)
+
+FOOTER: tuple[tuple[str, object], ...] = (
+    ("views.about", _("About the data")),
+    ("saved_queries.listing", _("Saved queries")),
+    ("sparql.endpoint", _("SPARQL endpoint")),
+    ("api.openapi", _("API")),
+    ("validator.page", _("Validator")),
+    ("harvest.catalog", _("DCAT catalogue")),
+    ("views.legal", _("Legal notice")),
+)
+
+
+def href(endpoint: str, **values: object) -> str | None:
+    """The URL of ``endpoint``, or None when this app does not serve it."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def links(table: tuple[tuple[str, object], ...]) -> list[tuple[str, str, object]]:
+    """(endpoint, url, label) for the entries of ``table`` this app serves."""
+    return [(endpoint, url, label) for endpoint, label in table
+            if (url := href(endpoint)) is not None]
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def layout():
+        return {"menu": lambda: links(MENU), "footer_links": lambda: links(FOOTER), "link_to": href}
