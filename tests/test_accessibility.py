@@ -89,6 +89,9 @@ def test_every_kind_of_page_passes_axe(site, browser, tmp_path):
             page.evaluate(axe_source)  # as DevTools, not a <script>: the pages allow no inline script
             exclude = EXCLUDED.get(urlparse(page.url).path, [])
             result = page.evaluate(RUN_AXE, exclude)
+            ARTIFACTS.mkdir(exist_ok=True)  # every page kind as people see it, at both widths
+            shot = "".join(c if c.isalnum() else "-" for c in name)
+            page.screenshot(path=str(ARTIFACTS / "screenshots" / f"{shot}-{device}.png"))
             audits.append({"page": name, "device": device, "url": page.url, "excluded": exclude, **result})
 
         def visit(name: str, path: str, page=page, audit=audit) -> None:
@@ -130,7 +133,10 @@ def test_every_kind_of_page_passes_axe(site, browser, tmp_path):
             visit("publishers", "/sources")
             visit("sign in", "/login")
             visit("not found", "/search/nothing-here")
-            assert "404" in page.locator("h1").inner_text()
+            assert "Page not found" in page.locator("h1").inner_text()
+            assert page.locator("main form[role=search]").count() == 1  # a way on from a dead end
+            visit("about the data", "/about")
+            visit("legal notice", "/legal")
 
             # signed in as the publisher: a refused upload's report, a run, the source page
             page.goto(site + "/login")
