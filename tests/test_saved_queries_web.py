@@ -95,8 +95,11 @@ def test_run_as_html_table_with_links(server):
                      headers=HTML)
     assert r.status_code == 200 and "Accept" in [v.strip() for v in r.headers["vary"].split(",")]
     assert '<th scope="col">solution</th>' in r.text
-    assert '<a class="iri" href="/resource?uri=http://repo.example.org/solution-1">' in r.text
-    assert "Open e-Invoicing Gateway" in r.text and "Base Registry Connector" in r.text
+    # a resource by its name, its IRI the link and the title (issue 12: names, never IRIs)
+    assert ('<a href="/resource?uri=http://repo.example.org/solution-1" '
+            'title="http://repo.example.org/solution-1">Open e-Invoicing Gateway</a>') in r.text
+    assert "Base Registry Connector" in r.text
+    assert ">http://repo.example.org/solution-1<" not in r.text
     assert 'rel="alternate"; type="text/csv"' in r.headers["link"]
     assert '<link rel="alternate" type="text/csv"' in r.text
 

@@ -19,6 +19,7 @@ from catalogue.queries import ParameterError, SavedQuery
 
 from .context import root
 from .errors import status_of
+from .i18n import label_languages
 from .linked_data import href
 from .negotiate import choose
 
@@ -100,4 +101,25 @@ def run(name: str):
         return render_template("query.html", q=q, values=values, alternates=alternates,
                                error=str(exc), error_param=exc.param), status_of(exc), headers
     return render_template("query.html", q=q, values=values, alternates=alternates,
-                           result=result), headers
+                           result=result, names=_names(catalogue, result)), headers
+
+
+NAMED_AT_MOST = 2000  # IRIs named per page: a bigger result shows the rest as they are
+
+
+def _names(catalogue, result) -> dict[str, str]:
+    """The names of the IRIs a result shows (a table of people, not of IRIs: the IRI stays
+    the link and its title)."""
+    if result is True or result is False:
+        return {}
+    if hasattr(result, "variables"):
+        terms = (t for row in result.rows for t in row.values())
+    else:
+        terms = (t for triple in result for t in (triple.subject, triple.predicate, triple.object))
+    iris: list[str] = []
+    for t in terms:
+        if isinstance(t, ox.NamedNode):
+            iris.append(t.value)
+            if len(iris) >= NAMED_AT_MOST:
+                break
+    return catalogue.reader.names(iris, label_languages()) if iris else {}

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from catalogue import queries
 from catalogue.cache import LRU
 from catalogue.ingest import ownership
+from catalogue.labels import LABEL_IRIS, pick
 from catalogue.pages import resources
 from catalogue.pages import solution as pages
 from catalogue.pages.duplicates import Duplicates, Publication, decide, find_duplicates
@@ -116,6 +117,24 @@ class Reader:
                 if self._labelled[0] == token:
                     self._labelled[1].update(got)
         return found
+
+    def names(self, iris: list[str], languages: tuple[str, ...] = ("en",)) -> dict[str, str]:
+        """The name a reader sees for each of ``iris`` that has a label in the public data
+        (the reader's languages first, see :func:`catalogue.labels.pick`); an IRI without
+        one is left out, so a page shows it as it is. Labels are looked up once per data
+        version (a table of query results names the same publishers and themes often)."""
+        nodes = list(dict.fromkeys(ox.NamedNode(i) for i in iris))
+        found = self._labels(nodes, self._root.data_version().token)
+        out: dict[str, str] = {}
+        for node, triples in found.items():
+            for prop in LABEL_IRIS:  # the best label property first
+                texts = [t.object for t in triples
+                         if t.predicate.value == prop and isinstance(t.object, ox.Literal)]
+                chosen = pick(texts, languages)
+                if chosen is not None:
+                    out[node.value] = chosen.value
+                    break
+        return out
 
     def withdrawal(self, iri: str) -> Withdrawal | None:
         """When and by which source's ingest a resource was last withdrawn or held back by
