@@ -29,6 +29,7 @@ from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.graphs import Graphs, check_slug
 from catalogue.ingest.records import Record, RecordIndex
 from catalogue.ingest.registry import current as current_state
+from catalogue.ingest.registry import version_started
 from catalogue.ingest.report import Diff, RecordResult, Report
 from catalogue.ingest.shacl import Finding
 from catalogue.store import Node, Store, Term
@@ -304,15 +305,6 @@ def run_graphs(graphs: Graphs, named: Iterable[ox.NamedNode]) -> dict[str, list[
         if kind in RUN_KINDS and slug and version and "/" not in version:
             out[slug].append((g, kind, version))
     return out
-
-
-def version_started(version: str) -> datetime | None:
-    """When the run named ``version`` started (``20261127t081500123456-1a2b3c4d``), if its
-    name says so."""
-    try:
-        return datetime.strptime(version[:21], "%Y%m%dt%H%M%S%f").replace(tzinfo=UTC)
-    except ValueError:
-        return None
 
 
 def orphans(store: Store, graphs: Graphs, slug: str, found: Iterable[tuple[ox.NamedNode, str, str]],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
@@ -28,6 +29,20 @@ class SourceState:
     def version(self) -> str | None:
         """The current version's name (the last segment of its graph IRI)."""
         return self.graph.value.rsplit("/", 1)[-1] if self.graph is not None else None
+
+    @property
+    def updated(self) -> datetime | None:
+        """When the current version's run started: what a reader calls "last updated"."""
+        return version_started(self.version) if self.version else None
+
+
+def version_started(version: str) -> datetime | None:
+    """When the run named ``version`` started (``20261127t081500123456-1a2b3c4d``), if its
+    name says so."""
+    try:
+        return datetime.strptime(version[:21], "%Y%m%dt%H%M%S%f").replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def all_sources(store: Store, graphs: Graphs) -> dict[str, SourceState]:
