@@ -3,7 +3,7 @@
 Why: benchmarks (bench/ingest.py) need catalogues of any size, up to 100,000 solutions, that
 look like what Joinup federates (collections, solutions with releases and distributions,
 licences, publishers, contact points, EIRA building blocks, EU vocabularies, several
-languages), and tests need a bundled demo catalogue (data/demo-catalogue.ttl) and
+languages), and tests need a bundled demo catalogue (catalogue/data/demo-catalogue.ttl) and
 catalogues with a known number of invalid records (``--broken K``) to exercise partial
 ingest. Real dumps cannot be redistributed freely and do not scale on demand, so we make
 them up: every name is invented, every URI we mint lives under https://demo.interop.example.eu/.
@@ -18,6 +18,10 @@ Properties that matter:
 * conformant: without ``--broken`` the output conforms to shapes/adms-ap.ttl and
   shapes/adms-ap-dump.ttl and raises none of Joinup's 101 ADMS-AP rules; quality shapes
   report a realistic minority (short descriptions, releases without distributions...);
+* believable to a newcomer: collections are neither empty nor over a quarter of the
+  catalogue, each on a domain of its own while there are domains left; no two solutions of
+  a collection share a title in any language; release versions rise with their dates and
+  their notes name no other version; e-mail addresses spell people's names in ASCII;
 * the vocabulary URIs used (EIRA v6 and v4 building blocks, EU data themes, countries,
   languages, file types, ADMS publisher/licence types and status) are embedded below as
   constants: a clone of the project needs nothing else to run this.
@@ -25,7 +29,7 @@ Properties that matter:
 Usage::
 
     python bench/generate.py --solutions 320 --collections 12 --seed 2026 \\
-        --out data/demo-catalogue.ttl --format ttl
+        --out catalogue/data/demo-catalogue.ttl --format ttl
     python bench/generate.py --solutions 100000 --collections 1000 --seed 7 \\
         --out /tmp/c.nt --format nt --broken 25
 
@@ -38,6 +42,7 @@ import argparse
 import random
 import re
 import sys
+import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import TextIO
@@ -466,8 +471,13 @@ BRANDS = ["Aurora", "Kestrel", "Hermes", "Lumen", "Baltica", "Orbis", "Veritas",
           "Ymir", "Zenit", "Ærø", "Łabędź", "Sól", "Čajka"]
 ADJECTIVES = ["Open", "Common", "Cross-border", "Federated", "Shared", "National", "Interoperable",
               "Lightweight", "Unified", "Next-generation"]
-FEATURES = ["a REST API", "bulk import", "multilingual labels", "an accessibility (WCAG 2.1 AA) review",
-            "a container image", "OpenAPI 3.1 descriptions", "SHACL validation reports",
+# Appended, in this order, to a title still taken in its collection after TITLE_TRIES draws
+# (only collections far larger than the demo's run out of brand, adjective and kind pairs).
+QUALIFIERS = ["Plus", "Lite", "Cloud", "Core", "Hub", "Edge", "Flex", "Neo", "One", "Prime"]
+TITLE_TRIES = 12
+# No digits in these: a release's notes name its own version and no other number.
+FEATURES = ["a REST API", "bulk import", "multilingual labels", "an accessibility review (WCAG level AA)",
+            "a container image", "OpenAPI descriptions", "SHACL validation reports",
             "single sign-on", "audit logging", "a Linked Data export", "improved performance",
             "a new user interface", "support for the latest schema release", "a test bed"]
 SOFTWARE_DISTS = [("Source code", "ZIP", "https://code.{d}.example.eu/{s}/archive/{v}.zip"),
@@ -621,6 +631,9 @@ class Writer:
 # --- the generator ----------------------------------------------------------------------------
 
 
+HORIZON = date(2026, 1, 31)  # the catalogue's "today": nothing is issued or modified later
+
+
 def stamp(day: date, rng: random.Random) -> Lit:
     """An xsd:dateTime on that day: midnight for a third of them (date-only sources)."""
     if rng.random() < 0.33:
@@ -637,8 +650,57 @@ def cap(text: str) -> str:
     return text[0].upper() + text[1:]
 
 
+# Letters that NFKD does not decompose into an ASCII letter and combining marks.
+_ASCII_LETTERS = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ß": "ss", "ẞ": "SS",
+                                "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D",
+                                "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ħ": "h", "Ħ": "H",
+                                "ı": "i"})
+
+
+def to_ascii(text: str) -> str:
+    """The text in ASCII letters: accents dropped (NFKD, combining marks removed), the few
+    letters that do not decompose spelt out (ø → o, ł → l, ß → ss...), anything else left out.
+
+    >>> to_ascii("Søren Kjærgaard, Kristīne Ozola, Paweł Großmann")
+    'Soren Kjaergaard, Kristine Ozola, Pawel Grossmann'
+    """
+    decomposed = unicodedata.normalize("NFKD", text.translate(_ASCII_LETTERS))
+    return "".join(c for c in decomposed if c.isascii() and not unicodedata.combining(c))
+
+
 def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """Lower-case ASCII words joined by hyphens, for URL paths: "Délos" → "delos", not "d-los"."""
+    return re.sub(r"[^a-z0-9]+", "-", to_ascii(text).lower()).strip("-")
+
+
+def mailbox(name: str) -> str:
+    """An e-mail local part for a person: their name in ASCII, words joined by single dots
+    (a valid dot-atom: no leading, trailing or double dot), "contact" if nothing is left.
+
+    >>> mailbox("Tomás Ó Briain")
+    'tomas.o.briain'
+    """
+    return slugify(name).replace("-", ".") or "contact"
+
+
+def solution_titles(names: tuple[str, ...], brand: str, adjective: str, owner: dict, domain: Domain,
+                    languages: list[str], qualifier: str = "") -> dict[str, str]:
+    """A solution's title in English and in each of ``languages``, from the same parts: a
+    brand, an adjective (English only: it would have to agree in the others) or the owner's
+    name, then the kind of solution and the collection's domain. Two solutions with
+    different parts get different titles in every language they share."""
+    kind = dict(zip(LANGS, names, strict=True))
+    dom_en = domain.name["en"]
+    if brand:
+        titles = {"en": f"{brand} – {cap(dom_en)} {kind['en']}"}
+    elif adjective:
+        titles = {"en": f"{adjective} {dom_en} {kind['en']}"}
+    else:
+        titles = {"en": f"{cap(dom_en)} {kind['en']} of {owner['english'] or owner['name']}"}
+    for tl in languages:
+        t = LINKERS[tl].format(k=kind[tl], d=domain.phrase(tl))
+        titles[tl] = f"{brand} – {t}" if brand else cap(t) if adjective else f"{cap(t)} – {owner['name']}"
+    return {tl: f"{t} {qualifier}" if qualifier else t for tl, t in titles.items()}
 
 
 class Generator:
@@ -658,6 +720,8 @@ class Generator:
         self.brng = brng
         self.start = date(2011, 3, 1)
         self.used: set[str] = set()
+        # (language, title) of the current collection's solutions: as large as it, at most
+        self.titles_taken: set[tuple[str, str]] = set()
 
     # shared resources
 
@@ -670,11 +734,11 @@ class Generator:
                 role, labels = CONTACT_ROLES[j]
                 if j == 0 and rng.random() < 0.3:
                     person = rng.choice(PERSONS)
-                    fn, mailbox = person, slugify(person).replace("-", ".")
+                    fn, local = person, mailbox(person)
                 else:
-                    fn, mailbox = labels.get(lang, labels["en"]), role
+                    fn, local = labels.get(lang, labels["en"]), role
                 contacts.append({"iri": f"{BASE}contact/{key}-{role}", "fn": fn,
-                                 "email": f"mailto:{mailbox}@{key}.example.eu",
+                                 "email": f"mailto:{local}@{key}.example.eu",
                                  "phone": f"+{rng.randint(30, 49)} {rng.randint(10, 99)} "
                                           f"{rng.randint(100, 999)} {rng.randint(1000, 9999)}"
                                           if rng.random() < 0.4 else None,
@@ -747,23 +811,53 @@ class Generator:
     # collections
 
     def collection_sizes(self) -> list[int]:
-        """How many consecutive solutions each collection holds (skewed, each ≥1 when possible)."""
+        """How many consecutive solutions each collection holds: skewed like real
+        repositories, but none empty (when there are enough solutions) and none holding
+        more than a quarter of the catalogue (or its fair share, with fewer than four).
+
+        Sizes are shares of Pareto weights, capped: a share over the cap is cut to it and
+        the excess shared among the others, in proportion, until none is over (at most
+        ``m`` rounds); whole solutions go to the largest remainders."""
         rng = self.rng
         weights = [rng.paretovariate(1.3) for _ in range(self.m)]
-        total = sum(weights)
         base = min(1, self.n // self.m)
         rest = self.n - base * self.m
-        sizes = [base + int(rest * wt / total) for wt in weights]
-        sizes[0] += self.n - sum(sizes)
-        return sizes
+        cap = max(-(-self.n // self.m), self.n // 4) - base  # most each may get beyond its base
+        shares = [0.0] * self.m
+        free = set(range(self.m))
+        left = float(rest)
+        while free and left > 0:
+            weight = sum(weights[j] for j in free)
+            over = {j for j in free if left * weights[j] / weight > cap}
+            if not over:
+                for j in free:
+                    shares[j] = left * weights[j] / weight
+                break
+            for j in over:
+                shares[j] = cap
+            left -= cap * len(over)
+            free -= over
+        sizes = [int(x) for x in shares]
+        by_remainder = sorted(range(self.m), key=lambda j: (sizes[j] - shares[j], j))
+        for j in by_remainder[:rest - sum(sizes)]:
+            sizes[j] += 1
+        return [base + x for x in sizes]
 
     def write_collections(self, w: Writer, agents: list[dict], sizes: list[int]) -> list[tuple[int, int, dict, Domain]]:
         rng = self.rng
         ranges = []
         first = 1
+        taken: set[str] = set()  # domains of this round of len(DOMAINS) collections
         for c, size in enumerate(sizes, start=1):
             owner = rng.choice(agents)
             domain = rng.choice(DOMAINS)
+            if len(taken) == len(DOMAINS):
+                taken.clear()
+            at = DOMAINS.index(domain)
+            # a domain taken already: the next free one, so that no two collections of a
+            # round share their theme, and every title (which names it) is theirs alone
+            domain = next(d for d in DOMAINS[at:] + DOMAINS[:at] if d.key not in taken)
+            taken.add(domain.key)
             ranges.append((first, first + size, owner, domain))
             slug = f"{domain.key}-{owner['key']}" + (f"-{c}" if c > len(DOMAINS) else "")
             iri = f"{BASE}collection/{slug}"
@@ -806,24 +900,34 @@ class Generator:
         rng = self.rng
         if rng.random() < 0.25:
             owner = rng.choice(agents)
-        names, semantic, asset_type = rng.choice(KINDS)
-        kind = dict(zip(LANGS, names, strict=True))
         sid = f"{i:0{self.width}d}"
         iri = self.solution_iri(i)
-        style = rng.random()
-        brand = rng.choice(BRANDS) if style < 0.45 else ""
         dom_en = domain.name["en"]
-        if brand:
-            title_en = f"{brand} – {cap(dom_en)} {kind['en']}"
-        elif style < 0.8:
-            title_en = f"{rng.choice(ADJECTIVES)} {dom_en} {kind['en']}"
-        else:
-            title_en = f"{cap(dom_en)} {kind['en']} of {owner['english'] or owner['name']}"
-        slug = slugify(brand or f"{dom_en}-{kind['en']}") + f"-{sid}"
-        dom = owner["domain"]
         lang = owner["lang"] if owner["lang"] in LINKERS else None
         extra = [x for x in ("fr", "de", "es", "it", "nl", "pl") if x != lang]
-        title_langs = ([lang] if lang else []) + rng.sample(extra, rng.choice((0, 0, 0, 1, 1, 2)))
+        # A title (in every language it has) is drawn again while one of them is taken in
+        # the collection, then qualified: titles are unique within a collection, and across
+        # the catalogue while collections have themes of their own (every title names it).
+        # English is always reserved: releases are titled in English after their solution.
+        for attempt in range(TITLE_TRIES + len(QUALIFIERS) + 1):
+            if attempt < TITLE_TRIES:
+                names, semantic, asset_type = rng.choice(KINDS)
+                style = rng.random()
+                brand = rng.choice(BRANDS) if style < 0.45 else ""
+                adjective = rng.choice(ADJECTIVES) if not brand and style < 0.8 else ""
+                title_langs = ([lang] if lang else []) + rng.sample(extra, rng.choice((0, 0, 0, 1, 1, 2)))
+                qualifier = ""
+            else:  # the last draw, qualified; at worst by its number, unique in the catalogue
+                q = attempt - TITLE_TRIES
+                qualifier = QUALIFIERS[q] if q < len(QUALIFIERS) else f"#{i}"
+            titles = solution_titles(names, brand, adjective, owner, domain, title_langs, qualifier)
+            if self.titles_taken.isdisjoint(titles.items()):
+                break
+        self.titles_taken.update(titles.items())
+        kind = dict(zip(LANGS, names, strict=True))
+        title_en = titles["en"]
+        slug = slugify(brand or f"{dom_en}-{kind['en']}") + f"-{sid}"
+        dom = owner["domain"]
 
         props: Props = [a(DCAT + "Dataset")]
         if rng.random() < 0.9:
@@ -831,9 +935,7 @@ class Generator:
         english_title = not lang or rng.random() < 0.85
         if english_title:
             props.append((DCT + "title", lit(title_en, "en")))
-        for tl in title_langs:
-            t = LINKERS[tl].format(k=kind[tl], d=domain.phrase(tl))
-            props.append((DCT + "title", lit(f"{brand} – {t}" if brand else cap(t), tl)))
+        props.extend((DCT + "title", lit(titles[tl], tl)) for tl in title_langs)
         if rng.random() < 0.3:
             props.append((SKOS + "altLabel", lit(brand.upper() if brand else
                                                   "".join(w[0] for w in title_en.split() if w[0].isalpha()).upper())))
@@ -841,6 +943,7 @@ class Generator:
         standard = rng.choice(domain.standards)
         bare_standard = standard.removeprefix("the ")  # for text in other languages
         short = rng.random() < 0.03
+        latest: tuple[str, str] | None = None  # what the description says the newest release adds
         if short:
             desc_en = f"{title_en}: {kind['en'].lower()} for {dom_en}."
         else:
@@ -850,11 +953,13 @@ class Generator:
                 f"It implements {standard} and follows the European Interoperability Framework.",
             ]
             if rng.random() < 0.6:
+                users = rng.randint(2, 140)
+                countries = min(rng.randint(1, 12), users)
                 sentences.append(f"It was developed by {owner['english'] or owner['name']} and is reused by "
-                                 f"{rng.randint(2, 140)} public administrations in "
-                                 f"{rng.randint(1, 12)} countries.")
+                                 f"{users} public administrations in {countries} "
+                                 f"{'country' if countries == 1 else 'countries'}.")
             if rng.random() < 0.4:
-                one, two = rng.sample(FEATURES, 2)
+                latest = one, two = rng.sample(FEATURES, 2)
                 sentences.append(f"The latest work adds {one} and {two}.")
             if rng.random() < 0.3:
                 sentences.append("Feedback, issues and contributions are welcome through the project's "
@@ -864,13 +969,13 @@ class Generator:
             props.append((DCT + "description", lit(desc_en, "en")))
         if lang in ("fr", "de") or (lang is None and rng.random() < 0.2):
             dl = lang or rng.choice(("fr", "de"))
-            t = LINKERS[dl].format(k=kind[dl], d=domain.phrase(dl))
+            t = titles.get(dl) or cap(LINKERS[dl].format(k=kind[dl], d=domain.phrase(dl)))
             if dl == "fr":
-                d = (f"« {cap(t)} » est un outil qui permet aux {domain.audience['fr']} de "
+                d = (f"« {t} » est un outil qui permet aux {domain.audience['fr']} de "
                      f"{domain.purpose['fr']}. Il met en œuvre {bare_standard} et respecte le cadre "
                      f"d'interopérabilité européen.")
             else:
-                d = (f"„{cap(t)}“ unterstützt {domain.audience['de']} dabei, "
+                d = (f"„{t}“ unterstützt {domain.audience['de']} dabei, "
                      f"{domain.purpose['de']}. Die Lösung setzt {bare_standard} um und folgt dem "
                      f"Europäischen Interoperabilitätsrahmen.")
             props.append((DCT + "description", lit(d, dl)))
@@ -981,36 +1086,48 @@ class Generator:
                 made.append((d_iri, dp))
             return made
 
+        # Releases: versions rise with their dates, all before the catalogue's HORIZON; a
+        # release's texts name its own version and no other number (FEATURES has no digit,
+        # a standard with one is not named); only the first can be the "first public
+        # release", and the newest adds what the description says the latest work adds.
         n_releases = rng.choices((0, 1, 2, 3, 4), (22, 34, 24, 13, 7))[0]
         major = rng.randint(0, 3)
-        minor = rng.randint(0, 5)
+        minor = rng.randint(0 if major else 1, 5)
+        aligned = (f"aligned with {standard}." if not re.search(r"\d", standard)
+                   else "aligned with the current edition of the standard it implements.")
         releases: list[Iri] = []
         for k in range(n_releases):
             if k and rng.random() < 0.3:
                 major, minor = major + 1, 0
             elif k:
                 minor += 1
-            version = f"{major}.{minor}" + (f".{rng.randint(0, 9)}" if rng.random() < 0.4 else "")
-            day = last + timedelta(days=rng.randint(20, 500))
+            summaries = [f"adds {rng.choice(FEATURES)}.", "bug fixes and security updates.", aligned,
+                         f"adds {rng.choice(FEATURES)} and fixes reported issues."]
+            summary = rng.choice(summaries + ["first public release."] if k == 0 else summaries)
+            newest = latest if k == n_releases - 1 else None
+            if newest:
+                summary = f"adds {newest[0]} and {newest[1]}."
+            patch = rng.randint(0, 9) if rng.random() < 0.4 else None
+            if summary == "first public release.":
+                minor, patch = (0 if major else 1), None
+            version = f"{major}.{minor}" + (f".{patch}" if patch is not None else "")
+            room = (HORIZON - last).days // (n_releases - k)  # leaves a day for each one after
+            gap = max(1, min(500, room))
+            day = last + timedelta(days=rng.randint(min(20, gap), gap))
             last = day
             r_iri = f"{BASE}release/{sid}-{version}"
             rp: Props = [a(DCAT + "Dataset"),
                          (DCT + "title", lit(f"{title_en} {version}", "en"))]
             if lang and rng.random() < 0.4:
-                rp.append((DCT + "title", lit(f"{LINKERS[lang].format(k=kind[lang], d=domain.phrase(lang))} "
-                                              f"{version}", lang)))
-            rp.append((DCT + "description", lit(
-                f"Release {version} of {title_en}: " + rng.choice(
-                    [f"adds {rng.choice(FEATURES)}.", "bug fixes and security updates.",
-                     f"aligned with {standard}.", f"adds {rng.choice(FEATURES)} and fixes reported issues.",
-                     "first public release."]), "en")))
+                rp.append((DCT + "title", lit(f"{titles[lang]} {version}", lang)))
+            rp.append((DCT + "description", lit(f"Release {version} of {title_en}: {summary}", "en")))
             rp.append((DCT + "publisher", Iri(owner["iri"])))
             rp.append((DCAT + "contactPoint", Iri(contact["iri"])))
             rp.append((DCT + "isVersionOf", Iri(iri)))
             if rng.random() < 0.97:
                 rp.append((OWL + "versionInfo", lit(version)))
-            if rng.random() < 0.6:
-                one, two = rng.sample(FEATURES, 2)
+            if rng.random() < 0.6 or newest:
+                one, two = newest or rng.sample(FEATURES, 2)
                 rp.append((ADMS + "versionNotes", lit(f"Changes in {version}: {one}; {two}.", "en")))
             rp.append((DCT + "issued", stamp(day, rng)))
             if status:
@@ -1029,7 +1146,7 @@ class Generator:
         props.extend((DCT + "hasVersion", r) for r in releases)
         if rng.random() < 0.97:
             last = last + timedelta(days=rng.randint(0, 200))
-            props.append((DCT + "modified", stamp(min(last, date(2026, 1, 31)), rng)))
+            props.append((DCT + "modified", stamp(min(last, HORIZON), rng)))
         out.insert(0, (iri, props))
         return out
 
@@ -1091,7 +1208,7 @@ class Generator:
         w.comment([
             "Generated by bench/generate.py: a fictitious ADMS-AP catalogue (all names invented).",
             f"Command: {command}",
-            "Do not edit by hand: regenerate it (see data/README.md).",
+            "Do not edit by hand: regenerate it (see catalogue/data/README.md).",
         ])
         w.prefixes()
         if w.fmt == "ttl":
@@ -1100,6 +1217,7 @@ class Generator:
         self.write_concepts(w)
         ranges = self.write_collections(w, agents, self.collection_sizes())
         for first, end, owner, domain in ranges:
+            self.titles_taken.clear()
             for i in range(first, end):
                 resources = self.solution(i, owner, domain, agents)
                 if i in self.broken:

@@ -1,4 +1,4 @@
-"""The bundled demo catalogue (data/demo-catalogue.ttl) and its generator (bench/generate.py).
+"""The bundled demo catalogue (catalogue/data/demo-catalogue.ttl) and its generator (bench/generate.py).
 
 The demo is what `catalogue init` loads and what a newcomer sees first: it must conform to
 our shapes and to Joinup's own rules, be varied enough to show every feature (releases,
@@ -9,9 +9,12 @@ K invalid records, since benchmarks and partial-mode tests count on it.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
+import unicodedata
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -29,7 +32,23 @@ PREFIXES = """
 PREFIX dcat: <http://www.w3.org/ns/dcat#>
 PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX adms: <http://www.w3.org/ns/adms#>
+PREFIX vcard: <http://www.w3.org/2006/vcard/ns#>
 """
+# The EU's official languages as the Publications Office's language authority table
+# (http://publications.europa.eu/resource/authority/language) codes and names them: the
+# site names a solution's languages by this table, so the demo uses no other.
+EU_LANGUAGES = {
+    "BUL": "Bulgarian", "CES": "Czech", "DAN": "Danish", "DEU": "German", "ELL": "Greek",
+    "ENG": "English", "EST": "Estonian", "FIN": "Finnish", "FRA": "French", "GLE": "Irish",
+    "HRV": "Croatian", "HUN": "Hungarian", "ITA": "Italian", "LAV": "Latvian", "LIT": "Lithuanian",
+    "MLT": "Maltese", "NLD": "Dutch", "POL": "Polish", "POR": "Portuguese", "RON": "Romanian",
+    "SLK": "Slovak", "SLV": "Slovenian", "SPA": "Spanish", "SWE": "Swedish",
+}
+ROLE_MAILBOXES = {"servicedesk", "interop", "opendata"}  # a service's address, not a person's
+# what NFKD does not take apart into an ASCII letter and accents
+NOT_DECOMPOSED = str.maketrans({"ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "đ": "d", "œ": "oe"})
+VERSION = re.compile(r"(?<![\w.])\d+(?:\.\d+)+(?![\w.]*\d)")  # 2.0, 1.0.6; not EN 16931
 
 
 def generate(tmp_path: Path, *args: str, name: str = "out") -> tuple[bytes, str]:
@@ -50,6 +69,22 @@ def demo() -> ox.Store:
     store = ox.Store()
     store.load(DEMO.read_bytes(), format=ox.RdfFormat.TURTLE)
     return store
+
+
+def generator_module():
+    """bench/generate.py as a module (bench/ is scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location("bench_generate", GENERATOR)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def ascii_name(name: str) -> str:
+    """The name as an address's local part: our own oracle, apart from the generator's."""
+    folded = unicodedata.normalize("NFKD", name.lower().translate(NOT_DECOMPOSED))
+    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    return ".".join(re.findall(r"[a-z0-9]+", plain))
 
 
 def count(store: ox.Store, where: str) -> int:
@@ -110,6 +145,100 @@ def test_the_demo_catalogue_uses_both_eira_versions(demo):
     assert len(eira) >= 30
 
 
+# --- what a newcomer notices first (issue 12): the demo must look like real data ---------------
+
+def test_collections_are_neither_empty_nor_over_a_quarter_of_the_catalogue(demo):
+    sizes = {r["c"].value: int(r["n"].value) for r in demo.query(
+        PREFIXES + "SELECT ?c (COUNT(?d) AS ?n) WHERE { ?c a dcat:Catalog OPTIONAL { ?c dcat:dataset ?d } } "
+                   "GROUP BY ?c")}
+    listed = [r["d"].value for r in demo.query(PREFIXES + "SELECT ?d WHERE { ?c dcat:dataset ?d }")]
+    assert len(listed) == len(set(listed)), "a solution in two collections"
+    assert min(sizes.values()) >= 1, sizes
+    assert max(sizes.values()) <= len(listed) / 4, sorted(sizes.values(), reverse=True)
+
+
+def test_titles_are_unique_in_each_collection_and_across_the_catalogue(demo):
+    rows = list(demo.query(PREFIXES + "SELECT ?c ?d ?t WHERE { ?c dcat:dataset ?d . ?d dct:title ?t }"))
+    in_collection = Counter((r["c"].value, r["t"].language, r["t"].value) for r in rows)
+    assert [k for k, n in in_collection.items() if n > 1] == []
+    overall = Counter((r["t"].language, r["t"].value) for r in rows)
+    assert [k for k, n in overall.items() if n > 1] == []
+    releases = Counter((r["t"].language, r["t"].value) for r in demo.query(
+        PREFIXES + "SELECT ?t WHERE { ?r dct:isVersionOf ?s ; dct:title ?t }"))
+    assert [k for k, n in releases.items() if n > 1] == []
+    collections = Counter(r["t"].value for r in demo.query(
+        PREFIXES + "SELECT ?t WHERE { ?c a dcat:Catalog ; dct:title ?t }"))
+    assert [k for k, n in collections.items() if n > 1] == []
+
+
+def test_release_notes_agree_with_the_version_order(demo):
+    """Versions rise with issued dates; a release's description and notes name its own
+    version and no other; only the first is the first public release; none is issued after
+    its solution was last modified."""
+    releases: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for r in demo.query(PREFIXES + "SELECT ?s ?r ?issued ?v WHERE { ?r dct:isVersionOf ?s ; dct:issued ?issued ; "
+                                   "dct:title ?t FILTER (LANG(?t) = 'en') OPTIONAL { ?r owl:versionInfo ?info } "
+                                   "BIND (COALESCE(?info, REPLACE(STR(?t), '^.* ', '')) AS ?v) }"):
+        releases[r["s"].value].append((r["issued"].value, r["v"].value, r["r"].value))
+    texts: dict[str, list[str]] = defaultdict(list)
+    for r in demo.query(PREFIXES + "SELECT ?r ?text WHERE { ?r dct:isVersionOf ?s "
+                                   "{ ?r dct:description ?text } UNION { ?r adms:versionNotes ?text } }"):
+        texts[r["r"].value].append(r["text"].value)
+    modified = {r["s"].value: r["m"].value for r in demo.query(
+        PREFIXES + "SELECT ?s ?m WHERE { ?s dct:hasVersion ?r ; dct:modified ?m }")}
+    problems = []
+    for solution, rels in releases.items():
+        rels.sort()
+        versions = [tuple(int(x) for x in v.split(".")) for _, v, _ in rels]
+        if versions != sorted(set(versions)):
+            problems.append(f"{solution}: versions by date {[v for _, v, _ in rels]}")
+        for k, (issued, version, release) in enumerate(rels):
+            for text in texts[release]:
+                if set(VERSION.findall(text)) - {version}:
+                    problems.append(f"{release} ({version}): {text}")
+                if k and "first public release" in text:
+                    problems.append(f"{release}: first public release after {rels[0][1]}")
+            if solution in modified and issued[:10] > modified[solution][:10]:
+                problems.append(f"{release} issued {issued[:10]}, after its solution's last change")
+    assert problems == [], f"{len(problems)} problems, e.g. {problems[:5]}"
+    assert len(releases) >= 200
+
+
+def test_email_addresses_are_names_in_plain_ascii(demo):
+    """A person's address is their name in ASCII (Kristīne → kristine, not krist.ne), a
+    service's its role; every local part is a valid dot-atom."""
+    problems = []
+    for r in demo.query(PREFIXES + "SELECT ?fn ?mail WHERE { ?c vcard:fn ?fn ; vcard:hasEmail ?mail }"):
+        local, _, domain = r["mail"].value.removeprefix("mailto:").partition("@")
+        if not re.fullmatch(r"[a-z0-9]+(?:[.-][a-z0-9]+)*", local) or not domain.endswith(".example.eu"):
+            problems.append(r["mail"].value)
+        elif local not in ROLE_MAILBOXES and local != ascii_name(r["fn"].value):
+            problems.append(f"{r['fn'].value}: {r['mail'].value}")
+    assert problems == []
+
+
+def test_the_generator_spells_any_name_in_ascii():
+    gen = generator_module()
+    assert gen.mailbox("Kristīne Ozola") == "kristine.ozola"
+    assert gen.mailbox("Søren Kjærgaard") == "soren.kjaergaard"
+    assert gen.mailbox("Paweł Wiśniewski") == "pawel.wisniewski"
+    assert gen.mailbox("Jürgen Groß") == "jurgen.gross"
+    assert gen.mailbox("Đorđe Ærøsund") == "dorde.aerosund"
+    assert gen.mailbox("Tomás Ó Briain") == "tomas.o.briain"
+    assert gen.mailbox("Ελένη Papadaki") == "papadaki"        # a script it cannot spell: left out
+    assert gen.mailbox("Ελένη") == "contact"
+    assert gen.slugify("Délos – Łabędź") == "delos-labedz"
+    for person in gen.PERSONS:
+        assert gen.mailbox(person) == ascii_name(person)
+
+
+def test_every_language_is_one_the_eu_authority_table_names(demo):
+    used = {r["l"].value for r in demo.query(PREFIXES + "SELECT DISTINCT ?l WHERE { ?s dct:language ?l }")}
+    table = "http://publications.europa.eu/resource/authority/language/"
+    assert {iri.removeprefix(table) for iri in used} <= set(EU_LANGUAGES), used
+    assert len(used) >= 8
+
+
 def test_every_minted_iri_is_in_the_demo_namespace(demo):
     subjects = {q.subject.value for q in demo if isinstance(q.subject, ox.NamedNode)}
     outside = {s for s in subjects if not s.startswith(DEMO_NS)
@@ -123,7 +252,7 @@ def test_the_demo_file_is_exactly_what_its_header_command_writes(tmp_path):
     args = command.removeprefix("# Command: python bench/generate.py").split()
     assert args == ["--solutions", "320", "--collections", "12", "--seed", "2026", "--format", "ttl"]
     data, _ = generate(tmp_path, *args)
-    assert data == DEMO.read_bytes(), "data/demo-catalogue.ttl is stale: regenerate it (data/README.md)"
+    assert data == DEMO.read_bytes(), "catalogue/data/demo-catalogue.ttl is stale: regenerate it (catalogue/data/README.md)"
 
 
 def test_the_generator_is_deterministic(tmp_path):
