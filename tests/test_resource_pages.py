@@ -28,9 +28,9 @@ HOSTILE = Path(__file__).parent / "data" / "resource_pages" / "hostile.ttl"
 DEMO = "https://demo.interop.example.eu/"
 EUPL = DEMO + "licence/eupl-1.2"
 COLLECTION = DEMO + "collection/taxation-sfd-dk"
-RELEASE = DEMO + "release/0001-2.0"
-DISTRIBUTION = DEMO + "distribution/0001-1"
-AGENT = DEMO + "agent/dise-fr"
+RELEASE = DEMO + "release/0108-2.0.8"
+DISTRIBUTION = DEMO + "distribution/0001-2"
+AGENT = DEMO + "agent/spf-strategie-numerique"
 H = "http://hostile.example.org/pages/"
 
 
@@ -133,29 +133,29 @@ def test_a_collection_page_lists_its_solutions(site):
 
 def test_a_release_page_shows_its_downloads(site):
     text = main(page(site, RELEASE))
-    assert "Cross-border taxation Reference Implementation 2.0" in h1(text)
-    assert 'Release of <a href="/resource?uri=https://demo.interop.example.eu/solution/0001"' in text
-    assert "<dt>Version</dt><dd>2.0</dd>" in text and '<time datetime="2022-01-01' in text
-    assert "Changes in 2.0: a test bed; SHACL validation reports." in text  # its notes
+    assert "Nexa – Open data Connector 2.0.8" in h1(text)
+    assert 'Release of <a href="/resource?uri=https://demo.interop.example.eu/solution/0108"' in text
+    assert "<dt>Version</dt><dd>2.0.8</dd>" in text and '<time datetime="2016-04-01' in text
+    assert "Changes in 2.0.8: bulk import; single sign-on." in text  # its notes
     assert "Installation guide" in text and "OpenAPI description" in text   # both distributions
-    assert 'href="https://api.sierra-alta.example.eu/taxation-reference-implementation-0001/2.0/openapi.json"' in text
-    assert ">JSON</a>" in text and "Apache License 2.0" in text and "Licence Ouverte / Open Licence 2.0" in text
+    assert 'href="https://api.sosnowa-gora.example.eu/nexa-0108/2.0.8/openapi.json"' in text
+    assert ">JSON</a>" in text and "Apache License 2.0" in text and "Creative Commons Zero v1.0 Universal" in text
 
 
 def test_a_distribution_page_says_where_it_belongs(site):
     text = main(page(site, DISTRIBUTION))
     assert "OpenAPI description" in h1(text)
     assert ">JSON</a>" in text and ">Apache License 2.0</a>" in text
-    assert 'href="https://api.sierra-alta.example.eu/taxation-reference-implementation-0001/1.0.6/openapi.json"' in text
-    assert 'href="/resource?uri=https://demo.interop.example.eu/release/0001-1.0.6"' in text
+    assert 'href="https://api.sierra-alta.example.eu/taxation-reference-implementation-0001/1.0.8/openapi.json"' in text
+    assert 'href="/resource?uri=https://demo.interop.example.eu/release/0001-1.0.8"' in text
     assert 'href="/resource?uri=https://demo.interop.example.eu/solution/0001"' in text
 
 
 def test_a_publisher_page_lists_what_it_publishes(site):
     text = main(page(site, AGENT))
-    assert "Interministerial Directorate for Online Services" in h1(text)
-    assert "Direction interministérielle des services en ligne" in text    # its other name
-    assert "National authority" in text and 'href="https://www.dise-fr.example.eu/"' in text
+    assert "Federal Public Service Digital Strategy" in h1(text)
+    assert "Service public fédéral Stratégie numérique" in text    # its other name
+    assert "National authority" in text and 'href="https://www.spf-strategie-numerique.example.eu/"' in text
     assert re.search(r"Published solutions and collections \(\d+\)", text)
     assert 'href="/resource?uri=https://demo.interop.example.eu/solution/' in text
 
@@ -175,7 +175,7 @@ def test_pages_in_french_with_labels_in_french_or_marked(site):
     legal = licence.split("</dt><dd>", 1)[1].split("</dd>", 1)[0]
     assert "Viral effect" in legal and 'class="lang fallback"' in legal
     agent = main(page(site, AGENT, "fr"))
-    assert "Direction interministérielle des services en ligne" in h1(agent)
+    assert "Service public fédéral Stratégie numérique" in h1(agent)
     assert 'class="lang fallback"' not in h1(agent)
     release = main(page(site, RELEASE, "de"))
     assert "Version von" in release and 'class="lang fallback"' in h1(release)  # English title, marked
