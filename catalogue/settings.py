@@ -149,6 +149,18 @@ class Settings:
         "harvests), redirects included, however slowly the server sends: then it is stopped.",
         "CATALOGUE_FETCH_DEADLINE",
     )
+    validator_max_bytes: int = _setting(
+        10 * 1024 * 1024,
+        "Largest file the public /validator checks (pasted, uploaded or fetched, after gzip "
+        "decompression), in bytes; at most CATALOGUE_MAX_UPLOAD_BYTES is ever read.",
+        "CATALOGUE_VALIDATOR_MAX_BYTES",
+    )
+    validator_rate: int = _setting(
+        20,
+        "Checks one network address may ask of the public /validator in 10 minutes; one more "
+        "is refused (429) until the oldest is 10 minutes old. 0: no limit.",
+        "CATALOGUE_VALIDATOR_RATE",
+    )
     remote_timeout: float = _setting(
         60.0,
         "Seconds to wait for a remote SPARQL endpoint before giving up.",
@@ -220,6 +232,9 @@ class Settings:
         if self.upload_jobs_per_source < 1:
             raise SettingsError("CATALOGUE_UPLOAD_JOBS_PER_SOURCE must be 1 or more, "
                                 f"got {self.upload_jobs_per_source}")
+        if self.validator_max_bytes < 1 or self.validator_rate < 0:
+            raise SettingsError("CATALOGUE_VALIDATOR_MAX_BYTES must be positive and "
+                                "CATALOGUE_VALIDATOR_RATE 0 or more")
         if self.validation_workers < 0:
             raise SettingsError(f"CATALOGUE_VALIDATION_WORKERS must be 0 or more, got {self.validation_workers}")
         if self.sparql_update_url and not self.sparql_query_url:

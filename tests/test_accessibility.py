@@ -137,6 +137,12 @@ def test_every_kind_of_page_passes_axe(site, browser, tmp_path):
             assert page.locator("main form[role=search]").count() == 1  # a way on from a dead end
             visit("about the data", "/about")
             visit("legal notice", "/legal")
+            visit("validator", "/validator")
+            page.fill("#v-text", NO_CONTACT_ON_2.decode())
+            with page.expect_navigation():
+                page.get_by_role("button", name="Check the data").click()
+            assert page.locator("#report table.problems").count() > 0
+            audit("validator's report")
 
             # signed in as the publisher: a refused upload's report, a run, the source page
             page.goto(site + "/login")
@@ -199,6 +205,6 @@ def test_every_kind_of_page_passes_axe(site, browser, tmp_path):
     assert hosts == {urlparse(site).netloc}, f"requests to other hosts: {hosts}"
     # the statuses chromium logs as errors: the 404 page's, the refused uploads' (422, 400)
     expected = {("404", "/search/nothing-here"), ("422", "/sources/spain-ctt/upload"),
-                ("400", "/sources/spain-ctt/upload")}
+                ("400", "/sources/spain-ctt/upload"), ("422", "/validator")}
     assert [p for p in problems
             if not any(f"status of {code}" in p[0] and (p[1] or "").endswith(path) for code, path in expected)] == []

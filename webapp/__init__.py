@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
         search,
         sparql,
         upload_jobs,
+        validator,
         views,
     )
 
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
         oidc.init_app(app)
     app.register_blueprint(moderation.bp)  # /propose, /proposals: proposed solutions, moderated
     app.register_blueprint(licences.bp)  # /licences: the Licensing Assistant
+    app.register_blueprint(validator.bp)  # /validator: anyone checks a file, nothing stored
     app.register_blueprint(linked_data.bp)  # last: its /<path> rule catches minted PURIs
     errors.init_app(app)
     cat = root(app)

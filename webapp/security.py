@@ -27,7 +27,8 @@ UPLOAD_ROOM = 1024 * 1024
 """What an upload may send beyond the dump itself: a multipart form's boundaries and fields.
 The views refuse a dump over the limit with their own report; this is the hard stop."""
 
-_UPLOADS = re.compile(r"^/(?:sources/[^/]+/upload|api/sources/[^/]+/dumps)/?$")
+# the public validator too: it refuses a paste over its own, smaller limit on its page
+_UPLOADS = re.compile(r"^/(?:sources/[^/]+/upload|api/sources/[^/]+/dumps|validator)/?$")
 
 
 
@@ -53,7 +54,7 @@ HEADERS = (
 def body_limit(method: str, path: str, max_upload_bytes: int) -> int:
     """The most bytes a request to ``path`` may send as its body.
 
-    Only ``POST`` to an upload route (the site's form, the API's dumps) may send a dump;
+    Only ``POST`` to an upload route (the site's form, the API's dumps, the validator) may send a dump;
     any other request gets :data:`FORM_BODY_BYTES`.
     """
     if method.upper() == "POST" and _UPLOADS.match(path):

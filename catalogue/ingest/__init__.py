@@ -14,9 +14,21 @@ from catalogue.ingest.jobs import (
 from catalogue.ingest.parse import Limits, parse_dump, read_file
 from catalogue.ingest.pipeline import MODES, ingest, limits_of, validate_dump
 from catalogue.ingest.report import Diff, Report
+from catalogue.ingest.validator import (
+    DEFAULT_PROFILE,
+    OFFERED_FORMATS,
+    PROFILES,
+    Checked,
+    PublicValidator,
+    ValidatorError,
+)
 
 __all__ = [
+    "DEFAULT_PROFILE",
     "MODES",
+    "OFFERED_FORMATS",
+    "PROFILES",
+    "Checked",
     "Diff",
     "Fetched",
     "HistoryError",
@@ -25,9 +37,11 @@ __all__ = [
     "JobLimitError",
     "Limits",
     "Outcome",
+    "PublicValidator",
     "Report",
     "RunDetail",
     "TooLargeError",
+    "ValidatorError",
     "check_url",
     "error_context_of",
     "fetch",
