@@ -95,6 +95,16 @@ def key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
+# "<<ELAP:Architecture Principle>> Security": a specialisation drawn in one viewpoint under
+# its block's PURI. Its viewpoints are the block's, its name and definition are not.
+STEREOTYPED = re.compile(r"^\s*<<[^<>]*>>")
+
+
+def named(rows: list[dict[str, str]]) -> dict[str, str]:
+    """The row that names a PURI: the first that is not a stereotyped specialisation."""
+    return next((r for r in rows if not STEREOTYPED.match(r["name"])), rows[0])
+
+
 def read_v6() -> dict[str, list[dict[str, str]]]:
     """PURI -> the rows that carry it (a few PURIs appear on two elements)."""
     by_puri: dict[str, list[dict[str, str]]] = defaultdict(list)
@@ -117,13 +127,13 @@ def v6_triples(by_puri: dict[str, list[dict[str, str]]]) -> list[ox.Triple]:
     views_used: set[str] = set()
     names: dict[str, int] = defaultdict(int)
     for rows in by_puri.values():
-        names[rows[0]["name"].strip().lower()] += 1
+        names[named(rows)["name"].strip().lower()] += 1
     for puri, rows in sorted(by_puri.items()):
         c = ox.NamedNode(puri)
         t += [ox.Triple(c, RDF("type"), SKOS("Concept")), ox.Triple(c, SKOS("inScheme"), SCHEME_V6),
               ox.Triple(c, SKOS("notation"), ox.Literal(puri[len(DR8):]))]
-        first = rows[0]
-        name = first["name"].strip()
+        first = named(rows)
+        name = STEREOTYPED.sub("", first["name"]).strip()
         if names[name.lower()] > 1:  # "Data Exchange" names several blocks: say which one
             t.append(ox.Triple(c, SKOS("prefLabel"), en(f"{name} ({split_words(first['archimate_type'])})")))
             t.append(ox.Triple(c, SKOS("altLabel"), en(name)))
@@ -132,9 +142,10 @@ def v6_triples(by_puri: dict[str, list[dict[str, str]]]) -> list[ox.Triple]:
         seen: set[ox.Triple] = set()
         for row in rows:
             extra: list[ox.Triple] = [ox.Triple(c, X("archimateType"), ox.Literal(row["archimate_type"]))]
-            if row["definition"].strip():
+            stereotyped = bool(STEREOTYPED.match(row["name"])) and row is not first
+            if row["definition"].strip() and not stereotyped:
                 extra.append(ox.Triple(c, SKOS("definition"), en(row["definition"].strip())))
-            if row["definition_source"].strip():
+            if row["definition_source"].strip() and not stereotyped:
                 extra.append(ox.Triple(c, X("definitionSource"), ox.Literal(row["definition_source"].strip())))
             for synonym in filter(None, (s.strip() for s in row["synonym"].split(";"))):
                 extra.append(ox.Triple(c, SKOS("altLabel"), en(synonym)))
