@@ -26,8 +26,10 @@ from catalogue.community import (
     ProposalNotFound,
     PublishRefused,
     TransitionError,
+    building_blocks,
     collections,
     judges,
+    licence_choices,
     may,
     may_view,
 )
@@ -104,6 +106,8 @@ def problem_text(problem: FormProblem) -> str:
         "no-building-block": _("Choose at least one EIRA building block the solution implements."),
         "building-block": _("Choose at most 20 building blocks, from the list."),
         "collection": _("Choose a collection from the list, or none."),
+        "licence": _("There is no licence called “%(name)s”: pick one from the list or type its SPDX "
+                     "identifier, e.g. EUPL-1.2.", name=problem.value),
     }
     return texts.get(problem.kind, name)
 
@@ -126,15 +130,12 @@ def error_text(exc: ModerationError) -> str:
 
 
 def _choices() -> dict:
-    """The building blocks (by EIRA view) and licences the form offers, from the vocabularies."""
+    """The building blocks (by EIRA view, named in the reader's language) and the licences
+    (the common ones first) the form offers, from the vocabularies."""
     catalogue = _catalogue()
-    views: dict[str, list[tuple[str, str]]] = {}
-    for r in catalogue.select("moderation_building_blocks"):
-        view = r["view"].value if "view" in r else _("Other building blocks")
-        views.setdefault(view, []).append((r["block"].value, r["label"].value))
-    licences = [(r["licence"].value, r["name"].value) for r in catalogue.select("moderation_licences")]
-    labels = {iri: label for blocks in views.values() for iri, label in blocks}
-    return {"block_choices": sorted(views.items()), "licence_choices": licences,
+    groups = building_blocks(catalogue, label_languages())
+    labels = {b.iri: b.label for group in groups for b in group.blocks}
+    return {"block_groups": groups, "licences": licence_choices(catalogue),
             "block_labels": labels, "content_languages": LANGUAGES, **_collection_choices()}
 
 
@@ -150,8 +151,13 @@ def _form_page(form: ProposalForm, checked: Checked | None, proposal: Proposal |
     explained = explain(checked.report, reader_language()) if checked and not checked.report.conforms \
         else None
     problems = [problem_text(p) for p in checked.problems] if checked else []
+    # each field's own problem again beside it (the list above may be a screen away on a phone)
+    field_problems = {p.field: problem_text(p) for p in reversed(checked.problems)} if checked else {}
+    choices = _choices()
+    licence_picked, licence_typed = choices["licences"].picked(form.licence)
     return render_template("propose.html", form=form, proposal=proposal, problems=problems,
-                           explained=explained, labels=FIELD_LABELS, **_choices()), status
+                           field_problems=field_problems, explained=explained, labels=FIELD_LABELS,
+                           licence_picked=licence_picked, licence_typed=licence_typed, **choices), status
 
 
 def _submitted_form() -> ProposalForm:
@@ -166,8 +172,8 @@ def propose():
     form = _submitted_form()
     submit = request.form.get("action") == "submit"
     checked, proposal = _moderation().create(form, current_user(), submit=submit)  # type: ignore[arg-type]
-    if proposal is None:
-        return _form_page(form, checked, None, 422)
+    if proposal is None:  # as checked: a licence typed by its SPDX id is ticked if it is a common one
+        return _form_page(checked.form, checked, None, 422)
     flash(DONE["submit"] if submit else _("Saved as a draft: only you and the moderators see it."))
     return redirect(url_for("moderation.proposal", proposal_id=proposal.id), code=303)
 
@@ -225,7 +231,7 @@ def edit(proposal_id: str):
     except ModerationError as exc:  # the proposal's page, saying why
         return _proposal_page(p, error_text(exc), None, status_of(exc))
     if saved is None:
-        return _form_page(form, checked, p, 422)
+        return _form_page(checked.form, checked, p, 422)
     flash(DONE["submit"] if submit else _("Your changes are saved."))
     return redirect(url_for("moderation.proposal", proposal_id=p.id), code=303)
 

@@ -42,6 +42,7 @@ import pyoxigraph as ox
 
 from catalogue import queries, updates
 from catalogue.community.accounts import User
+from catalogue.community.choices import licence_choices
 from catalogue.community.facilitators import is_collection
 from catalogue.community.proposals import (
     Checked,
@@ -187,13 +188,29 @@ class Moderation:
     # checking a form
 
     def check(self, form: ProposalForm, proposal_id: str, issued: str | None = None) -> Checked:
-        """Build the record and validate it with the shapes every dump passes."""
+        """Build the record and validate it with the shapes every dump passes.
+
+        A licence typed by name or SPDX id becomes its SPDX IRI first (the checked form
+        holds the IRI); one that names no licence is a problem (``licence``, with what was
+        typed), and the record is then built without it."""
+        form, licence_problems = self._licence(form)
         now = _now()
         solution = self.solution_iri(proposal_id)
         triples = form.triples(solution, issued or now, now)
         data = serialize(triples, ox.RdfFormat.N_TRIPLES)
         report = self.catalogue.publishing.validate(data, format="nt")
-        return Checked(form, form.problems() + self._collection_problems(form), report, data)
+        problems = form.problems()
+        problems += [x for x in licence_problems + self._collection_problems(form) if x not in problems]
+        return Checked(form, problems, report, data)
+
+    def _licence(self, form: ProposalForm) -> tuple[ProposalForm, list[FormProblem]]:
+        """The form with its licence as the IRI it names, and the problem if it names none."""
+        if not form.licence:
+            return form, []
+        iri = licence_choices(self.catalogue).resolve(form.licence)
+        if iri is None:
+            return form, [FormProblem("licence", "licence", form.licence)]
+        return replace(form, licence=iri), []
 
     def _collection_problems(self, form: ProposalForm) -> list[FormProblem]:
         """A collection must be a published one (the form only offers those)."""

@@ -32,6 +32,7 @@ LANGUAGES = {
 LIMITS = {"title": 250, "description": 10_000, "publisher": 200, "email": 254, "keywords": 1000,
           "landing_page": 2000, "access_url": 2000, "licence": 2000, "collection": 2000}
 MAX_BLOCKS = 20
+OTHER_LICENCE = "other"  # the licence choice that means "the one typed in licence_other"
 EMAIL = re.compile(r"^[^@\s<>\"'(),;:\\]+@[^@\s<>\"'(),;:\\]+\.[^@\s<>\"'(),;:\\]+$")
 WEB = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
@@ -45,6 +46,7 @@ class FormProblem:
 
     field: str  # the form field
     kind: str  # too-long | web-address | email | building-block | no-building-block | language | licence | collection
+    value: str = ""  # what was typed, when the problem's sentence names it (a licence nobody has)
 
 
 @dataclass(frozen=True)
@@ -65,10 +67,18 @@ class ProposalForm:
 
     @classmethod
     def from_fields(cls, values: Mapping[str, str], blocks: Sequence[str] = ()) -> ProposalForm:
-        """From a web form's fields (``blocks`` is the multi-valued building-block field)."""
+        """From a web form's fields (``blocks`` is the multi-valued building-block field).
+
+        The licence is the ``licence`` field (a licence's IRI, or empty for none) unless it
+        says ``other`` or is empty and ``licence_other`` holds what was typed (a name, an
+        SPDX id or an IRI, resolved when the form is checked): typing a licence without
+        ticking "another licence" still means it."""
         text = {f.name: str(values.get(f.name) or "").strip() for f in fields(cls)
                 if f.name not in ("blocks",)}
         text["language"] = text["language"] or "en"
+        typed = " ".join(str(values.get("licence_other") or "").split())
+        if text["licence"] == OTHER_LICENCE or (not text["licence"] and typed):
+            text["licence"] = typed
         return cls(**text, blocks=tuple(dict.fromkeys(b.strip() for b in blocks if b.strip())))
 
     def keyword_list(self) -> list[str]:
@@ -77,10 +87,12 @@ class ProposalForm:
     def problems(self) -> list[FormProblem]:
         out = [FormProblem(name, "too-long") for name, limit in LIMITS.items()
                if len(getattr(self, name)) > limit]
-        for name in ("landing_page", "access_url", "licence"):
+        for name in ("landing_page", "access_url"):
             value = getattr(self, name)
             if value and not (WEB.match(value) and is_iri(value)):
                 out.append(FormProblem(name, "web-address"))
+        if self.licence and not (WEB.match(self.licence) and is_iri(self.licence)):
+            out.append(FormProblem("licence", "licence", self.licence))  # typed, not resolved
         if self.email and not (EMAIL.match(self.email) and is_iri("mailto:" + self.email)):
             out.append(FormProblem("email", "email"))
         if self.language not in LANGUAGES:
