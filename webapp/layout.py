@@ -11,6 +11,8 @@ from flask import Flask, url_for
 from flask_babel import lazy_gettext as _
 from werkzeug.routing import BuildError
 
+from .rich_text import iris_as_code
+
 MENU: tuple[tuple[str, object], ...] = (  # endpoint, label: the public menu, in order
     ("browse.solutions", _("Solutions")),
     ("browse.collections", _("Collections")),
@@ -46,6 +48,7 @@ def links(table: tuple[tuple[str, object], ...]) -> list[tuple[str, str, object]
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["iris_as_code"] = iris_as_code
     @app.context_processor
     def layout():
         return {"menu": lambda: links(MENU), "footer_links": lambda: links(FOOTER), "link_to": href}
