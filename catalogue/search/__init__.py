@@ -9,14 +9,19 @@ what is indexed and ``query.py`` for searching.
 from catalogue.search.documents import FACETS, LICENCE_TERMS, Record, read_labels, read_records
 from catalogue.search.index import Hidden, SearchIndex, SearchIndexError, index_path, open_index
 from catalogue.search.query import (
+           ALL_VALUES,
            PAGE_SIZE,
            SORTS,
+           FacetValue,
+           Hit,
            SearchRequest,
            SearchRequestError,
            SearchResult,
+           breakdown,
+           count,
            search,
 )
 
-__all__ = ["FACETS", "LICENCE_TERMS", "PAGE_SIZE", "Hidden", "SORTS", "Record", "SearchIndex", "SearchIndexError",
+__all__ = ["ALL_VALUES", "FACETS", "FacetValue", "Hit", "breakdown", "count", "LICENCE_TERMS", "PAGE_SIZE", "Hidden", "SORTS", "Record", "SearchIndex", "SearchIndexError",
            "SearchRequest", "SearchRequestError", "SearchResult", "index_path", "open_index",
            "read_labels", "read_records", "search"]

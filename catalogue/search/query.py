@@ -9,7 +9,7 @@ shows what choosing another instead would give.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,6 +26,7 @@ MAX_QUERY_CHARS = 500
 MAX_WORDS = 20
 MAX_PAGE = 500
 FACET_SIZE = 500  # values counted per facet; the page shows the top ones
+ALL_VALUES = 100_000  # values counted for a facet shown whole (``expand``): every one, in practice
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -68,6 +69,8 @@ class Hit:
     summary: str
     modified: datetime | None
     source: str
+    #: the stored facet values of the document (publisher, eira, licence...): what a card shows
+    values: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -132,19 +135,29 @@ def _combine(base: tantivy.Query, filters: list[tantivy.Query]) -> tantivy.Query
                                        [(tantivy.Occur.Must, f) for f in filters])
 
 
-def _counts(searcher: tantivy.Searcher, query: tantivy.Query, names: list[str]) -> dict[str, dict[str, int]]:
-    aggs = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names}
+def _counts(searcher: tantivy.Searcher, query: tantivy.Query, names: list[str],
+            size: int = FACET_SIZE) -> dict[str, dict[str, int]]:
+    aggs = {name: {"terms": {"field": name, "size": size}} for name in names}
     out = searcher.aggregate(query, aggs)
     return {name: {b["key"]: b["doc_count"] for b in out.get(name, {}).get("buckets", [])}
             for name in names}
 
 
-def search(index: SearchIndex, request: SearchRequest, facet_limit: int | None = None) -> SearchResult:
+def search(index: SearchIndex, request: SearchRequest, facet_limit: int | None = None,
+           expand: Collection[str] = ()) -> SearchResult:
     """Run a search: one page of hits, the total, and every facet's counts.
 
     With ``facet_limit`` each facet keeps only its top values (by count, then label) and the
     selected ones, and only those are labelled: a page shows a dozen of the hundreds counted.
+    A facet named in ``expand`` keeps every value it has (not only the ``FACET_SIZE`` most
+    frequent counted for the others): a page's "show all N values" (``?all=NAME``).
+    ``facet_sizes`` says how many values each facet has (exact for an expanded facet).
+
+    :raise SearchRequestError: ``expand`` names an unknown facet.
     """
+    unknown = [name for name in expand if name not in FACETS]
+    if unknown:
+        raise SearchRequestError(f"unknown facet {unknown[0]}: use {', '.join(FACETS)}")
     searcher = index.index.searcher()
     text = _shown(index, _text_query(index, request.words))
     active = {k: v for k, v in request.filters.items() if v}
@@ -167,7 +180,8 @@ def search(index: SearchIndex, request: SearchRequest, facet_limit: int | None =
         # (every document has an iri, type, title and source: index._document writes them)
         hits.append(Hit(doc.get_first("iri") or "", doc.get_first("type") or "",
                         doc.get_first("title") or "", doc.get_first("summary") or "",
-                        doc.get_first("modified"), doc.get_first("source") or ""))
+                        doc.get_first("modified"), doc.get_first("source") or "",
+                        {name: tuple(doc.get_all(name)) for name in FACETS}))
 
     key = (tuple(request.words), tuple(sorted(active.items())))
     counts = index.counts_cache.get(key)
@@ -179,13 +193,18 @@ def search(index: SearchIndex, request: SearchRequest, facet_limit: int | None =
         if len(index.counts_cache) >= COUNTS_CACHED:
             index.counts_cache.clear()
         index.counts_cache[key] = counts
+    for name in expand:
+        if len(counts.get(name, {})) >= FACET_SIZE:  # maybe cut short: count every value
+            counts = {**counts, name: _every_value(index, searcher, key, text, filters, name)}
     facets, sizes = {}, {}
     for name in FACETS:
         chosen = set(active.get(name, ()))
         counted = counts.get(name, {})
         sizes[name] = len(counted) + len(chosen - set(counted))
         wanted: Iterable[tuple[str, int]] = counted.items()
-        if facet_limit is not None and len(counted) > facet_limit:
+        if name in expand:
+            pass  # every value
+        elif facet_limit is not None and len(counted) > facet_limit:
             # the top values and every tie with the last of them: ties are ordered by label
             floor = sorted(counted.values(), reverse=True)[facet_limit - 1]
             wanted = [(v, n) for v, n in counted.items() if n >= floor or v in chosen]
@@ -194,12 +213,57 @@ def search(index: SearchIndex, request: SearchRequest, facet_limit: int | None =
         values += [FacetValue(v, *_label(index, name, v, request.languages), 0, True)
                    for v in chosen - set(counted)]
         values.sort(key=lambda f: (-f.count, f.label.lower()))
-        if facet_limit is not None:
+        if facet_limit is not None and name not in expand:
             values = [f for k, f in enumerate(values) if k < facet_limit or f.selected]
         facets[name] = values
     # tantivy's stubs omit SearchResult.count, the total it counts when asked (count=True)
     total = found.count or 0  # type: ignore[attr-defined]
     return SearchResult(request, total, hits, facets, sizes)
+
+
+def _every_value(index: SearchIndex, searcher: tantivy.Searcher, key: tuple, text: tantivy.Query,
+                 filters: dict[str, tantivy.Query], name: str) -> dict[str, int]:
+    """Every value of facet ``name`` counted (disjunctively, as :func:`search` does), kept
+    beside the capped counts of the same state."""
+    whole = (*key, "all", name)
+    found = index.counts_cache.get(whole)
+    if found is None:
+        others = [f for k, f in filters.items() if k != name]
+        found = _counts(searcher, _combine(text, others), [name], ALL_VALUES)
+        if len(index.counts_cache) >= COUNTS_CACHED:
+            index.counts_cache.clear()
+        index.counts_cache[whole] = found
+    return found[name]
+
+
+def count(index: SearchIndex, request: SearchRequest) -> int:
+    """How many documents ``request`` finds (its words and filters; hidden duplicates left
+    out), without ranking a page or counting facets."""
+    text = _shown(index, _text_query(index, request.words))
+    filters = [_filter(index, k, v) for k, v in request.filters.items() if v]
+    found = index.index.searcher().search(_combine(text, filters), 1, count=True)
+    return found.count or 0  # type: ignore[attr-defined]
+
+
+def breakdown(index: SearchIndex, request: SearchRequest, outer: str, inner: str,
+              size: int = 3) -> dict[str, dict[str, int]]:
+    """For each value of facet ``outer`` among the documents ``request`` finds (its words and
+    filters; hidden duplicates left out), the ``size`` most frequent values of facet
+    ``inner`` with their counts: e.g. the countries each publisher's solutions cover, in one
+    pass over the index rather than one search per publisher.
+
+    :raise SearchRequestError: ``outer`` or ``inner`` is not a facet.
+    """
+    for name in (outer, inner):
+        if name not in FACETS:
+            raise SearchRequestError(f"unknown facet {name}: use {', '.join(FACETS)}")
+    text = _shown(index, _text_query(index, request.words))
+    filters = [_filter(index, k, v) for k, v in request.filters.items() if v]
+    aggs = {outer: {"terms": {"field": outer, "size": ALL_VALUES},
+                    "aggs": {inner: {"terms": {"field": inner, "size": size}}}}}
+    out = index.index.searcher().aggregate(_combine(text, filters), aggs)
+    return {b["key"]: {c["key"]: c["doc_count"] for c in b.get(inner, {}).get("buckets", [])}
+            for b in out.get(outer, {}).get("buckets", [])}
 
 
 def _label(index: SearchIndex, facet: str, value: str,
