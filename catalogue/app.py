@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 
 from catalogue import queries
+from catalogue.browse import Browse
 from catalogue.community.accounts import Accounts
 from catalogue.endpoint.public import Endpoint
 from catalogue.feeds.public import Feeds
@@ -61,6 +62,7 @@ class Catalogue:
         self.endpoint = Endpoint(self)  # the public SPARQL endpoint
         self.search = Search(self)  # the derived full-text index
         self.licences = Licences(self)  # the Licensing Assistant
+        self.browse = Browse(self)  # /solutions, /collections, /publishers, /eira
 
     @property
     def store(self) -> Store:
