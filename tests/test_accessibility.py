@@ -124,6 +124,11 @@ def test_every_kind_of_page_passes_axe(site, browser, tmp_path):
             visit("licence compatibility", "/licences/compatibility?use=GPL-3.0-only&redistribute=EUPL-1.2")
             visit("licence matrix", "/licences/matrix")
             visit("licence questionnaire", "/licences/choose?kind=software&copyleft=strong&eu_law=yes")
+            visit("browse solutions", "/solutions")
+            visit("browse solutions, a facet whole", "/solutions?" + urlencode({"q": "customs", "all": "spatial"}))
+            visit("browse collections", "/collections?sort=size")
+            visit("browse publishers", "/publishers?all=country")
+            visit("browse EIRA building blocks", "/eira")
             page.goto(site + "/sparql?" + urlencode({"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 200"}))
             page.wait_for_selector(".yasr table", timeout=15000)  # YASGUI runs a ?query= link at once
             assert page.locator("pre.result").count() == 1  # and the page's own result is under it

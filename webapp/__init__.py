@@ -22,6 +22,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     from . import (
         api,
         auth,
+        browse,
         errors,
         harvest,
         i18n,
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
         oidc.init_app(app)
     app.register_blueprint(moderation.bp)  # /propose, /proposals: proposed solutions, moderated
     app.register_blueprint(licences.bp)  # /licences: the Licensing Assistant
+    app.register_blueprint(browse.bp)  # /solutions, /collections, /publishers, /eira: browsing
     app.register_blueprint(validator.bp)  # /validator: anyone checks a file, nothing stored
     app.register_blueprint(linked_data.bp)  # last: its /<path> rule catches minted PURIs
     errors.init_app(app)
