@@ -35,7 +35,7 @@ from werkzeug.http import http_date
 
 from catalogue.cache import LRU
 from catalogue.labels import LABEL_IRIS, pick
-from catalogue.pages import is_solution
+from catalogue.pages import Statement, is_solution, statement_rows
 from catalogue.terms import PREFIXES
 
 from . import resource_pages
@@ -219,13 +219,6 @@ def safe_json_for_script(text: str) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _curie(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
-
-
 def _label(node, triples: list[ox.Triple]) -> str | None:
     """A label of ``node`` from the description, in the reader's languages (``labels.pick``)."""
     subject = node if not isinstance(node, str) else ox.NamedNode(node)
@@ -244,23 +237,7 @@ def href(iri: str) -> str | None:
     return None  # javascript:, data:, mailto: ... shown as text, never followed
 
 
-def _rows(iri: str, triples: list[ox.Triple]) -> list[dict]:
-    subject = ox.NamedNode(iri)
-    rows = []
-    for t in triples:
-        if t.subject != subject:
-            continue
-        o = t.object
-        row = {"property": _curie(t.predicate.value), "property_iri": t.predicate.value,
-               "value": o.value, "language": getattr(o, "language", None), "href": None, "label": None}
-        if isinstance(o, ox.NamedNode):
-            row["href"] = href(o.value)
-            row["label"] = _label(o, triples)
-            if o.value.startswith("mailto:"):
-                row["href"] = o.value
-        elif isinstance(o, ox.BlankNode):
-            row["value"] = "; ".join(f"{_curie(b.predicate.value)} {b.object.value}"
-                                     for b in triples if b.subject == o) or "(blank node)"
-        rows.append(row)
-    rows.sort(key=lambda r: (r["property"] != "rdf:type", r["property"], r["value"]))
-    return rows
+def _rows(iri: str, triples: list[ox.Triple]) -> list[Statement]:
+    """The generic table's rows: property names and value labels in the reader's language,
+    never a full IRI as a name (catalogue/pages/statements.py)."""
+    return statement_rows(iri, triples, label_languages())

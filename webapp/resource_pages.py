@@ -1,15 +1,19 @@
-"""The HTML pages of licences, collections, releases, distributions and publishers: the
-HTML alternate of their Linked Data description (webapp/linked_data.py negotiates, caches
+"""The HTML pages of licences, collections, releases, distributions, publishers, EIRA
+building blocks and vocabulary terms: the HTML alternate of their Linked Data description (webapp/linked_data.py negotiates, caches
 and sets the headers; catalogue/pages/resources.py gathers what the page shows).
 
 A licence's plain-words statements are keyed in the domain (``Term.key``) and worded here,
-in the reader's language.
+in the reader's language; so is the kind of a vocabulary term (``ConceptPage.kind``).
 """
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from flask import render_template
 from flask_babel import lazy_gettext
+from markupsafe import Markup
 
 from catalogue import pages as rp
 
@@ -21,7 +25,29 @@ TEMPLATES = {
     rp.ReleasePage: "release.html",
     rp.DistributionPage: "distribution.html",
     rp.AgentPage: "agent.html",
+    rp.EiraBlockPage: "eira_block.html",
+    rp.ConceptPage: "concept.html",
 }
+# What kind of term a vocabulary term is, by its scheme (catalogue/pages/concepts.py KINDS)
+TERM_KINDS = {
+    "country": lazy_gettext("Country"),
+    "data-theme": lazy_gettext("Data theme"),
+    "file-type": lazy_gettext("File type"),
+    "language": lazy_gettext("Language"),
+    "place": lazy_gettext("Place"),
+    "corporate-body": lazy_gettext("Corporate body"),
+    "frequency": lazy_gettext("Frequency"),
+    "status": lazy_gettext("Status"),
+    "licence-type": lazy_gettext("Licence type"),
+    "asset-type": lazy_gettext("Asset type"),
+    "publisher-type": lazy_gettext("Publisher type"),
+    "representation-technique": lazy_gettext("Representation technique"),
+    "interoperability-level": lazy_gettext("Interoperability level"),
+    "change-type": lazy_gettext("Change type"),
+    "legal-type": lazy_gettext("Licence legal type"),
+}
+# a bare web address in a vocabulary's text (not already a Markdown or HTML link)
+_BARE_URL = re.compile(r"(?<![(<\"'=\[])\bhttps?://[^\s<>\"]+")
 GROUP_TITLES = {
     "allows": lazy_gettext("You may"),
     "requires": lazy_gettext("You must"),
@@ -55,4 +81,20 @@ STATEMENTS = {
 def render(page: rp.Page, **context) -> str:
     """The page in its template; ``context`` gives href, jsonld, alternates, used_by_titles."""
     return render_template(TEMPLATES[type(page)], page=page, rich_text=rich_text,
-                           group_titles=GROUP_TITLES, statements=STATEMENTS, **context)
+                           group_titles=GROUP_TITLES, statements=STATEMENTS,
+                           term_kinds=TERM_KINDS, definition_text=definition_text, **context)
+
+
+def definition_text(text: str | None) -> Markup:
+    """A vocabulary's definition as sanitised rich text (:func:`rich_text`), each bare web
+    address in it a link named by its host ("eurovoc.europa.eu"): EIRA v4's definitions
+    cite long URLs that would run off a phone's screen and bury the sentence."""
+    if not text:
+        return Markup("")
+
+    def short(match: re.Match[str]) -> str:
+        url = match.group(0).rstrip(".,;:!?)")
+        host = urlsplit(url).hostname or url
+        return f"[{host}](<{url}>){match.group(0)[len(url):]}"
+
+    return rich_text(_BARE_URL.sub(short, text))

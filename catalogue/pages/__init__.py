@@ -4,6 +4,8 @@
 several sources (``duplicates``), and ``reader``, which gathers them for one catalogue
 (``Catalogue.reader``)."""
 
+from catalogue.pages.concepts import ConceptPage
+from catalogue.pages.eira import EiraBlockPage
 from catalogue.pages.resources import (
     AgentPage,
     CollectionPage,
@@ -13,6 +15,7 @@ from catalogue.pages.resources import (
     ReleasePage,
 )
 from catalogue.pages.solution import is_solution
+from catalogue.pages.statements import Statement, statement_rows
 
-__all__ = ["AgentPage", "CollectionPage", "DistributionPage", "LicencePage", "Page", "ReleasePage",
-           "is_solution"]
+__all__ = ["AgentPage", "CollectionPage", "ConceptPage", "DistributionPage", "EiraBlockPage",
+           "LicencePage", "Page", "ReleasePage", "Statement", "is_solution", "statement_rows"]

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from catalogue.pages.concepts import ConceptPage, concept_page
+from catalogue.pages.eira import EiraBlockPage, eira_block_page, is_block
 from catalogue.pages.facts import (
     Facts,
     Label,
@@ -119,14 +121,16 @@ class AgentPage:
     used_by: list[UsedList] = field(default_factory=list)
 
 
-Page = LicencePage | CollectionPage | ReleasePage | DistributionPage | AgentPage
+Page = (LicencePage | CollectionPage | ReleasePage | DistributionPage | AgentPage | EiraBlockPage
+        | ConceptPage)
 
 
 # --- which page ------------------------------------------------------------------------------
 
 def kind_of(triples: list[ox.Triple], iri: str) -> str | None:
-    """Which page a resource gets: release, collection, distribution, licence, agent, or
-    None (a solution's page, or the generic table)."""
+    """Which page a resource gets: release, collection, distribution, licence, agent, an
+    EIRA building block, a vocabulary term (any other ``skos:Concept``), or None (a
+    solution's page, or the generic table)."""
     node = ox.NamedNode(iri)
     types = {t.object for t in triples if t.subject == node and t.predicate == RDF_TYPE}
     if any(t.subject == node and t.predicate == DCT.isVersionOf for t in triples):
@@ -139,6 +143,8 @@ def kind_of(triples: list[ox.Triple], iri: str) -> str | None:
         return "licence"
     if types & AGENT_TYPES:
         return "agent"
+    if SKOS.Concept in types:
+        return "eira-block" if is_block(iri, triples) else "concept"
     return None
 
 
@@ -149,6 +155,7 @@ def build(reader: Reader, iri: str, triples: list[ox.Triple],
     builders: dict[str, Callable[..., Page]] = {
         "licence": licence_page, "collection": collection_page, "release": release_page,
         "distribution": distribution_page, "agent": agent_page,
+        "eira-block": eira_block_page, "concept": concept_page,
     }
     kind = kind or kind_of(triples, iri)
     return builders[kind](reader, iri, triples, languages) if kind else None

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 import pyoxigraph as ox
 
 from catalogue.labels import LABEL_PROPERTIES, pick
+from catalogue.languages import language_name
 from catalogue.licences import LicenceError
 from catalogue.licences.spdx import spdx_id
 from catalogue.terms import ADMS, DCAT, DCT, FOAF, OWL, RDF_TYPE, SKOS, VCARD
@@ -146,6 +147,14 @@ class Description:
         return node.value.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or node.value
 
 
+def _languages(links: list[Link], readers: tuple[str, ...]) -> list[Link]:
+    """The languages a solution is in, by name in the reader's language (the EU authority
+    table's IRIs carry only a code, ``DEU``: see catalogue/languages.py), sorted by name."""
+    named = [Link(x.iri, language_name(x.iri, readers[0] if readers else "en") or x.label, x.detail)
+             for x in links]
+    return sorted(named, key=lambda link: link.label.lower())
+
+
 def is_solution(triples: list[ox.Triple], iri: str) -> bool:
     node = ox.NamedNode(iri)
     types = {t.object for t in triples if t.subject == node and t.predicate == RDF_TYPE}
@@ -201,7 +210,7 @@ def solution_page(describe, releases_of, collections_of, iri: str,
         building_blocks=[b for b in links(DCT.type, detail=definition) if b.iri.startswith(EIRA)],
         themes=links(DCAT.theme),
         places=links(DCT.spatial),
-        languages=links(DCT.language),
+        languages=_languages(links(DCT.language), languages),
         statuses=links(ADMS.status),
         keywords=sorted({k.value for k in d.literals(node, DCAT.keyword)}),
         landing_pages=[x.value for x in d.iris(node, DCAT.landingPage)],

@@ -159,3 +159,73 @@ def class_words(iri: str | None, lang: str) -> tuple[str, str]:
     if entry:
         return entry["noun"].get(lang, entry["noun"]["en"]), entry["this"].get(lang, entry["this"]["en"])
     return t("resource", lang), t("this resource", lang)
+
+
+# --- names on resource pages (issue 12): a property column, a class, never a full IRI -------
+
+# namespaces a page may name by prefix besides catalogue.terms.PREFIXES (not served in Turtle)
+PAGE_PREFIXES = {
+    "eirax": "https://catalogue.example.org/def/eira#",
+    "cat": "https://catalogue.example.org/def/catalogue#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "at": "http://publications.europa.eu/ontology/authority/",
+    "atold": "http://publications.europa.eu/resource/authority/",
+    "joinup": "http://joinup.eu/licence/",
+    "lt": "http://joinup.eu/legal-type#",
+    "vann": "http://purl.org/vocab/vann/",
+}
+
+
+def compact_name(iri: str) -> str:
+    """A prefixed name (``eira:viewpoint``) for a term of a known namespace, else the IRI's
+    local name: what a page shows when nothing names a property or class.
+
+    >>> compact_name("https://catalogue.example.org/def/eira#viewpoint")
+    'eirax:viewpoint'
+    >>> compact_name("http://unknown.example/ns#thing")
+    'thing'
+    """
+    for prefix, ns in (*PREFIXES.items(), *PAGE_PREFIXES.items()):
+        if iri.startswith(ns) and re.fullmatch(r"[A-Za-z_][\w.-]*", iri[len(ns):]):
+            return f"{prefix}:{iri[len(ns):]}"
+    return local_name(iri)
+
+
+def _heading(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+@lru_cache(maxsize=8192)
+def property_name(iri: str, lang: str = "en") -> str:
+    """The name of a property as a page's property column shows it, never a full IRI.
+
+    Our table (``property_labels.json``) in the reader's language, then the vocabularies'
+    ``rdfs:label`` in it, then both in English, then :func:`compact_name`; a name from the
+    table or a vocabulary starts upper case (it heads a row).
+    """
+    code = normalise_lang(lang)
+    table = tables()["properties"].get(iri, {}).get("label", {})
+    vocab = _vocab_labels().get(iri, {})
+    for want in dict.fromkeys((code, "en")):
+        for source in (table, vocab):
+            found = _in_language(source, want)
+            if found:
+                return _heading(found)
+    return compact_name(iri)
+
+
+@lru_cache(maxsize=4096)
+def class_name(iri: str, lang: str = "en") -> str:
+    """The name of a class (an ``rdf:type`` value) for a reader, never a full IRI: our table
+    (``skos:Concept`` is "Concept", not the ADMS-AP schema's "Asset type"), the vocabularies'
+    ``rdfs:label``, then :func:`compact_name`."""
+    code = normalise_lang(lang)
+    entry = tables()["classes"].get(iri)
+    if entry:
+        return _heading(entry["noun"].get(code) or entry["noun"]["en"])
+    vocab = _vocab_labels().get(iri, {})
+    for want in dict.fromkeys((code, "en")):
+        found = _in_language(vocab, want)
+        if found:
+            return _heading(found)
+    return compact_name(iri)
