@@ -1,9 +1,10 @@
 """An automated accessibility audit: axe-core (tests/vendor/axe.min.js) run in a real browser
 over every kind of page, desktop and phone: the home page, search (with a facet, and with no
 result), a solution, a release, a distribution, a publisher, a licence, an EIRA building
-block, a collection, SPARQL, the saved queries and one's result, the publishers, a source
-signed in (upload form, history, tokens), a refused upload's report, a run, the sign-in page
-and a 404. No page may be wider than a phone's screen either (WCAG 1.4.10, reflow).
+block (v6, and a v4 one), a vocabulary term (its statements open), a collection, SPARQL,
+the saved queries and one's result, the publishers, a source signed in (upload form,
+history, tokens), a refused upload's report, a run, the sign-in page and a 404. No page may
+be wider than a phone's screen either (WCAG 1.4.10, reflow).
 
 Rules: WCAG 2.0 and 2.1, levels A and AA, and Deque's best practices. A violation of impact
 serious or critical fails the test; moderate and minor ones are printed. Every page's results
@@ -118,6 +119,11 @@ def test_every_kind_of_page_passes_axe(site, browser, tmp_path):
             visit("publisher", publisher)
             visit("licence", licence)
             visit("EIRA building block", block)
+            visit("EIRA v4 building block and its v6 successor", "/dr8/DataSetCatalogue")
+            visit("vocabulary term", "/resource?" + urlencode(
+                {"uri": "http://publications.europa.eu/resource/authority/country/DEU"}))
+            page.locator("details.all-statements > summary").click()
+            audit("vocabulary term, all statements open")
             visit("collection", collection)
             visit("licensing assistant", "/licences?t=Use-Reproduce")
             visit("licence comparison", "/licences/compare?l=EUPL-1.2&l=MIT&l=Apache-2.0")
