@@ -18,6 +18,7 @@ from catalogue.community import OTHER_LICENCE, LicenceChoices, LicenceOption, Pr
 from catalogue.community.choices import COMMON_LICENCES, Block
 from catalogue.vocab import vocabularies
 from tests.conftest import serving
+from tests.test_accessibility import AXE, FAILING, RUN_AXE
 from tests.test_moderation import PASSWORD, fields, session
 from tests.test_publish_web import cli, csrf
 
@@ -229,6 +230,12 @@ def test_filter_the_blocks_on_a_phone_then_propose(site, browser):
         opened = page.locator("details.picker-group[open]")
         assert opened.count() == 1 and opened.locator(f'input[value="{GATEWAY}"]').is_checked()
         assert page.locator("details.picker-group:visible").count() >= 6
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, "scrolls sideways"
+        # axe on every block, views open (the site's audit sees them closed)
+        page.evaluate("document.querySelectorAll('details.picker-group').forEach(d => { d.open = true; })")
+        page.evaluate(AXE.read_text())
+        found = page.evaluate(RUN_AXE, [])
+        assert [(v["id"], v["nodes"][0]["target"]) for v in found["violations"] if v["impact"] in FAILING] == []
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, "scrolls sideways"
 
         page.fill("#title", "Phone Proposed Gateway")
