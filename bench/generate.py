@@ -822,20 +822,20 @@ class Generator:
         weights = [rng.paretovariate(1.3) for _ in range(self.m)]
         base = min(1, self.n // self.m)
         rest = self.n - base * self.m
-        cap = max(-(-self.n // self.m), self.n // 4) - base  # most each may get beyond its base
+        most = max(-(-self.n // self.m), self.n // 4) - base  # most each may get beyond its base
         shares = [0.0] * self.m
         free = set(range(self.m))
         left = float(rest)
         while free and left > 0:
             weight = sum(weights[j] for j in free)
-            over = {j for j in free if left * weights[j] / weight > cap}
+            over = {j for j in free if left * weights[j] / weight > most}
             if not over:
                 for j in free:
                     shares[j] = left * weights[j] / weight
                 break
             for j in over:
-                shares[j] = cap
-            left -= cap * len(over)
+                shares[j] = most
+            left -= most * len(over)
             free -= over
         sizes = [int(x) for x in shares]
         by_remainder = sorted(range(self.m), key=lambda j: (sizes[j] - shares[j], j))
