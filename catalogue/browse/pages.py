@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from catalogue.browse.collection_list import (
     COLLECTIONS,
     CollectionRecord,
+    collection_cards,
     collections,
     read_collections,
 )
@@ -61,9 +62,12 @@ class Browse:
         :raise BrowseRequestError: a malformed parameter.
         """
         request = ListRequest.parse(COLLECTIONS, args)
-        records, names = self._root.per_version("browse:collections", self._read_collections)
-        counts = self._counts()["collection"]
-        return collections(records, counts, names, request, languages)
+
+        def cards() -> dict[str, list[Card]]:
+            records, names = self._root.per_version("browse:collections", self._read_collections)
+            return collection_cards(records, self._counts()["collection"], names, languages)
+        return collections(self._root.per_version("browse:collection cards:" + ",".join(languages), cards),
+                           request)
 
     def publishers(self, args: Args, languages: Sequence[str] = ()) -> Listing[Card]:
         """One page of ``/publishers`` for the query string ``args``.
