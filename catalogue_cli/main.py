@@ -101,7 +101,8 @@ def cmd_ingest(args, settings) -> int:
 def cmd_init(args, settings) -> int:
     catalogue = Catalogue(settings)
     try:
-        result = catalogue.publishing.init(demo=not args.no_demo, force=args.force)
+        result = catalogue.publishing.init(demo=not args.no_demo, standards=not args.no_standards,
+                                           force=args.force)
     finally:
         catalogue.close()
     for name, state in result.items():
@@ -228,6 +229,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("init", help="load the vocabularies and the demo catalogue (idempotent)")
     s.add_argument("--no-demo", action="store_true", help="do not load the demo catalogue")
+    s.add_argument("--no-standards", action="store_true",
+                   help="do not load the ICT standards (ELIS specifications, CAMSS assessments)")
     s.add_argument("--force", action="store_true", help="reload even if unchanged")
     s.set_defaults(func=cmd_init)
 

@@ -43,7 +43,8 @@ def test_the_manifest_covers_what_the_shapes_and_pages_need():
 @pytest.mark.parametrize("v", vocabularies(), ids=lambda v: v.name)
 def test_each_vocabulary_parses_and_is_documented(v):
     assert v.file.exists(), v.file
-    assert len(parsed(v)) > 100 or v.name == "eira-v4-to-v6"
+    # small on purpose: the v4-to-v6 links, and two ontology headers (CAMSS, ELIS T-box)
+    assert len(parsed(v)) > 100 or v.name in {"eira-v4-to-v6", "camss-ontology", "elis-tbox"}
     assert v.source and v.licence, f"{v.name}: source and licence are required"
     assert f"`{v.name}`" in README and f"`{v.file.name}`" in README, f"{v.name} missing from vocab/README.md"
 

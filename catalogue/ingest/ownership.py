@@ -10,7 +10,8 @@ every ingest after SHACL (it needs the store; ``catalogue validate`` cannot know
    ``solution/{id}`` for the proposals moderators validate into the ``community`` source).
 2. **A record belongs to the source that published it first.** An IRI that another
    source's current graph types as a record (``dcat:Catalog``, ``dcat:Dataset``,
-   ``adms:Asset``, ``dcat:Distribution``) may be linked to (``dct:isVersionOf``,
+   ``adms:Asset``, ``dcat:Distribution``, and the standards' ``cssv:Specification``,
+   ``dcat:CatalogRecord``, ``cav:Assessment``) may be linked to (``dct:isVersionOf``,
    ``dcat:dataset``, ``owl:sameAs``...) but not described. Until that source withdraws it,
    only that source's dumps say what it is.
 
@@ -28,7 +29,14 @@ import pyoxigraph as ox
 
 from catalogue import queries
 from catalogue.graphs import Graphs
-from catalogue.ingest.records import CATALOG, DATASET_CLASSES, Node, Record, RecordIndex
+from catalogue.ingest.records import (
+    CATALOG,
+    DATASET_CLASSES,
+    STANDARDS_ROOTS,
+    Node,
+    Record,
+    RecordIndex,
+)
 from catalogue.ingest.registry import all_sources
 from catalogue.ingest.report import Report
 from catalogue.ingest.shacl import Finding
@@ -39,7 +47,7 @@ from catalogue.terms import DCAT, RDF_TYPE
 RULES = "https://catalogue.example.org/shapes/ownership#"
 RESERVED_RULE = RULES + "catalogue-namespace"
 OWNED_RULE = RULES + "record-of-another-source"
-RECORD_CLASSES = frozenset({CATALOG, DCAT.Distribution, *DATASET_CLASSES})
+RECORD_CLASSES = frozenset({CATALOG, DCAT.Distribution, *DATASET_CLASSES, *STANDARDS_ROOTS})
 CHUNK = 500  # IRIs per query: a VALUES block of this size is one quick index walk
 
 

@@ -35,7 +35,14 @@ from catalogue.ingest.parse import Limits, ParsedDump, parse_dump
 from catalogue.ingest.records import Record, RecordIndex
 from catalogue.ingest.registry import current, switch_update
 from catalogue.ingest.report import Diff, RecordResult, Report
-from catalogue.ingest.shacl import DUMP_SHAPES, RECORD_SHAPES, Finding, Validator, shape_files
+from catalogue.ingest.shacl import (
+    DUMP_SHAPES,
+    RECORD_SHAPES,
+    REPLACES_ADMS_AP,
+    Finding,
+    Validator,
+    shape_files,
+)
 from catalogue.settings import Settings
 from catalogue.store import Store
 from catalogue.terms import CAT, PROV, RDF_TYPE, XSD
@@ -59,9 +66,11 @@ def limits_of(settings: Settings) -> Limits:
 
 
 def validators(engine: str, profiles: Sequence[str] = ()) -> tuple[Validator, Validator]:
+    """The record and the dump validators; a profile of ``REPLACES_ADMS_AP`` drops ADMS-AP's."""
+    adms_ap = REPLACES_ADMS_AP.isdisjoint(profiles)
     return (
-        Validator(shape_files(RECORD_SHAPES, profiles), engine),
-        Validator(shape_files(DUMP_SHAPES), engine),
+        Validator(shape_files(RECORD_SHAPES if adms_ap else (), profiles), engine),
+        Validator(shape_files(DUMP_SHAPES if adms_ap else ()), engine),
     )
 
 

@@ -35,6 +35,17 @@ if TYPE_CHECKING:
 DEMO_FILE = PACKAGE / "data" / "demo-catalogue.ttl"
 DEMO_SOURCE = "demo"
 DEMO_NAME = "Demo catalogue (generated, fictitious)"
+# the catalogue of ICT standards (issue 14): reference sources `init` loads like any source
+# (validated with the "standards" profile). One source per publisher: ELIS's specifications
+# are also described by the CSSV dataset and CAMSS's specifications graph (same IRIs), and a
+# record belongs to one source, so the three files are one dump; the assessments only link.
+STANDARDS_DIR = PACKAGE / "data" / "standards"
+STANDARDS_SOURCES = (
+    ("elis", "ELIS 6.1.1, the EIRA Library of Interoperability Specifications (with CSSV 2.0.0)",
+     ("elis-v6.1.1.ttl", "camss-specifications-dataset-2.0.0.ttl", "camss-specifications-graph.ttl")),
+    ("camss", "CAMSS assessments of specifications", ("camss-assessments-graph.ttl",)),
+)
+STANDARDS_PROFILE = "standards"
 
 log = logging.getLogger(__name__)
 
@@ -171,11 +182,13 @@ class Publishing:
         dropped = reclaim_orphans(store, self._root.settings, exclusive=exclusive)
         return Recovered(failed, [g.value for g in dropped])
 
-    def init(self, *, demo: bool = True, force: bool = False) -> dict[str, str]:
-        """Load vocabularies (and the demo catalogue) unless already loaded, after what
-        a start does (:meth:`recover`), then rebuild the search index.
+    def init(self, *, demo: bool = True, standards: bool = True,
+             force: bool = False) -> dict[str, str]:
+        """Load vocabularies, the demo catalogue and the standards (ELIS, CAMSS) unless
+        already loaded, after what a start does (:meth:`recover`), then rebuild the search
+        index.
 
-        :raise RuntimeError: the bundled demo catalogue was rejected (a broken package).
+        :raise RuntimeError: a bundled dump (demo, ELIS, CAMSS) was rejected (a broken package).
         """
         root = self._root
         self.recover()
@@ -192,9 +205,31 @@ class Publishing:
                 if not report.stored:
                     raise RuntimeError("the bundled demo catalogue was rejected:\n" + report.as_text())
             result["demo"] = "loaded" if report else "unchanged"
+        if standards:
+            for slug, name, files in STANDARDS_SOURCES:
+                result[slug] = self._load_bundled(slug, name, files, force=force)
         root.changed()
         root.search.reindex()
         return result
+
+    def _load_bundled(self, slug: str, name: str, files: tuple[str, ...], *, force: bool) -> str:
+        """Ingest one bundled standards source (its files as one Turtle dump), strictly,
+        unless that exact dump is current; returns 'loaded' or 'unchanged'.
+
+        :raise RuntimeError: the dump was rejected (a broken package).
+        """
+        state = self.source(slug)
+        if state is None or state.name is None:
+            self.register_source(slug, name)
+        # Turtle files joined are one Turtle document (prefixes may be redeclared)
+        data = b"\n".join((STANDARDS_DIR / f).read_bytes() for f in files)
+        if not force and self._already_loaded(slug, data):
+            return "unchanged"
+        report = self.ingest(slug, data, filename=f"{slug}.ttl", mode="strict",
+                             profiles=(STANDARDS_PROFILE,))
+        if not report.stored:
+            raise RuntimeError(f"the bundled {slug} dump was rejected:\n" + report.as_text())
+        return "loaded"
 
     def _already_loaded(self, source: str, data: bytes) -> bool:
         checksum = "sha256:" + hashlib.sha256(data).hexdigest()

@@ -6,6 +6,10 @@ A record is one *root* with what it owns:
 * a solution (``dcat:Dataset`` without ``dct:isVersionOf``) with its releases
   (``dct:isVersionOf`` / ``dct:hasVersion``), their distributions (``dcat:distribution``)
   and every blank node hanging from them;
+* a specification (``cssv:Specification``), a catalogue record (``dcat:CatalogRecord``) or
+  a CAMSS assessment (``cav:Assessment``, with the statements and scores it results in:
+  ``cav:resultsIn``, ``cav:refersTo``), each a record of its own, so a publisher of
+  standards (ELIS, CAMSS) changes only its own specifications, records and assessments;
 * anything else described in the dump that no record references (a lone licence, agent...).
 
 Agents, contact points, licences and concepts are *shared*: a record's validation graph
@@ -23,7 +27,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, NamedNode, Triple
 
-from catalogue.terms import ADMS, CAT, DCAT, DCT, RDF_TYPE
+from catalogue.terms import ADMS, CAT, CAV, CSSV, DCAT, DCT, RDF_TYPE
 
 Node = NamedNode | BlankNode
 
@@ -31,12 +35,17 @@ CATALOG, DATASET, ASSET = DCAT.Catalog, DCAT.Dataset, ADMS.Asset
 DATASET_CLASSES = frozenset({DATASET, ASSET})
 SOLUTION_ROLE = CAT.Solution  # see validation_triples
 IS_VERSION_OF, HAS_VERSION, DISTRIBUTION = DCT.isVersionOf, DCT.hasVersion, DCAT.distribution
+# the standards' records (issue 14): root class -> record kind
+STANDARDS_ROOTS = {CSSV.Specification: "specification", DCAT.CatalogRecord: "catalogue record",
+                   CAV.Assessment: "assessment"}
+# links whose (named) objects a record owns with it, as a solution owns its distributions
+OWNED_LINKS = frozenset({DISTRIBUTION, CAV.resultsIn, CAV.refersTo})
 
 
 @dataclass(eq=False)
 class Record:
     root: Node
-    kind: str  # collection | solution | release | other
+    kind: str  # collection | solution | release | specification | catalogue record | assessment | other
     owned: list[Node] = field(default_factory=list)
     referenced: set[Node] = field(default_factory=set)
 
@@ -82,6 +91,8 @@ class RecordIndex:
             classes = types.get(s, ())
             if CATALOG in classes:
                 roots.append(Record(s, "collection"))
+            elif kinds := [k for c, k in STANDARDS_ROOTS.items() if c in classes]:
+                roots.append(Record(s, kinds[0]))
             elif is_dataset(s) and not (s in version_of and version_of[s] in self.by_subject
                                         and is_dataset(version_of[s])):
                 roots.append(Record(s, "solution" if s not in version_of else "release"))
@@ -114,7 +125,8 @@ class RecordIndex:
             record.owned.append(node)
 
     def _own_closure(self, record: Record) -> None:
-        """Distributions of owned datasets and blank nodes below owned nodes are owned too."""
+        """Distributions of owned datasets (an assessment's statements and scores) and blank
+        nodes below owned nodes are owned too."""
         i = 0
         while i < len(record.owned):
             node = record.owned[i]
@@ -123,7 +135,7 @@ class RecordIndex:
                 o = t.object
                 if not isinstance(o, Node) or o in self.owner or o not in self.by_subject:
                     continue
-                if isinstance(o, BlankNode) or t.predicate == DISTRIBUTION:
+                if isinstance(o, BlankNode) or t.predicate in OWNED_LINKS:
                     self._claim(record, o)
 
     def references(self, record: Record, depth: int = 4) -> set[Node]:

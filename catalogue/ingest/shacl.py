@@ -29,7 +29,11 @@ if TYPE_CHECKING:
 SHAPES_DIR = PACKAGE / "shapes"
 RECORD_SHAPES = ("adms-ap.ttl", "quality.ttl")
 DUMP_SHAPES = ("adms-ap-dump.ttl",)
-PROFILES = {"dcat-ap-3.0.1": ("dcat-ap-3.0.1/DERIVED_dcat-ap-3.0.1-merged.ttl",)}
+PROFILES = {"dcat-ap-3.0.1": ("dcat-ap-3.0.1/DERIVED_dcat-ap-3.0.1-merged.ttl",),
+            "standards": ("standards.ttl",)}
+# profiles that stand in for ADMS-AP rather than add to it: a standards dump (specifications,
+# catalogue records, CAMSS assessments) describes no dcat:Dataset, which ADMS-AP requires
+REPLACES_ADMS_AP = frozenset({"standards"})
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ from catalogue.reports.scoring import SEVERITY_ORDER, quality
 
 SEVERITIES = {"Violation": N_("Violation"), "Warning": N_("Warning"), "Info": N_("Info")}
 KINDS = {"collection": N_("collection"), "solution": N_("solution"), "release": N_("release"),
-         "other": N_("other resource")}
+         "specification": N_("specification"), "catalogue record": N_("catalogue record"),
+         "assessment": N_("assessment"), "other": N_("other resource")}
 # the fixed words of a report page, by the key a template reads
 HEADINGS = {
     "title": N_("Validation report"), "records": N_("Records"),
