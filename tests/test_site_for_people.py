@@ -100,8 +100,8 @@ def kind_of(url: str) -> str:
     if first == "resource":
         target = urlparse(parse_qs(u.query).get("uri", [""])[0])
         return "resource:" + target.netloc + "/" + target.path.strip("/").rsplit("/", 1)[0]
-    if first in ("search", "solutions", "publishers", "collections") and u.query:
-        return first + "?" + ",".join(sorted(parse_qs(u.query)))
+    if u.query:  # a list in another state: the same template
+        return first + "?"
     return first or "home"
 
 

@@ -194,6 +194,7 @@ def _render(iri: str, media: str, triples: list[ox.Triple], url_for_format) -> b
     if is_solution(triples, iri) and not _catalogue().reader.is_release(iri):
         page = _catalogue().reader.solution_page(iri, label_languages())
         return render_template("solution.html", page=page, href=href, rich_text=rich_text,
+                               definition_text=resource_pages.definition_text,
                                jsonld=safe_json_for_script(jsonld), alternates=alternates).encode("utf-8")
     # licences, collections, releases, distributions, publishers: a page of their own
     other = _catalogue().reader.resource_page(iri, triples, label_languages())

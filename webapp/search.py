@@ -1,6 +1,6 @@
 """``/search``: keywords and facets over the derived search index (catalogue/search/).
 
-Every state is a URL: ``q``, ``sort``, ``page`` and repeatable facet parameters
+Every state is a URL: ``q``, ``sort``, ``page``, ``all`` (a facet shown with every value) and repeatable facet parameters
 (``type eira theme spatial licence licencetype publisher collection language``), so results can be
 shared and bookmarked. Links to results go through :func:`webapp.linked_data.href`.
 
@@ -67,7 +67,8 @@ def _request() -> SearchRequest:
 
 def _state(req: SearchRequest, **changes) -> dict:
     """The URL parameters of a search state, with ``changes`` applied (page reset to 1)."""
-    params: dict = {"q": req.q or None, "sort": None if req.sort == "relevance" else req.sort}
+    params: dict = {"q": req.q or None, "sort": None if req.sort == "relevance" else req.sort,
+                    "all": request.args.get("all") or None}
     params.update({name: list(values) for name, values in req.filters.items()})
     params.update(changes)
     if params.get("page") == 1:
@@ -98,7 +99,9 @@ def page():
 def _render(req: SearchRequest, catalogue, token: str) -> str:
     index = open_index(index_path(catalogue.settings.store))
     index.refresh(token)
-    result = search(index, req, facet_limit=SHOWN_PER_FACET)
+    whole = request.args.get("all") or None  # one facet shown with every value (?all=eira)
+    result = search(index, req, facet_limit=SHOWN_PER_FACET, expand=(whole,) if whole else ())
+    cards = [catalogue.browse.card(h, label_languages()) for h in result.hits]
 
     base = url_for("search.page")
     encoded: dict[str, str] = {}
@@ -128,6 +131,6 @@ def _render(req: SearchRequest, catalogue, token: str) -> str:
 
     # lazy strings translated once here, not at each use in the page's loops
     return render_template("search.html", result=result, req=req, href=href, toggle=toggle,
-                           goto=goto, sorts=SORTS,
+                           goto=goto, sorts=SORTS, cards=cards, whole=whole,
                            sort_names={k: str(v) for k, v in SORT_NAMES.items()},
                            facet_titles={k: str(v) for k, v in FACET_TITLES.items()})
