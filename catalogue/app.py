@@ -35,6 +35,7 @@ from catalogue.licences import Licences
 from catalogue.pages.reader import Reader
 from catalogue.search.upkeep import Search
 from catalogue.settings import Settings
+from catalogue.standards import Standards
 from catalogue.store import Dataset, Rows, Store, open_store
 from catalogue.vocab import vocabularies
 
@@ -63,6 +64,7 @@ class Catalogue:
         self.search = Search(self)  # the derived full-text index
         self.licences = Licences(self)  # the Licensing Assistant
         self.browse = Browse(self)  # /solutions, /collections, /publishers, /eira
+        self.standards = Standards(self)  # ICT standards: specifications, CAMSS assessments
 
     @property
     def store(self) -> Store:

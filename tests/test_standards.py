@@ -1,0 +1,106 @@
+"""The catalogue of ICT standards (issue 14): the derived index and its public API, the
+/standards list (words, facets, CSV, bad input), a specification's and an assessment's
+pages, over the real ELIS and CAMSS data `catalogue init` loads."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from catalogue.app import Catalogue
+from catalogue.browse import BrowseRequestError
+from catalogue.settings import load_settings
+from catalogue.standards import UnknownSpecification
+
+DATA = Path(__file__).resolve().parent.parent / "catalogue" / "data" / "standards"
+DXS = "http://data.europa.eu/dr8/DataExchangeApplicationService"
+REST = "http://data.europa.eu/2sa/cssv/rsc/fecd5681dc5dc6e2f413b28ce95e50f6aa2ce9fbef201fa3c11844af5799b2e3"
+DCT = "http://purl.org/dc/terms/"
+
+
+@pytest.fixture(scope="module")
+def cat(tmp_path_factory):
+    c = Catalogue(load_settings({}, store=str(tmp_path_factory.mktemp("standards") / "store")))
+    c.publishing.init()  # vocabularies, demo, ELIS, CAMSS
+    yield c
+    c.close()
+
+
+def elis_pairs() -> dict[str, set[str]]:
+    """Block -> distinct ELIS specifications related to it, straight from the ELIS file."""
+    triples = list(ox.parse(path=str(DATA / "elis-v6.1.1.ttl"), format=ox.RdfFormat.TURTLE))
+    rel = ox.NamedNode(DCT + "relation")
+    inner = {t.subject: t.object for t in triples if t.predicate == rel and isinstance(t.subject, ox.BlankNode)}
+    out: dict[str, set[str]] = defaultdict(set)
+    for t in triples:
+        if t.predicate == rel and isinstance(t.object, ox.BlankNode) and t.object in inner:
+            out[inner[t.object].value].add(t.subject.value)
+    return out
+
+
+def test_counts_by_block_are_the_distinct_elis_specifications_of_each_block(cat):
+    expected = {b: len(s) for b, s in elis_pairs().items()}
+    assert cat.standards.counts_by_block() == expected
+    assert len(expected) == 245 and sum(expected.values()) == 2197
+
+
+def test_for_block_gives_each_specification_with_its_reason_best_assessed_first(cat):
+    found = cat.standards.for_block(DXS)
+    assert len(found) == len(elis_pairs()[DXS])
+    spec, reason, score = found[0]
+    assert spec.iri == REST and reason.startswith("Architectural style") and score == 91
+    scores = [s for _, _, s in found]
+    assert scores == sorted(scores, key=lambda s: (s is None, -(s or 0)))
+    assert cat.standards.for_block("http://data.europa.eu/dr8/NoSuchBlock") == []
+
+
+def test_the_list_searches_words_and_counts_facets(cat):
+    everything = cat.standards.listing({})
+    assert everything.total == 829 and len(everything.items) == 20
+    facets = {f.name: f for f in everything.facets}
+    assert {v.value: v.count for v in facets["assessed"].values} == {"yes": 94, "no": 735}
+    assert {v.value for v in facets["kind"].values} == {"standard", "specification", "application-profile", "family"}
+    cccev = cat.standards.listing({"q": ["cccev"]})
+    assert cccev.total >= 2 and all("CCCEV" in c.title or "Criterion" in c.title for c in cccev.items)
+    block = cat.standards.listing({"block": [DXS]})
+    assert block.total == len(elis_pairs()[DXS]) and block.items[0].iri == REST
+    assert block.items[0].blocks[0].iri == DXS  # the block asked for comes first, with its reason
+    top = cat.standards.listing({"score": ["90-100"]})
+    assert top.total >= 1 and all(c.best is not None and c.best >= 90 for c in top.items)
+
+
+@pytest.mark.parametrize("args, word", [
+    ({"kind": ["novel"]}, "kind must be one of"),
+    ({"score": ["101-200"]}, "score must be one of"),
+    ({"block": ["http://data.europa.eu/dr8/NoSuchBlock"]}, "no EIRA building block"),
+    ({"maintainer": ["http://example.org/nobody"]}, "maintains no specification"),
+    ({"sort": ["random"]}, "sort must be one of"),
+])
+def test_a_facet_value_that_does_not_exist_is_refused_plainly(cat, args, word):
+    with pytest.raises(BrowseRequestError, match=word):
+        cat.standards.listing(args)
+
+
+def test_the_csv_lists_every_match_not_one_page(cat):
+    text = cat.standards.csv({"block": [DXS]}, ("en",), lambda iri: "/resource?uri=" + iri)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:3] == ["title", "version", "acronym"]
+    assert len(rows) - 1 == len(elis_pairs()[DXS]) > 20
+    assert rows[1][0] == "REST" and rows[1][8].startswith("Architectural style")
+
+
+def test_the_pages_of_a_specification_and_an_assessment(cat):
+    page = cat.standards.page("specification", REST, ("en",))
+    assert page.title == "REST" and any(b.block.iri == DXS for b in page.blocks)
+    assert page.assessments and page.assessments[0].score == 91
+    assessment = cat.standards.page("assessment", page.assessments[0].iri, ("en",))
+    assert assessment.specification is not None and assessment.specification.iri == REST
+    assert assessment.answered > 10
+    assert all(a.judgement for _, answers in assessment.groups for a in answers)
+    with pytest.raises(UnknownSpecification):
+        cat.standards.page("specification", "http://example.org/nothing", ("en",))
