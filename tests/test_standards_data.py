@@ -106,3 +106,24 @@ def test_another_source_may_not_describe_an_elis_specification(loaded):
     report = c.publishing.ingest("intruder", dump, filename="x.ttl", profiles=("standards",))
     assert not report.stored
     assert any("elis" in f.message for f in report.findings)
+
+
+def test_eira_v61_is_what_its_build_script_makes_and_v60_labels_win():
+    import sys
+
+    sys.path.insert(0, str(VOCAB_DIR))
+    try:
+        import build_eira_v61
+    finally:
+        sys.path.remove(str(VOCAB_DIR))
+    made = set(build_eira_v61.derive())
+    path = VOCAB_DIR / "eira-v6.1.0.DERIVED.ttl"
+    assert made == {ox.Triple(q.subject, q.predicate, q.object)
+                    for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)}
+    dxs = ox.NamedNode("http://data.europa.eu/dr8/DataExchangeApplicationService")
+    label = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+    assert not [t for t in made if t.subject == dxs and t.predicate == label]  # v6.0's label stays
+    renamed = ox.Triple(ox.NamedNode("http://data.europa.eu/dr8/APIDiscoveryandCatalogueApplicationService"),
+                        ox.NamedNode("http://purl.org/dc/terms/isReplacedBy"),
+                        ox.NamedNode("http://data.europa.eu/dr8/APIDiscoveryAndCatalogueApplicationService"))
+    assert renamed in made

@@ -16,7 +16,6 @@ import pyoxigraph as ox
 
 from catalogue import queries
 from catalogue.browse import Listing
-from catalogue.browse.eira import read_views
 from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.standards.index import read
 from catalogue.standards.listing import SpecCard, StandardsIndex, parse
@@ -32,6 +31,8 @@ if TYPE_CHECKING:
     from catalogue.app import Catalogue
 
 Args = Mapping[str, Sequence[str]]
+V60_VIEWS = "https://catalogue.example.org/def/eira#view/"
+V61_VIEWS = V60_VIEWS + "v6.1.0/"  # build_eira_v61.py's views: the blocks v6.0 lists in none
 QUERIES = ("standards_specifications", "standards_elis_records", "standards_block_reasons",
            "standards_maintainers", "standards_assessment_scores")
 
@@ -123,10 +124,13 @@ class Standards:
         names: dict[str, list[ox.Literal]] = {}
         views: dict[str, list[str]] = {}
         view_names: dict[str, list[ox.Literal]] = {}
-        for view in read_views(self._root.select):
-            view_names[view.iri] = view.labels
-            for block, labels in view.blocks.items():
-                names.setdefault(block, []).extend(x for x in labels if x not in names.get(block, []))
-                if view.iri not in views.setdefault(block, []):
-                    views[block].append(view.iri)
+        for r in self._root.select("standards_eira_blocks"):
+            view = r["view"].value.replace(V61_VIEWS, V60_VIEWS)  # one view, whichever version lists it
+            block = r["block"].value
+            for found, value in ((view_names.setdefault(view, []), r.get("viewLabel")),
+                                 (names.setdefault(block, []), r.get("label"))):
+                if isinstance(value, ox.Literal) and value not in found:
+                    found.append(value)
+            if view not in views.setdefault(block, []):
+                views[block].append(view)
         return StandardsIndex(data, names, views, view_names)
