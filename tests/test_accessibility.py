@@ -135,6 +135,12 @@ def test_every_kind_of_page_passes_axe(site, browser, tmp_path):
             visit("browse collections", "/collections?sort=size")
             visit("browse publishers", "/publishers?all=country")
             visit("browse EIRA building blocks", "/eira")
+            visit("standards", "/standards?" + urlencode({"kind": "standard", "all": "maintainer"}))
+            visit("standards for a building block",
+                  "/standards?" + urlencode({"block": "http://data.europa.eu/dr8/DataExchangeApplicationService"}))
+            spec = page.locator(".card-specification h2 a").first.get_attribute("href")
+            visit("specification", spec)
+            visit("CAMSS assessment", page.locator("table.stack a").first.get_attribute("href"))
             page.goto(site + "/sparql?" + urlencode({"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 200"}))
             page.wait_for_selector(".yasr table", timeout=15000)  # YASGUI runs a ?query= link at once
             assert page.locator("pre.result").count() == 1  # and the page's own result is under it

@@ -104,3 +104,76 @@ def test_the_pages_of_a_specification_and_an_assessment(cat):
     assert all(a.judgement for _, answers in assessment.groups for a in answers)
     with pytest.raises(UnknownSpecification):
         cat.standards.page("specification", "http://example.org/nothing", ("en",))
+
+
+# --- over HTTP: a real server on its own store -----------------------------------------------
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, serving
+
+    env = {**os.environ, "CATALOGUE_STORE": str(tmp_path_factory.mktemp("standards-web") / "store")}
+    subprocess.run([sys.executable, "-m", "catalogue_cli", "init"], env=env, cwd=ROOT, check=True,
+                   capture_output=True)
+    with serving(env) as url:
+        yield url
+
+
+def get(url: str, accept: str = "text/html"):
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept})) as r:
+            return r.status, r.headers, r.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read().decode("utf-8")
+
+
+def test_the_standards_page_lists_filters_and_exports(site):
+    from urllib.parse import urlencode
+
+    status, _, html = get(site + "/standards")
+    assert status == 200 and "829" in html and 'class="card card-specification"' in html
+    assert 'href="/standards?kind=standard"' in html  # a facet value is a shareable URL
+    status, _, html = get(site + "/standards?" + urlencode({"block": DXS}))
+    assert status == 200 and "Data Exchange (Application Service)" in html
+    assert html.index(">REST<") < html.index("Domain Name System")  # best assessed first
+    status, headers, text = get(site + "/standards.csv?" + urlencode({"block": DXS}))
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    assert len(list(csv.reader(io.StringIO(text)))) - 1 == len(elis_pairs()[DXS])
+    status, _, same = get(site + "/standards?" + urlencode({"block": DXS, "format": "csv"}))
+    assert same == text
+
+
+@pytest.mark.parametrize("query, status, words", [
+    ("kind=nope", 400, "kind must be one of"),
+    ("score=7", 400, "score must be one of"),
+    ("block=http://data.europa.eu/dr8/Nothing", 400, "no EIRA building block"),
+    ("page=0", 400, "page must be a whole number"),
+])
+def test_bad_input_gets_a_clear_400(site, query, status, words):
+    code, _, body = get(site + "/standards?" + query)
+    assert code == status and words in body
+
+
+def test_a_specification_and_its_assessment_dereference_with_content_negotiation(site):
+    import re
+    from urllib.parse import urlencode
+
+    status, headers, html = get(site + "/resource?" + urlencode({"uri": REST}))
+    assert status == 200 and "<h1" in html and ">REST</h1>" in html
+    assert "Building blocks it serves" in html and "Architectural style" in html
+    assert html.index("Building blocks it serves") < html.index("All statements")
+    assessment = re.search(r'href="/resource\?uri=(http://data.europa.eu/2sa/assessments/[0-9a-f]+)"', html).group(1)
+    status, _, page = get(site + "/resource?" + urlencode({"uri": assessment}))
+    assert status == 200 and "CAMSS assessment" in page and ">REST</a>" in page
+    assert "Criteria met" in page and page.count('<li><h3 lang="en">') > 10
+    status, headers, ttl = get(site + "/resource?" + urlencode({"uri": REST}), accept="text/turtle")
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle") and "cssv:Specification" in ttl
+    status, _, _ = get(site + "/resource?" + urlencode({"uri": REST + "0"}))
+    assert status == 404

@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
         saved_queries,
         search,
         sparql,
+        standards,
         upload_jobs,
         validator,
         views,
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.register_blueprint(licences.bp)  # /licences: the Licensing Assistant
     app.register_blueprint(browse.bp)  # /solutions, /collections, /publishers, /eira: browsing
     app.register_blueprint(validator.bp)  # /validator: anyone checks a file, nothing stored
+    app.register_blueprint(standards.bp)  # /standards: ICT standards and specifications, CSV
     app.register_blueprint(linked_data.bp)  # last: its /<path> rule catches minted PURIs
     errors.init_app(app)
     cat = root(app)

@@ -19,6 +19,7 @@ MENU: tuple[tuple[str, object], ...] = (  # endpoint, label: the public menu, in
     ("browse.publishers", _("Publishers")),
     ("licences.listing", _("Licences")),
     ("browse.eira", _("EIRA")),
+    ("standards.listing", _("Standards")),
     ("sparql.endpoint", _("SPARQL")),
 )
 

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext
 from markupsafe import Markup
 
 from catalogue import pages as rp
+from catalogue import standards as rstd
 
 from .rich_text import rich_text
 
@@ -27,6 +28,8 @@ TEMPLATES = {
     rp.AgentPage: "agent.html",
     rp.EiraBlockPage: "eira_block.html",
     rp.ConceptPage: "concept.html",
+    rstd.SpecificationPage: "specification.html",
+    rstd.AssessmentPage: "assessment.html",
 }
 # What kind of term a vocabulary term is, by its scheme (catalogue/pages/concepts.py KINDS)
 TERM_KINDS = {
@@ -80,9 +83,12 @@ STATEMENTS = {
 
 def render(page: rp.Page, **context) -> str:
     """The page in its template; ``context`` gives href, jsonld, alternates, used_by_titles."""
+    from .standards import KIND_NAMES, OUTCOME_NAMES  # the standards' pages' words
+
     return render_template(TEMPLATES[type(page)], page=page, rich_text=rich_text,
                            group_titles=GROUP_TITLES, statements=STATEMENTS,
-                           term_kinds=TERM_KINDS, definition_text=definition_text, **context)
+                           term_kinds=TERM_KINDS, definition_text=definition_text,
+                           kind_names=KIND_NAMES, outcome_names=OUTCOME_NAMES, **context)
 
 
 def definition_text(text: str | None) -> Markup:

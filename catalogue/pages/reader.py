@@ -31,6 +31,7 @@ from catalogue.store import Dataset, Rows
 
 if TYPE_CHECKING:
     from catalogue.app import Catalogue
+    from catalogue.standards import AssessmentPage, SpecificationPage
 
 DESCRIBED = 4096  # descriptions kept per process (a few KB each)
 LABELLED = 200_000  # IRIs whose labels are kept per process (a few hundred bytes each)
@@ -195,7 +196,8 @@ class Reader:
         return [pages.Link(other, title, str(n)) for other, (title, n) in ranked[:limit]]
 
     def resource_page(self, iri: str, triples: list[ox.Triple],
-                      languages: tuple[str, ...] = ("en",)) -> resources.Page | None:
+                      languages: tuple[str, ...] = ("en",)
+                      ) -> resources.Page | SpecificationPage | AssessmentPage | None:
         """The page of a resource that has one of its own (see ``resources.kind_of``),
         gathered from its description ``triples`` (as :meth:`describe` gives them) and a few
         anchored queries; None for any other resource. Not cached here: the web layer caches
@@ -204,6 +206,14 @@ class Reader:
         if kind is None and self.is_release(iri):
             kind = "release"  # named only by its solution's dct:hasVersion
         return resources.build(self, iri, triples, languages, kind=kind)
+
+    def standards_page(self, kind: str, iri: str,
+                       languages: tuple[str, ...] = ("en",)) -> SpecificationPage | AssessmentPage:
+        """A specification's or a CAMSS assessment's page (``Catalogue.standards``).
+
+        :raise UnknownSpecification: the standards' index has no such resource.
+        """
+        return self._root.standards.page(kind, iri, languages)
 
     def is_release(self, iri: str) -> bool:
         """Whether ``iri`` is a release: it says ``dct:isVersionOf``, or a solution names it

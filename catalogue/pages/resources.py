@@ -37,10 +37,12 @@ from catalogue.pages.facts import (
     used_lists,
 )
 from catalogue.pages.licence import LicencePage, licence_page
-from catalogue.terms import ADMS, DCAT, DCT, FOAF, OWL, RDF_TYPE, SKOS, VCARD
+from catalogue.pages.statements import statement_rows
+from catalogue.terms import ADMS, CAV, CSSV, DCAT, DCT, FOAF, OWL, RDF_TYPE, SKOS, VCARD
 
 if TYPE_CHECKING:
     from catalogue.pages.reader import Reader
+    from catalogue.standards import AssessmentPage, SpecificationPage
 
 AGENT_TYPES = {FOAF.Agent, FOAF.Organization, FOAF.Person}
 LISTED = 50  # a collection's solutions shown on its page; the rest through search
@@ -129,10 +131,15 @@ Page = (LicencePage | CollectionPage | ReleasePage | DistributionPage | AgentPag
 
 def kind_of(triples: list[ox.Triple], iri: str) -> str | None:
     """Which page a resource gets: release, collection, distribution, licence, agent, an
-    EIRA building block, a vocabulary term (any other ``skos:Concept``), or None (a
-    solution's page, or the generic table)."""
+    EIRA building block, a vocabulary term (any other ``skos:Concept``), a specification
+    or a CAMSS assessment (catalogue/standards/), or None (a solution's page, or the
+    generic table)."""
     node = ox.NamedNode(iri)
     types = {t.object for t in triples if t.subject == node and t.predicate == RDF_TYPE}
+    if CSSV.Specification in types:
+        return "specification"
+    if CAV.Assessment in types:
+        return "assessment"
     if any(t.subject == node and t.predicate == DCT.isVersionOf for t in triples):
         return "release"
     if DCAT.Catalog in types:
@@ -148,16 +155,24 @@ def kind_of(triples: list[ox.Triple], iri: str) -> str | None:
     return None
 
 
-def build(reader: Reader, iri: str, triples: list[ox.Triple],
-          languages: tuple[str, ...] = ("en",), kind: str | None = None) -> Page | None:
+def build(reader: Reader, iri: str, triples: list[ox.Triple], languages: tuple[str, ...] = ("en",),
+          kind: str | None = None) -> Page | SpecificationPage | AssessmentPage | None:
     """The page of ``iri`` from its description ``triples``, or None if it has none of its
-    own; ``kind`` overrides what the description alone says (see ``kind_of``)."""
+    own; ``kind`` overrides what the description alone says (see ``kind_of``).
+
+    :raise UnknownSpecification: a specification or assessment the standards' index does
+        not have (described, yet not by a published source's record).
+    """
     builders: dict[str, Callable[..., Page]] = {
         "licence": licence_page, "collection": collection_page, "release": release_page,
         "distribution": distribution_page, "agent": agent_page,
         "eira-block": eira_block_page, "concept": concept_page,
     }
     kind = kind or kind_of(triples, iri)
+    if kind in ("specification", "assessment"):  # the standards' pages (catalogue/standards/)
+        page = reader.standards_page(kind, iri, languages)
+        page.statements = statement_rows(iri, triples, languages)
+        return page
     return builders[kind](reader, iri, triples, languages) if kind else None
 
 
