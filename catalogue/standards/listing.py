@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from catalogue.browse import PAGE_SIZE, BrowseRequestError, Facet, Listing, ListRequest, Spec
 from catalogue.browse.common import choose, first_sentence, named, trim_facet
+from catalogue.cache import LRU
 from catalogue.search import FacetValue
 from catalogue.standards.index import (
     KINDS,
@@ -72,6 +73,7 @@ class Entry:
     values: dict[str, tuple[str, ...]]
     words: str  # lower-cased text searched by ``q``
     name: str  # sort key
+    best: int | None  # the record's best score, computed once
 
 
 class StandardsIndex:
@@ -101,8 +103,9 @@ class StandardsIndex:
                      *(n.value for m in rec.maintainers for n in self._maintainer(m).names)]
             title = choose(rec.titles, ()) or choose(rec.record_titles, ())
             self.entries.append(Entry(rec, values, " ".join(texts).casefold(),
-                                      (title.value if title else rec.iri).casefold()))
+                                      (title.value if title else rec.iri).casefold(), score))
         self.entries.sort(key=lambda e: e.name)
+        self._listings: LRU[tuple, Listing[SpecCard]] = LRU(512)
         self.by_block: dict[str, list[SpecRecord]] = {}
         for e in self.entries:
             for b in e.record.reasons:
@@ -183,7 +186,7 @@ class StandardsIndex:
     def ordered(self, request: ListRequest) -> list[Entry]:
         found = self.matching(request)
         if request.sort == "best":
-            found.sort(key=lambda e: (e.record.best is None, -(e.record.best or 0), e.name))
+            found.sort(key=lambda e: (e.best is None, -(e.best or 0), e.name))
         return found
 
     def facets(self, request: ListRequest, languages: Sequence[str]) -> list[Facet]:
@@ -212,11 +215,20 @@ class StandardsIndex:
         return out
 
     def listing(self, request: ListRequest, languages: Sequence[str]) -> Listing[SpecCard]:
+        """One page of the list with its facets; the same state in the same languages is
+        computed once per data version (the index is), a few hundred states kept."""
+        key = (request.q, request.sort, request.page, request.whole,
+               tuple(sorted(request.filters.items())), tuple(languages))
+        cached = self._listings.get(key)
+        if cached is not None:
+            return cached
         self.check(request)
         found = self.ordered(request)
         block = request.filters.get("block", (None,))[0]
         page = [self.card(e.record, languages, block) for e in found[request.offset:request.offset + PAGE_SIZE]]
-        return Listing(request, len(found), page, self.facets(request, languages))
+        result = Listing(request, len(found), page, self.facets(request, languages))
+        self._listings.put(key, result)
+        return result
 
     def csv(self, request: ListRequest, languages: Sequence[str], page_of: Callable[[str], str]) -> str:
         """Every specification the request matches (not one page) as CSV: what a call for
