@@ -128,7 +128,7 @@ def main() -> None:
               lambda: catalogue.per_version("browse:collections", browse._read_collections))
         timed("publishers (browse_publishers.rq, places of their solutions, labels)",
               lambda: catalogue.per_version("browse:publishers", browse._read_publishers))
-        timed("EIRA views with their counts", lambda: browse.eira(("en",)))
+        timed("EIRA map (vocabulary, specifications, counts)", lambda: catalogue.cartography.map({}, ("en",)))
 
         from webapp import create_app
 

@@ -25,6 +25,7 @@ import pyoxigraph as ox
 
 from catalogue import queries
 from catalogue.browse import Browse
+from catalogue.cartography import Cartography
 from catalogue.community.accounts import Accounts
 from catalogue.endpoint.public import Endpoint
 from catalogue.feeds.public import Feeds
@@ -63,8 +64,9 @@ class Catalogue:
         self.endpoint = Endpoint(self)  # the public SPARQL endpoint
         self.search = Search(self)  # the derived full-text index
         self.licences = Licences(self)  # the Licensing Assistant
-        self.browse = Browse(self)  # /solutions, /collections, /publishers, /eira
+        self.browse = Browse(self)  # /solutions, /collections, /publishers
         self.standards = Standards(self)  # ICT standards: specifications, CAMSS assessments
+        self.cartography = Cartography(self)  # /eira: the EIRA map, footprints
 
     @property
     def store(self) -> Store:

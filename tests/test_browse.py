@@ -1,5 +1,5 @@
-"""Browsing: /solutions, /collections, /publishers and /eira (catalogue/browse/, webapp/browse.py)
-on the demo catalogue: the page models, then the real server, then chromium on a phone."""
+"""Browsing: /solutions, /collections and /publishers (catalogue/browse/, webapp/browse.py)
+on the demo catalogue (/eira: tests/test_cartography.py): the page models, then the real server, then chromium on a phone."""
 
 from __future__ import annotations
 
@@ -144,21 +144,6 @@ def test_publishers_have_a_country_and_a_type_by_name_and_two_facets(catalogue):
     assert both.total == french.count and all(FRA in [n.iri for n in c.countries] for c in both.items)
 
 
-def test_eira_views_hold_blocks_with_the_solutions_implementing_them(catalogue, index):
-    views = catalogue.browse.eira(("en",))
-    assert [v.label for v in views][:4] == ["Legal view", "Organisational view", "Semantic view",
-                                            "Technical view - application"]
-    used = [b for v in views for b in v.used]
-    assert used and all(b.solutions > 0 for b in used)
-    for block in used:
-        assert not block.name.startswith(("http", "<<"))
-        total = search.count(index, search.SearchRequest(
-            filters={"type": ("solution",), "eira": block.counted}))
-        assert total == block.solutions, block
-    assert any(len(b.counted) > 1 for b in used)  # v4 blocks count for their v6 successor
-    assert sum(len(v.blocks) for v in views) > 300  # every block, used or not
-
-
 # the real server
 
 
@@ -191,15 +176,6 @@ def total(page: requests.Response) -> int:
 def test_each_page_lists_cards(site, path):
     page = get(site, path)
     assert page.status_code == 200 and len(cards(page)) >= 10
-
-
-def test_the_eira_page_links_blocks_and_their_solutions(site):
-    page = get(site, "/eira")
-    assert page.status_code == 200 and "Semantic view" in page.text
-    links = re.findall(r'<a class="count" href="(/solutions\?[^"]+)">([\d,]+) solutions?</a>', page.text)
-    assert links and re.search(r'<a class="block" href="/dr8/\w', page.text)
-    url, n = links[0]
-    assert total(get(site, html.unescape(url))) == int(n.replace(",", ""))
 
 
 def test_facet_links_narrow_and_their_counts_add_up(site):

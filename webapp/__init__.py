@@ -23,6 +23,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
         api,
         auth,
         browse,
+        cartography,
         errors,
         harvest,
         i18n,
@@ -59,7 +60,8 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
         oidc.init_app(app)
     app.register_blueprint(moderation.bp)  # /propose, /proposals: proposed solutions, moderated
     app.register_blueprint(licences.bp)  # /licences: the Licensing Assistant
-    app.register_blueprint(browse.bp)  # /solutions, /collections, /publishers, /eira: browsing
+    app.register_blueprint(browse.bp)  # /solutions, /collections, /publishers: browsing
+    app.register_blueprint(cartography.bp)  # /eira: the EIRA cartography, footprints
     app.register_blueprint(validator.bp)  # /validator: anyone checks a file, nothing stored
     app.register_blueprint(standards.bp)  # /standards: ICT standards and specifications, CSV
     app.register_blueprint(linked_data.bp)  # last: its /<path> rule catches minted PURIs

@@ -1,5 +1,6 @@
-"""``/solutions``, ``/collections``, ``/publishers``, ``/eira``: the catalogue browsed as
-cards with facets (catalogue/browse/, ``Catalogue.browse``).
+"""``/solutions``, ``/collections``, ``/publishers``: the catalogue browsed as cards with
+facets (catalogue/browse/, ``Catalogue.browse``); ``/eira`` is the cartography's
+(webapp/cartography.py).
 
 Every state is a URL (``q``, ``sort``, ``page``, a repeatable parameter per facet and
 ``all=FACET`` for every value of one facet), so a page can be shared and bookmarked; the
@@ -104,10 +105,3 @@ def publishers():
     """The organisations that publish, by name or number of solutions, by country and type."""
     listing = root().browse.publishers(request.args.to_dict(flat=False), label_languages())
     return _page("browse_publishers.html", "browse.publishers", listing)
-
-
-@bp.route("/eira")
-def eira():
-    """EIRA v6's building blocks by view, each with the solutions implementing it."""
-    share(request.environ)
-    return render_template("browse_eira.html", views=root().browse.eira(label_languages()))

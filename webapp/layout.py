@@ -18,7 +18,7 @@ MENU: tuple[tuple[str, object], ...] = (  # endpoint, label: the public menu, in
     ("browse.collections", _("Collections")),
     ("browse.publishers", _("Publishers")),
     ("licences.listing", _("Licences")),
-    ("browse.eira", _("EIRA")),
+    ("cartography.map", _("EIRA")),
     ("standards.listing", _("Standards")),
     ("sparql.endpoint", _("SPARQL")),
 )

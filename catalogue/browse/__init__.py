@@ -1,11 +1,11 @@
-"""Browsing the catalogue: /solutions, /collections, /publishers and /eira as lists of cards
-with facets, every state a URL. A module per concern:
+"""Browsing the catalogue: /solutions, /collections and /publishers as lists of cards with
+facets, every state a URL (/eira is the cartography's: catalogue/cartography/). A module per concern:
 
 - ``common``: the state a query string asks for (:class:`ListRequest`), cards, facets, a page;
 - ``solutions``: solutions from the search index, with the search's facets;
 - ``collection_list``: collections, read once per data version;
 - ``publishers``: publishers with their country and type, and those two facets;
-- ``eira``: EIRA v6 views -> building blocks -> solutions (the model a coverage map reuses);
+- ``eira``: EIRA v6 views -> building blocks (``read_views``, which catalogue/standards reads);
 - ``pages``: :class:`Browse`, what the web calls (``Catalogue.browse``).
 """
 

@@ -1,9 +1,9 @@
 """The browse pages of one catalogue (``Catalogue.browse``): where the store, the search
 index and the per-version cache meet the page models of ``solutions``, ``collection_list``,
-``publishers`` and ``eira``.
+and ``publishers``.
 
-What depends only on the published data (the collections, the publishers, the EIRA views,
-the index's counts) is read once per data version (``Catalogue.per_version``), in every
+What depends only on the published data (the collections, the publishers, the index's
+counts) is read once per data version (``Catalogue.per_version``), in every
 language; each request only chooses labels in the reader's languages, filters, sorts and
 cuts a page.
 """
@@ -23,11 +23,10 @@ from catalogue.browse.collection_list import (
     read_collections,
 )
 from catalogue.browse.common import Card, Listing, ListRequest
-from catalogue.browse.eira import EiraView, ViewRecord, eira_views, read_views
 from catalogue.browse.publishers import PUBLISHERS, PublisherRecord, publishers, read_publishers
 from catalogue.browse.solutions import SOLUTIONS, card_of, solutions
 from catalogue.labels import LABEL_IRIS
-from catalogue.search import Hit, SearchRequest, breakdown, count, search
+from catalogue.search import Hit, SearchRequest, breakdown, search
 
 if TYPE_CHECKING:
     from catalogue.app import Catalogue
@@ -38,7 +37,7 @@ LABELS_CHUNK = 500
 
 
 class Browse:
-    """Solutions, collections, publishers and EIRA building blocks, listed for browsing."""
+    """Solutions, collections and publishers, listed for browsing."""
 
     def __init__(self, root: Catalogue) -> None:
         self._root = root
@@ -78,12 +77,6 @@ class Browse:
         records, labels = self._root.per_version("browse:publishers", self._read_publishers)
         return publishers(records, labels, request, languages)
 
-    def eira(self, languages: Sequence[str] = ()) -> list[EiraView]:
-        """EIRA v6's views, each with its building blocks and the number of solutions that
-        implement each (once per data version and reader's languages)."""
-        key = "browse:eira:" + ",".join(languages)
-        return self._root.per_version(key, lambda: self._eira(languages))
-
     # read once per data version
 
     def _counts(self) -> dict[str, dict[str, int]]:
@@ -109,16 +102,6 @@ class Browse:
         records = read_publishers(self._root.select, sorted(counts["any publisher"]),
                                   counts["publisher"], places)
         return records, self._labels(v for rec in records for v in (*rec.types, *rec.countries))
-
-    def _eira(self, languages: Sequence[str]) -> list[EiraView]:
-        records: list[ViewRecord] = self._root.per_version("browse:eira views",
-                                                           lambda: read_views(self._root.select))
-        index = self._root.search.index()
-
-        def union(iris: tuple[str, ...]) -> int:
-            return count(index, SearchRequest(filters={**SOLUTIONS_ONLY, "eira": iris}))
-
-        return eira_views(records, self._counts()["eira"], union, languages)
 
     def _labels(self, iris: Iterable[str]) -> dict[str, list[ox.Literal]]:
         """The names of ``iris`` in every language (``labels_of.rq``), best property first."""
