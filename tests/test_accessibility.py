@@ -18,7 +18,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlencode, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 
@@ -134,7 +134,18 @@ def test_every_kind_of_page_passes_axe(site, browser, tmp_path):
             visit("browse solutions, a facet whole", "/solutions?" + urlencode({"q": "customs", "all": "spatial"}))
             visit("browse collections", "/collections?sort=size")
             visit("browse publishers", "/publishers?all=country")
-            visit("browse EIRA building blocks", "/eira")
+            visit("EIRA cartography", "/eira")
+            visit("EIRA cartography, one view, filtered, a viewpoint outlined", "/eira/semantic?" + urlencode(
+                {"spatial": "http://publications.europa.eu/resource/authority/country/ITA",
+                 "viewpoint": "interoperability-security"}))
+            page.goto(site + "/solutions?" + urlencode({"eira": "http://data.europa.eu/dr8/DataExchangeApplicationService"}))
+            implementing = [page.locator(".card-title a").nth(k).get_attribute("href") for k in range(2)]
+            visit("solution with its EIRA footprint", implementing[0])
+            assert page.locator(".eira-footprint").count() == 1
+            page.locator("details.fp-list > summary").first.click()
+            audit("solution with its EIRA footprint, checklist open")
+            visit("EIRA footprints compared", "/eira/compare?" + urlencode(
+                [("s", parse_qs(urlparse(h).query)["uri"][0]) for h in implementing]))
             visit("standards", "/standards?" + urlencode({"kind": "standard", "all": "maintainer"}))
             visit("standards for a building block",
                   "/standards?" + urlencode({"block": "http://data.europa.eu/dr8/DataExchangeApplicationService"}))
