@@ -25,11 +25,13 @@ from urllib.parse import quote_plus
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from flask_babel import lazy_gettext
 
+from catalogue.cache import LRU
 from catalogue.cartography import COMPARE_MAX, COVERAGE, Footprint, Map, Tile, UnknownSolution
 from catalogue.standards import BlockSpecification
 
+from .auth import current_user
 from .context import root
-from .i18n import label_languages
+from .i18n import label_languages, reader_language
 from .negotiate import choose
 from .response_cache import share
 
@@ -41,6 +43,11 @@ FILTER_TITLES = {"spatial": lazy_gettext("Country"), "theme": lazy_gettext("Topi
 COVERAGE_NAMES = {"none": lazy_gettext("No solution"), "few": lazy_gettext("1 to 4 solutions"),
                   "some": lazy_gettext("5 to 19 solutions"), "many": lazy_gettext("20 solutions or more")}
 JSON = "application/json"
+# rendered map pages for anonymous readers by (path with query, language, data version): a page
+# is ~320 tiles, ~100 ms to render at any catalogue size, and readers ask for the same few
+# states; an old data version's entries simply stop matching. A signed-in reader's page is
+# rendered for them (its header names them and carries their sign-out form).
+_pages: LRU[tuple, str] = LRU(128)
 
 
 def _wants_json(suffix: bool) -> bool:
@@ -57,7 +64,8 @@ def _url(base: str, params: dict[str, list[str]]) -> str:
 
 
 def _tile_json(tile: Tile) -> dict:
-    return {"abb": tile.iri, "label": tile.label, "view": tile.view, "views": list(tile.views),
+    return {"abb": tile.iri, "same_as": list(tile.twins), "label": tile.label, "view": tile.view,
+            "views": list(tile.views),
             "solutions": tile.solutions, "specifications": tile.specifications,
             "coverage": tile.coverage, "viewpoints": list(tile.viewpoints), "highlighted": tile.highlighted}
 
@@ -74,6 +82,20 @@ def _map_json(found: Map) -> Response:
 
 
 def _render_map(found: Map, view: str | None) -> Response:
+    if current_user() is not None:
+        html = _render(found, view)
+    else:
+        key = (request.full_path, reader_language(), root().data_version().token)
+        html = _pages.get(key) or ""
+        if not html:
+            html = _render(found, view)
+            _pages.put(key, html)
+    response = Response(html)
+    response.vary.add("Accept")
+    return response
+
+
+def _render(found: Map, view: str | None) -> str:
     cartography = root().cartography
     languages = label_languages()
     req = found.request
@@ -83,7 +105,7 @@ def _render_map(found: Map, view: str | None) -> Response:
         return _url(url_for("browse.solutions"), {**req.params(viewpoint=None), "eira": list(tile.counted)})
 
     names = {(facet, v): cartography.label(facet, v, languages) for facet, vs in req.filters.items() for v in vs}
-    response = Response(render_template(
+    return render_template(
         "eira_map.html", map=found, req=req, view=view, base=base,
         link=lambda **changes: _url(base, req.params(**changes)),
         without=lambda facet, value: _url(base, req.without(facet, value)),
@@ -94,9 +116,7 @@ def _render_map(found: Map, view: str | None) -> Response:
         filter_titles={k: str(v) for k, v in FILTER_TITLES.items()},
         coverage_names={k: str(v) for k, v in COVERAGE_NAMES.items()}, bands=[b for _, b in COVERAGE],
         json_link=_url(url_for("cartography.map_json") if view is None
-                       else url_for("cartography.view", view=view + ".json"), req.params())))
-    response.vary.add("Accept")
-    return response
+                       else url_for("cartography.view", view=view + ".json"), req.params()))
 
 
 @bp.route("/eira")

@@ -81,7 +81,13 @@ class BlockRecord:
     names: tuple[ox.Literal, ...]
     views: tuple[str, ...]  # view keys, in EIRA's order
     viewpoints: tuple[str, ...]  # viewpoint keys
-    replaces: tuple[str, ...]  # the EIRA v4 blocks it replaces
+    replaces: tuple[str, ...]  # the blocks it (or a twin) replaces, in turn: v6.0 ones v6.1 renamed, v4 ones
+    twins: tuple[str, ...] = ()  # v6.1 PURIs of the same block in the same view (see read_vocabulary)
+
+    @property
+    def iris(self) -> tuple[str, ...]:
+        """Its own IRI and its twins'."""
+        return (self.iri, *self.twins)
 
     def name(self, languages: Sequence[str] = ()) -> tuple[str, str | None]:
         """(name in the reader's languages, its language tag), else the IRI's tail."""
@@ -117,10 +123,11 @@ class Vocabulary:
         return found
 
     def successors(self) -> dict[str, list[str]]:
-        """EIRA v4 block -> the v6 blocks that replace it."""
+        """A block not on the map (EIRA v4, a v6.0 block v6.1 renamed, a twin) -> the blocks
+        of the map that stand for it."""
         out: dict[str, list[str]] = {}
         for block in self.blocks.values():
-            for older in block.replaces:
+            for older in (*block.twins, *block.replaces):
                 out.setdefault(older, []).append(block.iri)
         return out
 
@@ -134,6 +141,12 @@ def read_vocabulary(select: Callable[[str], Rows]) -> Vocabulary:
     that another block on the map replaces (v6.1 renamed ten of v6.0's) gives way to it: its
     successor takes its viewpoints and counts the solutions typed with it (and with what it
     replaced, down to EIRA v4).
+
+    v6.1 also reissued some seventy v6.0 blocks under a new PURI (its ArchiMate type added:
+    ``MasterDataObject`` -> ``MasterDataDataObject``) with the same name and no succession
+    link; solutions use the v6.0 PURI, ELIS the v6.1 one. A block only v6.1 lists whose name
+    (ignoring case) is that of a v6.0 block of the same view is that block's *twin*: one tile,
+    under the v6.0 PURI, counting the solutions and specifications of both.
     """
     view_iris: dict[str, str] = {}  # key -> the view's IRI (v6.0's, the shorter)
     view_names: dict[str, list[ox.Literal]] = {}
@@ -143,6 +156,7 @@ def read_vocabulary(select: Callable[[str], Rows]) -> Vocabulary:
     points: dict[str, set[str]] = {}
     older: dict[str, set[str]] = {}
     viewpoints: dict[str, str] = {}
+    v60: set[str] = set()  # blocks a v6.0.0 view lists
     for r in select("cartography_blocks"):
         iri = r["view"].value
         if iri.rsplit("/", 1)[-1] not in VIEWS:
@@ -157,6 +171,8 @@ def read_vocabulary(select: Callable[[str], Rows]) -> Vocabulary:
             view_blocks[view].append(block)
         if view not in views_of.setdefault(block, []):
             views_of[block].append(view)
+        if r["scheme"].value.endswith("/v6.0.0"):
+            v60.add(block)
         if isinstance(name, ox.Literal) and name not in names.setdefault(block, []):
             names[block].append(name)
         if isinstance(point, ox.Literal):
@@ -176,16 +192,32 @@ def read_vocabulary(select: Callable[[str], Rows]) -> Vocabulary:
                 out |= {o} | before(o, seen | {block})
         return out
 
-    blocks = {}
+    named = {(view, name.value.casefold()): b for view, bs in view_blocks.items() for b in bs
+             if b in v60 and b not in superseded for name in names.get(b, ())}
+    twins: dict[str, list[str]] = {}  # v6.0 block -> its v6.1 twins
     for b, vs in views_of.items():
-        if b in superseded:
+        if b in v60 or b in superseded:
             continue
-        earlier = before(b)
-        inherited = set(points.get(b, ())).union(*(points.get(o, set()) for o in earlier))
-        blocks[b] = BlockRecord(b, tuple(names.get(b, ())), tuple(sorted(vs, key=order.__getitem__)),
-                                tuple(sorted(inherited)), tuple(sorted(earlier)))
+        found = {named[(v, n.value.casefold())] for v in vs for n in names.get(b, ()) if (v, n.value.casefold()) in named}
+        if len(found) == 1:
+            twins.setdefault(found.pop(), []).append(b)
+    gone = superseded | {b for bs in twins.values() for b in bs}
+    blocks = {}
+    for b in views_of:
+        if b in gone:
+            continue
+        group = [b, *twins.get(b, ())]
+        earlier = set().union(*(before(x) for x in group))
+        inherited = set().union(*(points.get(x, set()) for x in (*group, *earlier)))
+        keys = {v for x in group for v in views_of[x]}
+        blocks[b] = BlockRecord(b, tuple(names.get(b, ())), tuple(sorted(keys, key=order.__getitem__)),
+                                tuple(sorted(inherited)), tuple(sorted(earlier)), tuple(sorted(twins.get(b, ()))))
+    for key, bs in view_blocks.items():  # a twin's views list the block it is the twin of
+        for b, record in blocks.items():
+            if key in record.views and b not in bs:
+                bs.append(b)
     views = tuple(ViewRecord(key, view_iris[key], tuple(view_names.get(key, ())),
-                             tuple(b for b in bs if b not in superseded))
+                             tuple(b for b in bs if b not in gone))
                   for key, bs in sorted(view_blocks.items(), key=lambda kv: order[kv[0]]))
     return Vocabulary(views, blocks, dict(sorted(viewpoints.items(), key=lambda kv: kv[1].casefold())))
 
@@ -270,6 +302,7 @@ class Tile:
     specifications: int  # distinct ELIS specifications related to it
     counted: tuple[str, ...]  # the IRIs its solutions are typed with (for /solutions?eira=...)
     highlighted: bool  # in the viewpoint the reader asked for
+    twins: tuple[str, ...] = ()  # v6.1 PURIs of the same block
 
     @property
     def key(self) -> str:

@@ -59,8 +59,16 @@ class Cartography:
         return self._root.per_version("cartography:vocabulary", lambda: read_vocabulary(self._root.select))
 
     def specification_counts(self) -> dict[str, int]:
-        """Block IRI -> the number of distinct ELIS specifications related to it (absent: none)."""
-        return self._root.standards.counts_by_block()
+        """Block IRI -> the number of distinct ELIS specifications related to it or to a twin
+        (absent: none)."""
+        def read() -> dict[str, int]:
+            counts = dict(self._root.standards.counts_by_block())
+            for block in self.vocabulary().blocks.values():
+                if block.twins:
+                    counts[block.iri] = len({b.spec.iri for i in block.iris
+                                             for b in self._root.standards.for_block(i)})
+            return counts
+        return self._root.per_version("cartography:specifications", read)
 
     def known_values(self) -> dict[str, dict[str, int]]:
         """Filter facet -> value -> published solutions having it: what a filter may ask."""
@@ -99,9 +107,22 @@ class Cartography:
         return found
 
     def block_specifications(self, iri: str, languages: Sequence[str] = ()) -> list[BlockSpecification]:
-        """The specifications ELIS relates to block ``iri``, each with ELIS's reason and its
+        """The specifications ELIS relates to block ``iri`` (or to its twin, see
+        :func:`~catalogue.cartography.model.read_vocabulary`), each with ELIS's reason and its
         best CAMSS score (``Catalogue.standards``), best assessed first."""
-        return self._root.standards.for_block(iri, languages)
+        vocabulary = self.vocabulary()
+        block = vocabulary.blocks.get(iri)
+        if block is None:
+            standing = vocabulary.successors().get(iri, [])
+            block = vocabulary.blocks[standing[0]] if len(standing) == 1 and iri in vocabulary.blocks[
+                standing[0]].twins else None
+        if block is None or not block.twins:
+            return self._root.standards.for_block(iri, languages)
+        found: dict[str, BlockSpecification] = {}
+        for i in block.iris:
+            for b in self._root.standards.for_block(i, languages):
+                found.setdefault(b.spec.iri, b)
+        return sorted(found.values(), key=lambda b: (b.score is None, -(b.score or 0), b.spec.title.casefold()))
 
     def footprint(self, iri: str, languages: Sequence[str] = ()) -> Footprint:
         """Solution ``iri``'s EIRA footprint.
@@ -187,7 +208,7 @@ class Cartography:
         per_iri = breakdown(index, SearchRequest(filters=filters), "type", "eira", ALL_VALUES).get("solution", {})
         out = {}
         for block in self.vocabulary().blocks.values():
-            used = tuple(i for i in (block.iri, *block.replaces) if per_iri.get(i))
+            used = tuple(i for i in (*block.iris, *block.replaces) if per_iri.get(i))
             if len(used) <= 1:
                 n = per_iri.get(used[0], 0) if used else 0
             else:
@@ -213,7 +234,8 @@ class Cartography:
                 n, counted = solutions.get(iri, (0, (iri,)))
                 tiles.append(Tile(iri, label, language, view.key, block.views, block.viewpoints, n,
                                   specifications.get(iri, 0), counted,
-                                  request.viewpoint is not None and request.viewpoint in block.viewpoints))
+                                  request.viewpoint is not None and request.viewpoint in block.viewpoints,
+                                  block.twins))
             tiles.sort(key=lambda t: t.label.casefold())
             name = pick(list(view.names), wanted)
             views.append(MapView(view.key, view.iri, name.value if name is not None else view.key,
