@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -160,7 +161,55 @@ def test_the_wrong_format_is_named(checker):
                                  "http://169.254.169.254/latest/meta-data", "http://localhost/a.ttl"])
 def test_a_private_or_local_address_is_refused(checker, url):
     exc = refusal(checker, url=url)
-    assert exc.reason == "fetch" and "private or local address" in str(exc)
+    assert exc.reason == "private" and "the validator fetches only from the public internet" in str(exc)
+    assert exc.detail == urlsplit(url).hostname  # the host as the URL names it
+    # what a name resolves to is not told: strangers get no map of the server's network
+    assert "127.0.0.1" not in str(exc) or "127.0.0.1" in url
+
+
+def test_downloads_hold_the_turns_so_a_slow_server_holds_no_more_threads(tmp_path, monkeypatch):
+    """A URL that answers slowly keeps its check's turn while it downloads: beyond the turns,
+    checks are refused as busy at once, instead of each holding a request thread for up to
+    CATALOGUE_FETCH_DEADLINE (eight slow URLs used to stall every thread of the server)."""
+    monkeypatch.setattr(validator_module, "WAIT", 0.2)
+    checker = PublicValidator(load_settings({}, store=str(tmp_path / "store"), allow_private_urls=True))
+    release = threading.Event()
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            release.wait(10)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/turtle")
+            self.send_header("Content-Length", str(len(FIXED)))
+            self.end_headers()
+            self.wfile.write(FIXED)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/slow.ttl"
+    results: list = []
+    slow = [threading.Thread(target=lambda: results.append(checker.check(url=url)))
+            for _ in range(validator_module.AT_ONCE)]
+    try:
+        for t in slow:
+            t.start()
+        for _ in range(50):  # both downloads under way
+            if checker._turns._value == 0:  # type: ignore[attr-defined]
+                break
+            threading.Event().wait(0.05)
+        assert refusal(checker, url=url).reason == "busy"
+        assert refusal(checker, text=FIXED.decode()).reason == "busy"
+    finally:
+        release.set()
+        for t in slow:
+            t.join()
+        server.shutdown()
+        server.server_close()
+    assert [c.report.conforms for c in results] == [True] * validator_module.AT_ONCE
+    assert checker.check(text=FIXED.decode()).report.conforms  # the turns are back
 
 
 def test_a_url_is_fetched_cut_at_the_limit_and_typed_by_its_answer(tmp_path):
@@ -373,9 +422,11 @@ def test_nothing_is_stored_and_the_rate_is_limited(tmp_path):
         session, token = browser_session(base)
         r = session.post(base + "/validator", data={"csrf_token": token, "url": "http://127.0.0.1:9/a.ttl"})
         assert r.status_code == 400
-        assert "could not fetch that URL" in main_text(r.text) and "private or local address" in r.text
-        r = requests.post(base + "/validator", data={"url": "http://[::1]/a.ttl"}, headers=JSON_FIRST)
-        assert r.status_code == 400 and "private or local address" in r.json()["error"]["message"]
+        assert "fetches only from the public internet: 127.0.0.1 is, or resolves to" in main_text(r.text)
+        r = requests.post(base + "/validator", data={"url": "http://localhost/a.ttl"}, headers=JSON_FIRST)
+        message = r.json()["error"]["message"]
+        assert r.status_code == 400 and "localhost is, or resolves to, a loopback" in message
+        assert "127.0.0.1" not in message and "::1" not in message  # what it resolved to is not told
         assert session.post(base + "/validator", data={"csrf_token": token, "text": FIXED.decode()}).status_code == 200
         assert session.post(base + "/validator", data={"csrf_token": token, "text": BROKEN.decode()}).status_code == 422
         r = session.post(base + "/validator", data={"csrf_token": token, "text": FIXED.decode()})

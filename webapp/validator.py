@@ -222,6 +222,9 @@ def _message(exc: CatalogueError) -> str:
                         "file itself (Turtle, RDF/XML, N-Triples or JSON-LD), not of a web page "
                         "about it.", type=exc.detail),
         "fetch": _("The validator could not fetch that URL: %(why)s", why=exc.detail),
+        "private": _("The validator fetches only from the public internet: %(host)s is, or "
+                     "resolves to, a loopback, private or link-local address. Give a public URL, "
+                     "or upload the file.", host=exc.detail),
         "busy": _("The validator is busy with other checks: try again in a few seconds."),
     }
     return texts.get(exc.reason, str(exc))

@@ -1,7 +1,7 @@
 """Ingest: parse, guard, validate per record and store atomically (the only write path)."""
 
 from catalogue.ingest.errors import InputError, TooLargeError
-from catalogue.ingest.fetch import Fetched, check_url, fetch, public_url
+from catalogue.ingest.fetch import Fetched, PrivateAddressError, check_url, fetch, public_url
 from catalogue.ingest.history import HistoryError, RunDetail
 from catalogue.ingest.jobs import (
     Job,
@@ -37,6 +37,7 @@ __all__ = [
     "JobLimitError",
     "Limits",
     "Outcome",
+    "PrivateAddressError",
     "PublicValidator",
     "Report",
     "RunDetail",

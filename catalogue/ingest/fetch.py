@@ -25,6 +25,15 @@ from requests.adapters import HTTPAdapter
 from catalogue.ingest.errors import InputError, TooLargeError
 
 
+class PrivateAddressError(InputError):
+    """A URL's host is, or resolves to, a loopback, private, link-local or reserved address
+    (kind ``fetch``); ``host`` is the name as the URL gives it."""
+
+    def __init__(self, message: str, host: str) -> None:
+        super().__init__(message, kind="fetch")
+        self.host = host
+
+
 @dataclass
 class Fetched:
     data: bytes
@@ -73,7 +82,8 @@ def check_host(url: str, allow_private: bool) -> None:
     """Refuse a malformed URL (``check_url``) and, unless allowed, one whose host resolves
     to a private or local address.
 
-    :raise InputError: (kind ``fetch``) the URL is refused, or its host cannot be resolved.
+    :raise PrivateAddressError: the host is (or resolves to) a private or local address.
+    :raise InputError: (kind ``fetch``) the URL is malformed, or its host cannot be resolved.
     """
     parts = check_url(url)
     if allow_private:
@@ -85,10 +95,10 @@ def check_host(url: str, allow_private: bool) -> None:
     for info in infos:
         ip = ipaddress.ip_address(info[4][0])
         if not ip.is_global or ip.is_multicast:
-            raise InputError(
+            raise PrivateAddressError(
                 f"{parts.hostname} resolves to {ip}, a private or local address; fetching from "
                 "it is refused (set CATALOGUE_ALLOW_PRIVATE_URLS=true to allow it)",
-                kind="fetch",
+                parts.hostname or "",
             )
 
 
@@ -207,8 +217,9 @@ def fetch(url: str, *, max_bytes: int, timeout: float, allow_private: bool = Fal
     seconds, default ``DEFAULT_DEADLINE``) the whole download, redirects included, however
     the server paces its bytes.
 
-    :raise InputError: refused address, network error, HTTP error status, or the deadline
-        passed (the message says so and names CATALOGUE_FETCH_DEADLINE).
+    :raise PrivateAddressError: the host, or a redirect's, is a private or local address.
+    :raise InputError: network error, HTTP error status, or the deadline passed (the message
+        says so and names CATALOGUE_FETCH_DEADLINE).
     :raise TooLargeError: the body is over ``max_bytes``.
     """
     clock = _Deadline(DEFAULT_DEADLINE if deadline is None else deadline)
@@ -258,6 +269,8 @@ def _download(session: requests.Session, url: str, max_bytes: int, timeout: floa
                     break
         except (requests.RequestException, OSError) as exc:
             raise _failure(url, exc, clock, timeout) from None
+        finally:  # the connection goes now, not when the garbage collector finds it: an
+            response.close()  # unread rest (a body over the limit) keeps the sender waiting
         if clock.passed:  # cut off: a body that ends with the connection looks complete
             raise clock.error(url)
         media = response.headers.get("content-type", "").split(";")[0].strip() or None

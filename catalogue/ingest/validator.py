@@ -15,8 +15,12 @@ What a publisher's upload takes on trust, a stranger's is checked for first, eac
   ``media-type``: a URL that answers ``text/html`` is a web page, not its data);
 * a URL fetched as harvesting fetches (:func:`catalogue.ingest.fetch.fetch`: http(s) only,
   no private or local address unless ``CATALOGUE_ALLOW_PRIVATE_URLS``, bounded in time),
-  its refusal passed on as ``fetch`` with the fetcher's words in ``detail``;
-* at most :data:`AT_ONCE` checks at a time per process (``busy``): SHACL is CPU work.
+  its refusal passed on as ``fetch`` with the fetcher's words in ``detail``, except that of
+  a private or local address (``private``: ``detail`` is the host as the URL names it, and
+  nothing says what a name resolved to: no map of the server's network for strangers);
+* at most :data:`AT_ONCE` checks at a time per process (``busy``), the download included: a
+  slow server holds a turn for up to ``CATALOGUE_FETCH_DEADLINE``, never more request
+  threads than the turns; SHACL is CPU work.
 
 Whatever the parser or the shapes say is not a refusal but the report itself.
 """
@@ -31,7 +35,7 @@ from typing import IO
 from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.formats import Format, UnknownFormatError, rdf_format, rdf_format_for_path
 from catalogue.ingest.errors import InputError, TooLargeError
-from catalogue.ingest.fetch import fetch
+from catalogue.ingest.fetch import PrivateAddressError, fetch
 from catalogue.ingest.parse import Limits, read_bytes, sniff
 from catalogue.ingest.pipeline import validate_dump
 from catalogue.ingest.report import Report
@@ -42,7 +46,7 @@ PROFILES: dict[str, tuple[str, ...]] = {"adms-ap": (), "dcat-ap-3": ("dcat-ap-3.
 DEFAULT_PROFILE = "adms-ap"
 OFFERED_FORMATS = ("ttl", "rdf", "nt", "jsonld")  # the choices a page offers; the table reads all
 AT_ONCE = 2  # checks validating at once in one process
-WAIT = 10.0  # seconds a check waits for its turn before it is refused as busy
+WAIT = 1.0  # seconds a check waits for its turn before it is refused as busy (it holds a thread)
 
 # media types that say nothing about the format: the URL's file name, then the content, decide
 _UNTYPED = {"text/plain", "application/octet-stream", "binary/octet-stream", "application/gzip",
@@ -117,19 +121,25 @@ class PublicValidator:
         if len(given) > 1:
             raise ValidatorError(f"use one way to give the data, not {len(given)} "
                                  f"({', '.join(given)})", "several", detail=", ".join(given))
-        if text is not None and given == ["text"]:
-            data = text.encode("utf-8", "surrogatepass")
-            if len(data) > self.max_bytes:
-                raise self.too_large()
-        elif file is not None:
-            data = file.read(self.max_bytes + 1)
-            if len(data) > self.max_bytes:
-                raise self.too_large()
-        else:
-            assert url is not None
-            data, filename, media_type = self._fetch(url.strip())
-        data = self._text(data)
-        return self._validate(data, chosen or self._guess(filename, media_type), filename, profile)
+        if not self._turns.acquire(timeout=WAIT):
+            raise ValidatorError("the validator is busy with other checks: try again in a few "
+                                 "seconds", "busy", error_kind=ErrorKind.TOO_MANY)
+        try:  # the turn covers the download: a slow server must not hold threads beyond it
+            if text is not None and given == ["text"]:
+                data = text.encode("utf-8", "surrogatepass")
+                if len(data) > self.max_bytes:
+                    raise self.too_large()
+            elif file is not None:
+                data = file.read(self.max_bytes + 1)
+                if len(data) > self.max_bytes:
+                    raise self.too_large()
+            else:
+                assert url is not None
+                data, filename, media_type = self._fetch(url.strip())
+            data = self._text(data)
+            return self._validate(data, chosen or self._guess(filename, media_type), filename, profile)
+        finally:
+            self._turns.release()
 
     def _format(self, name: str) -> Format:
         try:
@@ -141,7 +151,7 @@ class PublicValidator:
     def _fetch(self, url: str) -> tuple[bytes, str, str | None]:
         """The URL's answer, its path (for the file name's extension) and media type.
 
-        :raise ValidatorError: ``too-large`` or ``fetch``.
+        :raise ValidatorError: ``too-large``, ``private`` or ``fetch``.
         """
         s = self.settings
         try:
@@ -149,6 +159,10 @@ class PublicValidator:
                         allow_private=s.allow_private_urls, deadline=s.fetch_deadline)
         except TooLargeError:
             raise self.too_large() from None
+        except PrivateAddressError as exc:
+            raise ValidatorError(f"{exc.host} is, or resolves to, a loopback, private or link-local "
+                                 "address: the validator fetches only from the public internet",
+                                 "private", detail=exc.host) from None
         except InputError as exc:
             raise ValidatorError(str(exc), "fetch", detail=str(exc),
                                  error_kind=exc.error_kind) from None
@@ -212,18 +226,9 @@ class PublicValidator:
 
     def _validate(self, data: bytes, fmt: Format | None, filename: str | None,
                   profile: str) -> Checked:
-        """The dry run itself, waiting up to :data:`WAIT` seconds for a turn.
-
-        :raise ValidatorError: ``busy``.
-        """
-        if not self._turns.acquire(timeout=WAIT):
-            raise ValidatorError("the validator is busy with other checks: try again in a few "
-                                 "seconds", "busy", error_kind=ErrorKind.TOO_MANY)
-        try:
-            result = validate_dump(data, format=fmt.name if fmt else None, filename=filename,
-                                   settings=self.settings, profiles=PROFILES[profile])
-        finally:
-            self._turns.release()
+        """The dry run itself (in the caller's turn)."""
+        result = validate_dump(data, format=fmt.name if fmt else None, filename=filename,
+                               settings=self.settings, profiles=PROFILES[profile])
         report = result if isinstance(result, Report) else result.report
         looks_like = None
         if report.error is not None and report.error.kind == "syntax" and fmt is not None:
