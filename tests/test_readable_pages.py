@@ -120,8 +120,12 @@ def test_a_v4_block_says_what_it_is_first_and_names_its_v6_successor(site):
 def test_a_v6_block_shows_its_view_viewpoint_and_the_v4_block_it_replaces(site):
     page = get(site, V6_BLOCK)
     assert page.index("Dataset Catalogue ABB is a Data Object") < page.index("All statements")
-    notice = re.search(r'<p class="notice succession">(.*?)</p>', page, re.S).group(1)
-    assert "Replaces" in notice and "(EIRA v4)" in notice
+    notices = re.findall(r'<p class="notice succession">(.*?)</p>', page, re.S)
+    notice = next(n for n in notices if "Replaces" in n)
+    assert "(EIRA v4)" in notice
+    # EIRA v6.1 renamed it (a case change): said as a rename, not as a v4 succession
+    assert any("Renamed in EIRA v6.1" in n and "/dr8/DatasetCatalogueDataObject" in n for n in notices)
+    assert not any("From EIRA v4" in n for n in notices)
     assert 'href="/dr8/DataSetCatalogue"' in notice and "Data Set Catalogue" in notice
     assert re.search(r'class="chip"[^>]*>Semantic view</a>', page)
     assert re.search(r'class="chip"[^>]*>Key Interoperability Enablers viewpoint<', page)

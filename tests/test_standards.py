@@ -177,3 +177,12 @@ def test_a_specification_and_its_assessment_dereference_with_content_negotiation
     assert status == 200 and headers["Content-Type"].startswith("text/turtle") and "cssv:Specification" in ttl
     status, _, _ = get(site + "/resource?" + urlencode({"uri": REST + "0"}))
     assert status == 404
+
+
+def test_a_maintainer_named_with_its_address_is_the_name_and_a_home_page():
+    from catalogue.standards.index import _named_with_address
+
+    name, address = _named_with_address(ox.Literal("W3C (http://www.w3.org)"))
+    assert (name.value, address) == ("W3C", "http://www.w3.org")
+    assert _named_with_address(ox.Literal("ETSI")) is None
+    assert _named_with_address(ox.Literal("Org (see notes)")) is None

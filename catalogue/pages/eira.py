@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 EIRA = "http://data.europa.eu/dr8/"
 V4_SCHEME = "http://data.europa.eu/dr8"
 V6_SCHEME = "https://catalogue.example.org/def/eira/v6.0.0"
+V61_SCHEME = "https://catalogue.example.org/def/eira/v6.1.0"
 EIRAX = "https://catalogue.example.org/def/eira#"
 
 
@@ -41,14 +42,14 @@ class EiraBlockPage:
     title: Text
     other_names: list[Text]
     definition: Text | None
-    version: str | None  # "4", "6", None: neither scheme says it is theirs
+    version: str | None  # "4", "6" (v6.0), "6.1" (only v6.1 has it), None: no scheme says it is theirs
     views: list[Label]
     viewpoints: list[str]
     dimensions: list[str]  # interoperability dimensions (v6)
     archimate_type: str | None  # (v6)
     deprecated: bool
-    successors: list[Label]  # v6 blocks that replace this v4 one
-    predecessors: list[Label]  # v4 blocks this v6 one replaces
+    successors: list[Label]  # v6 blocks that replace this v4 one; a v6.0 block's v6.1 rename
+    predecessors: list[Label]  # v4 blocks this v6 one replaces; the v6.0 block a v6.1 one renames
     broader: list[Label]
     narrower: list[Label]
     related: list[Label]
@@ -85,13 +86,15 @@ def views(reader: Reader, iri: str, languages: tuple[str, ...]) -> list[Label]:
 
 
 def version_of(f: Facts, node: ox.NamedNode, listed_in: list[Label]) -> str | None:
-    """Which EIRA a block is from: "6" in the v6 scheme; "4" in the v4 one, or listed in a
-    v4 view (``http://data.europa.eu/dr8/view/...``: v4 concepts name no scheme), or
-    replaced by a successor; None when nothing says."""
+    """Which EIRA a block is from: "6" in the v6.0 scheme; "6.1" only in v6.1's; "4" in the v4
+    one, or listed in a v4 view (``http://data.europa.eu/dr8/view/...``: v4 concepts name no
+    scheme), or replaced by a successor; None when nothing says."""
     schemes = {x.value for x in f.d.iris(node, SKOS.inScheme)}
     schemes |= {x.value for x in f.d.iris(node, SKOS.topConceptOf)}
     if V6_SCHEME in schemes:
         return "6"
+    if V61_SCHEME in schemes:  # new in v6.1, or renamed there (its predecessor is v6.0's)
+        return "6.1"
     if V4_SCHEME in schemes or any(v.iri.startswith(EIRA + "view/") for v in listed_in) \
             or f.d.iris(node, DCT.isReplacedBy):
         return "4"

@@ -103,6 +103,20 @@ class Maintainer:
     homepages: list[str] = field(default_factory=list)
 
 
+_NAME_AND_ADDRESS = re.compile(r"^(?P<name>.+?)\s*\((?P<address>https?://[^\s)]+)\)$")
+
+
+def _named_with_address(label: ox.Literal) -> tuple[ox.Literal, str] | None:
+    """CAMSS writes some maintainers' names with their web address in brackets ("W3C
+    (http://www.w3.org)"): the name alone, and the address, which is a home page."""
+    found = _NAME_AND_ADDRESS.match(label.value.strip())
+    if found is None:
+        return None
+    name = found["name"]
+    text = ox.Literal(name, language=label.language) if label.language else ox.Literal(name)
+    return text, found["address"]
+
+
 @dataclass
 class StandardsData:
     """What the index is built from: specifications, maintainers, assessments by IRI."""
@@ -165,6 +179,11 @@ def read(select: Mapping[str, Rows]) -> StandardsData:
                 m.homepages.append(value.value)
         elif isinstance(value, ox.Literal) and value.value.strip() and (
                 value.language or value.datatype.value.endswith("#string")):  # not "NaN"^^xsd:double
+            named = _named_with_address(value)
+            if named is not None:  # "W3C (http://www.w3.org)": the name, and the address apart
+                value, address = named
+                if address not in m.homepages:
+                    m.homepages.append(address)
             (m.names if name == "name" else m.other).append(value)
     assessments: dict[str, AssessmentSummary] = {}
     for r in select["standards_assessment_scores"]:
