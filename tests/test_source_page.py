@@ -24,6 +24,12 @@ def test_the_page_shows_history_and_the_last_harvest_to_anyone(settings):
     assert "Centro &lt;de&gt; Transferencia" in page
     assert "http://127.0.0.1:9/dump.ttl" in page and "<strong>failed</strong>" in page
     assert "stored" in page  # the ingest run in the history
+    # what it publishes, by kind, and the organisations behind it by name
+    publishes = page.split('id="publishes"')[1].split("</section>")[0]
+    assert "<strong>2</strong>" in publishes and "Solutions" in publishes
+    assert "Example Digital Agency" in publishes and ">http" not in publishes
+    contents = catalogue.reader.source_contents("spain-ctt")
+    assert contents.kinds["solutions"] == 2 and contents.publishers[0][1] == "Example Digital Agency"
     assert "Upload a dump" not in page and "csrf_token" not in page.split("<main")[1].split("Sign in")[0]
     listing = client.get("/sources").text
     assert "Centro &lt;de&gt; Transferencia" in listing and ">3<" in listing

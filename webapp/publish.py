@@ -131,6 +131,7 @@ def source(slug: str):
         read_reports=_may_read_reports(slug),
         tokens=catalogue.accounts.tokens(slug) if manage else [],
         harvest=_harvest_state(slug), stats=catalogue.feeds.stats()["sources"].get(slug),
+        contents=catalogue.reader.source_contents(slug, label_languages()),
         modes=MODES, new_token=None)
 
 
@@ -265,7 +266,9 @@ def create_token(slug: str):
         "source.html", slug=slug, state=state, runs=catalogue.publishing.runs(slug),
         kept=set(catalogue.publishing.versions(slug)), manage=True, read_reports=True,
         tokens=catalogue.accounts.tokens(slug), harvest=_harvest_state(slug),
-        stats=catalogue.feeds.stats()["sources"].get(slug), modes=MODES, new_token=(token, secret))
+        stats=catalogue.feeds.stats()["sources"].get(slug),
+        contents=catalogue.reader.source_contents(slug, label_languages()),
+        modes=MODES, new_token=(token, secret))
 
 
 @bp.route("/sources/<slug>/tokens/revoke", methods=["POST"])

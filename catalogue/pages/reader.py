@@ -48,6 +48,24 @@ class HomePage:
     publishers: int = 0  # organisations that publish at least one solution or collection
 
 
+# what source_contents.rq counts, by the kind's IRI -> the name a page uses
+KIND_OF = {
+    "http://www.w3.org/ns/dcat#Catalog": "collections",
+    "http://www.w3.org/ns/dcat#Dataset": "solutions",
+    "http://purl.org/dc/terms/isVersionOf": "releases",
+    "http://www.w3.org/ns/dcat#Distribution": "distributions",
+    "http://data.europa.eu/2sa/cssv#Specification": "specifications",
+    "http://www.w3.org/ns/dcat#CatalogRecord": "catalogue records",
+    "http://data.europa.eu/2sa/cav#Assessment": "assessments",
+}
+
+
+@dataclass(frozen=True)
+class SourceContents:
+    kinds: dict[str, int]  # "solutions", "releases"... (KIND_OF's names) -> records
+    publishers: list[tuple[str, str, int]]  # (IRI, name, solutions and collections), most first
+
+
 @dataclass(frozen=True)
 class UsedBy:
     facet: str  # the search facet, also the /search parameter: eira, licence, publisher...
@@ -136,6 +154,24 @@ class Reader:
                     out[node.value] = chosen.value
                     break
         return out
+
+    def source_contents(self, slug: str, languages: tuple[str, ...] = ("en",)) -> SourceContents:
+        """What a source publishes in its current version: records by kind and the
+        organisations behind them, by name (once per data version and languages)."""
+        return self._root.per_version(f"source-contents:{slug}:{','.join(languages)}",
+                                      lambda: self._source_contents(slug, languages))
+
+    def _source_contents(self, slug: str, languages: tuple[str, ...]) -> SourceContents:
+        graph = self._root.publishing.source_graph(slug)
+        if graph is None:
+            return SourceContents({}, [])
+        store = self._root.store
+        kinds = {KIND_OF.get(r["kind"].value, r["kind"].value): int(r["records"].value)
+                 for r in queries.select(store, "source_contents", graph=graph)}
+        rows = [(r["publisher"].value, int(r["records"].value))
+                for r in queries.select(store, "source_publishers", graph=graph)]
+        names = self.names([iri for iri, _ in rows], languages)
+        return SourceContents(kinds, [(iri, names.get(iri, iri), n) for iri, n in rows])
 
     def withdrawal(self, iri: str) -> Withdrawal | None:
         """When and by which source's ingest a resource was last withdrawn or held back by
