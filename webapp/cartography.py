@@ -23,13 +23,14 @@ from __future__ import annotations
 from urllib.parse import quote_plus
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
-from flask_babel import lazy_gettext
+from flask_babel import get_translations, lazy_gettext
 
 from catalogue.cache import LRU
 from catalogue.cartography import COMPARE_MAX, COVERAGE, Footprint, Map, Tile, UnknownSolution
 from catalogue.standards import BlockSpecification
 
 from .auth import current_user
+from .browse import number
 from .context import root
 from .i18n import label_languages, reader_language
 from .negotiate import choose
@@ -48,6 +49,22 @@ JSON = "application/json"
 # states; an old data version's entries simply stop matching. A signed-in reader's page is
 # rendered for them (its header names them and carries their sign-out form).
 _pages: LRU[tuple, str] = LRU(128)
+
+
+_counts: LRU[tuple[str, str, int], str] = LRU(4096)
+
+
+def count_text(kind: str, n: int) -> str:
+    """"3 solutions", "1 specification" in the reader's language, kept per language and
+    number: a map shows ~640 of them, the same few numbers."""
+    key = (reader_language(), kind, n)
+    found = _counts.get(key)
+    if found is None:
+        words = get_translations()
+        found = (words.ungettext("%(num)s solution", "%(num)s solutions", n) if kind == "solutions"
+                 else words.ungettext("%(num)s specification", "%(num)s specifications", n)) % {"num": number(n)}
+        _counts.put(key, found)
+    return found
 
 
 def _wants_json(suffix: bool) -> bool:
@@ -101,8 +118,11 @@ def _render(found: Map, view: str | None) -> str:
     req = found.request
     base = url_for("cartography.map") if view is None else url_for("cartography.view", view=view)
 
+    solutions = url_for("browse.solutions")
+    kept = req.params(viewpoint=None)
+
     def solutions_link(tile: Tile) -> str:
-        return _url(url_for("browse.solutions"), {**req.params(viewpoint=None), "eira": list(tile.counted)})
+        return _url(solutions, {**kept, "eira": list(tile.counted)})
 
     names = {(facet, v): cartography.label(facet, v, languages) for facet, vs in req.filters.items() for v in vs}
     return render_template(
@@ -185,3 +205,4 @@ def eira_block_specifications(iri: str) -> list[BlockSpecification]:
 bp.add_app_template_global(eira_footprint, "eira_footprint")
 bp.add_app_template_global(eira_block_specifications, "eira_block_specifications")
 bp.add_app_template_global(COMPARE_MAX, "eira_compare_max")
+bp.add_app_template_global(count_text, "eira_count")
