@@ -34,6 +34,7 @@ from catalogue.ingest.publishing import Publishing
 from catalogue.ingest.registry import all_sources
 from catalogue.licences import Licences
 from catalogue.pages.reader import Reader
+from catalogue.quality import Quality
 from catalogue.search.upkeep import Search
 from catalogue.settings import Settings
 from catalogue.standards import Standards
@@ -67,6 +68,7 @@ class Catalogue:
         self.browse = Browse(self)  # /solutions, /collections, /publishers
         self.standards = Standards(self)  # ICT standards: specifications, CAMSS assessments
         self.cartography = Cartography(self)  # /eira: the EIRA map, footprints
+        self.quality = Quality(self)  # quality scores (DQV), levels, the site's minimum
 
     @property
     def store(self) -> Store:
@@ -96,9 +98,10 @@ class Catalogue:
         return fixed + [self.graphs.provenance, self.graphs.registry]
 
     def public_graphs(self) -> list[ox.NamedNode]:
-        """Vocabularies, provenance, the registry and each source's current version."""
+        """Vocabularies, provenance, the registry, each source's current version and its
+        quality scores."""
         current = [s.graph for s in all_sources(self.store, self.graphs).values() if s.graph]
-        return self.fixed_graphs() + current
+        return self.fixed_graphs() + current + [self.graphs.quality(g) for g in current]
 
     def public_dataset(self) -> Dataset:
         """Public graphs merged as the default graph and visible by name; nothing else.

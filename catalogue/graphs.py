@@ -15,6 +15,7 @@ graph                                 holds                                     
 ``graph/accounts``                    users, roles, API token hashes              no
 ``graph/jobs``                        background uploads: state and report        no
 ``graph/curation``                    moderators' same-solution decisions        no
+``graph/quality/{slug}/{version}``    DQV quality scores of a source's version    current
 ====================================  ==========================================  =======
 
 A source's data is written in bulk into a new version graph, then the registry's pointer
@@ -25,6 +26,7 @@ run at ~30k triples/s, its bulk loader at 90-180k). Only the current version is 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -153,6 +155,20 @@ class Graphs:
     @property
     def provenance(self) -> NamedNode:
         return self._g("provenance")
+
+    def quality(self, source_graph: NamedNode) -> NamedNode:
+        """The quality scores (DQV, catalogue/quality/) of one version of a source's graph:
+        public exactly when that version is, so scores follow roll backs and withdrawals."""
+        prefix = f"{self.base}graph/source/"
+        if not source_graph.value.startswith(prefix):
+            raise ValueError(f"not a source graph: {source_graph.value}")
+        return self._g("quality/" + source_graph.value[len(prefix):])
+
+    def quality_measurement(self, slug: str, record: str, metric: str) -> NamedNode:
+        """One ``dqv:QualityMeasurement`` of a record of a source (catalogue/quality/dqv.py):
+        per source, so a record two sources describe has two."""
+        digest = hashlib.sha256(record.encode()).hexdigest()[:24]
+        return self._r(f"quality/{check_slug(slug)}/{digest}/{metric}")
 
     def quarantine(self, slug: str, version: str) -> NamedNode:
         return self._g(f"quarantine/{check_slug(slug)}/{check_slug(version, 'version')}")

@@ -193,6 +193,19 @@ class Settings:
         "Name of the OpenID Connect provider on the sign-in button.",
         "CATALOGUE_OIDC_NAME",
     )
+    min_quality: str = _setting(
+        "",
+        "Lowest quality a solution needs to be listed on /solutions and found by search by default: a "
+        "level (excellent, good, fair, poor) or a score 0-100; empty: every solution. Readers can still "
+        "include the others (README, \"Quality\").",
+        "CATALOGUE_MIN_QUALITY",
+    )
+    outdated_after_days: int = _setting(
+        1095,
+        "Days without a change after which a solution's page says it may be outdated (and it loses "
+        "the quality score's \"recent\" points).",
+        "CATALOGUE_OUTDATED_AFTER_DAYS",
+    )
     oidc_scopes: str = _setting(
         "openid email profile",
         "Scopes asked of the OpenID Connect provider (space-separated; must include openid).",

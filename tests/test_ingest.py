@@ -205,7 +205,7 @@ def test_public_dataset_lists_only_public_graphs(store, settings):
     kinds = {Graphs(settings.base_uri).kind(g)[0] for g in catalogue.public_graphs()}
     # the partial ingest quarantined solution-2: its graph exists, yet is never public
     assert store.named_graphs() and any("/graph/quarantine/" in g.value for g in store.named_graphs())
-    assert kinds == {"source", "provenance", "registry", "vocab"}
+    assert kinds == {"source", "provenance", "registry", "vocab", "quality"}  # quality: with its source version
     assert isinstance(catalogue.public_dataset(), Dataset)
 
 

@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
         linked_data,
         moderation,
         publish,
+        quality,
         saved_queries,
         search,
         sparql,
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.register_blueprint(cartography.bp)  # /eira: the EIRA cartography, footprints
     app.register_blueprint(validator.bp)  # /validator: anyone checks a file, nothing stored
     app.register_blueprint(standards.bp)  # /standards: ICT standards and specifications, CSV
+    app.register_blueprint(quality.bp)  # quality levels and advice in the reader's language
     app.register_blueprint(linked_data.bp)  # last: its /<path> rule catches minted PURIs
     errors.init_app(app)
     cat = root(app)

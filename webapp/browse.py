@@ -22,6 +22,7 @@ from flask_babel import format_date, format_number, lazy_gettext
 from catalogue.browse import ListRequest
 from catalogue.cache import LRU
 
+from . import quality
 from .context import root
 from .i18n import label_languages, reader_language
 from .linked_data import href
@@ -52,10 +53,12 @@ TITLES = {"spatial": lazy_gettext("Country"), "theme": lazy_gettext("Topic"),
           "eira": lazy_gettext("EIRA building block"), "publisher": lazy_gettext("Publisher"),
           "licence": lazy_gettext("Licence"), "licencetype": lazy_gettext("Licence terms"),
           "language": lazy_gettext("Language"), "collection": lazy_gettext("Collection"),
-          "country": lazy_gettext("Country"), "type": lazy_gettext("Publisher type")}
+          "country": lazy_gettext("Country"), "type": lazy_gettext("Publisher type"),
+          "quality": lazy_gettext("Quality")}
 SORT_NAMES = {"title": lazy_gettext("title"), "newest": lazy_gettext("newest"),
               "relevance": lazy_gettext("relevance"), "name": lazy_gettext("name"),
-              "size": lazy_gettext("number of solutions"), "solutions": lazy_gettext("number of solutions")}
+              "size": lazy_gettext("number of solutions"), "solutions": lazy_gettext("number of solutions"),
+              "quality": lazy_gettext("quality")}
 
 
 class Links:
@@ -90,7 +93,10 @@ def solutions():
     """Every solution as a card, with the search's facets, sortable by title, newest or
     relevance (with words), 20 a page."""
     listing = root().browse.solutions(request.args.to_dict(flat=False), label_languages())
-    return _page("browse_solutions.html", "browse.solutions", listing)
+    for facet in listing.facets:
+        if facet.name == "quality":
+            quality.relabel(facet.values)
+    return _page("browse_solutions.html", "browse.solutions", listing, min_quality=root().quality.min_score)
 
 
 @bp.route("/collections")

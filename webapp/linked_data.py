@@ -193,7 +193,10 @@ def _render(iri: str, media: str, triples: list[ox.Triple], url_for_format) -> b
     alternates = [(e.upper(), url_for_format(e), m) for e, (m, _) in FORMATS.items() if e != "html"]
     if is_solution(triples, iri) and not _catalogue().reader.is_release(iri):
         page = _catalogue().reader.solution_page(iri, label_languages())
+        quality = _catalogue().quality
         return render_template("solution.html", page=page, href=href, rich_text=rich_text,
+                               quality=quality.of_record(iri), outdated=quality.outdated(page.modified),
+                               outdated_days=_catalogue().settings.outdated_after_days,
                                definition_text=resource_pages.definition_text,
                                jsonld=safe_json_for_script(jsonld), alternates=alternates).encode("utf-8")
     # licences, collections, releases, distributions, publishers: a page of their own

@@ -24,6 +24,7 @@ from catalogue.search import (
     search,
 )
 
+from . import quality
 from .context import root
 from .i18n import label_languages, reader_language
 from .linked_data import href
@@ -35,9 +36,10 @@ FACET_TITLES = {"type": lazy_gettext("Type"), "eira": lazy_gettext("EIRA buildin
                 "theme": lazy_gettext("Topic"), "spatial": lazy_gettext("Spatial coverage"),
                 "licence": lazy_gettext("Licence"), "licencetype": lazy_gettext("Licence terms"),
                 "publisher": lazy_gettext("Publisher"),
-                "collection": lazy_gettext("Collection"), "language": lazy_gettext("Language")}
+                "collection": lazy_gettext("Collection"), "language": lazy_gettext("Language"),
+                "quality": lazy_gettext("Quality")}
 SORT_NAMES = {"relevance": lazy_gettext("relevance"), "date": lazy_gettext("date"),
-              "title": lazy_gettext("title")}
+              "title": lazy_gettext("title"), "quality": lazy_gettext("quality")}
 SHOWN_PER_FACET = 12
 MAX_VALUES = 20
 MAX_VALUE_CHARS = 2000
@@ -60,15 +62,18 @@ def _request() -> SearchRequest:
                        f"{MAX_VALUE_CHARS} characters")
         if values:
             filters[name] = values
+    everything = request.args.get("all_quality", "") not in ("", "0")
     return SearchRequest(q=request.args.get("q", "").strip(),
                          sort=request.args.get("sort", "relevance") or "relevance",
-                         page=int(raw_page), filters=filters, languages=label_languages())
+                         page=int(raw_page), filters=filters, languages=label_languages(),
+                         min_quality=None if everything else root().quality.min_score)
 
 
 def _state(req: SearchRequest, **changes) -> dict:
     """The URL parameters of a search state, with ``changes`` applied (page reset to 1)."""
     params: dict = {"q": req.q or None, "sort": None if req.sort == "relevance" else req.sort,
-                    "all": request.args.get("all") or None}
+                    "all": request.args.get("all") or None,
+                    "all_quality": "1" if request.args.get("all_quality", "") not in ("", "0") else None}
     params.update({name: list(values) for name, values in req.filters.items()})
     params.update(changes)
     if params.get("page") == 1:
@@ -102,6 +107,7 @@ def _render(req: SearchRequest, catalogue, token: str) -> str:
     whole = request.args.get("all") or None  # one facet shown with every value (?all=eira)
     result = search(index, req, facet_limit=SHOWN_PER_FACET, expand=(whole,) if whole else ())
     cards = [catalogue.browse.card(h, label_languages()) for h in result.hits]
+    quality.relabel(result.facets.get("quality", []))
 
     base = url_for("search.page")
     encoded: dict[str, str] = {}
@@ -132,5 +138,7 @@ def _render(req: SearchRequest, catalogue, token: str) -> str:
     # lazy strings translated once here, not at each use in the page's loops
     return render_template("search.html", result=result, req=req, href=href, toggle=toggle,
                            goto=goto, sorts=SORTS, cards=cards, whole=whole,
+                           min_quality=catalogue.quality.min_score,
+                           all_quality="all_quality" in _state(req),
                            sort_names={k: str(v) for k, v in SORT_NAMES.items()},
                            facet_titles={k: str(v) for k, v in FACET_TITLES.items()})

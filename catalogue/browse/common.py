@@ -54,6 +54,8 @@ class ListRequest:
     page: int = 1
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     whole: str | None = None  # the facet shown with every value (``?all=NAME``)
+    # ``?all_quality=1``: include the solutions below the site's CATALOGUE_MIN_QUALITY
+    all_quality: bool = False
 
     @classmethod
     def parse(cls, spec: Spec, args: Mapping[str, Sequence[str]]) -> ListRequest:
@@ -91,12 +93,14 @@ class ListRequest:
                                          f"{MAX_VALUES} of {MAX_VALUE_CHARS} characters")
             if values:
                 filters[name] = values
-        return cls(spec, q, sort, int(raw_page), filters, whole)
+        all_quality = "quality" in spec.facets and first("all_quality") not in ("", "0")
+        return cls(spec, q, sort, int(raw_page), filters, whole, all_quality)
 
     def params(self, **changes: object) -> dict[str, list[str]]:
         """This state as URL parameters (defaults left out), ``changes`` applied: a value
         of None or [] removes a parameter; the page goes back to 1 unless it is changed."""
-        state: dict[str, object] = {"q": self.q, "sort": self.sort, "page": None, "all": self.whole}
+        state: dict[str, object] = {"q": self.q, "sort": self.sort, "page": None, "all": self.whole,
+                                    "all_quality": "1" if self.all_quality else None}
         state.update(self.filters)
         state.update(changes)
         out: dict[str, list[str]] = {}
@@ -158,6 +162,7 @@ class Card:
     countries: tuple[Named, ...] = ()
     countries_from_solutions: bool = False  # not said by the publisher: its solutions' places
     types: tuple[Named, ...] = ()  # publisher types
+    quality: int | None = None  # a solution's quality score (catalogue/quality/), if computed
 
 
 @dataclass(frozen=True)

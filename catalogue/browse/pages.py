@@ -46,10 +46,11 @@ class Browse:
         """One page of ``/solutions`` for the query string ``args``.
 
         :raise BrowseRequestError: a malformed parameter (see :meth:`ListRequest.parse`).
-        :raise SearchRequestError: one the search refuses.
+        :raise SearchRequestError: one the search refuses (an unknown quality level).
+        :raise MinQualityError: CATALOGUE_MIN_QUALITY is not a level or a number.
         """
         request = ListRequest.parse(SOLUTIONS, args)
-        return solutions(self._root.search.index(), request, languages)
+        return solutions(self._root.search.index(), request, languages, self._root.quality.min_score)
 
     def card(self, hit: Hit, languages: Sequence[str] = ()) -> Card:
         """A search hit as the card the browse pages show (for /search's results)."""

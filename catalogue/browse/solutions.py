@@ -28,15 +28,17 @@ from catalogue.search import FacetValue, Hit, SearchIndex, SearchRequest, search
 
 # the search's facet parameters, less "type" (always solution), in the order the page shows them
 SOLUTIONS = Spec("/solutions", ("spatial", "theme", "eira", "publisher", "licence", "licencetype",
-                                "language", "collection"),
-                 ("title", "newest", "relevance"), "title", words=True)
-SEARCH_SORT = {"title": "title", "newest": "date", "relevance": "relevance"}
+                                "language", "collection", "quality"),
+                 ("title", "newest", "relevance", "quality"), "title", words=True)
+SEARCH_SORT = {"title": "title", "newest": "date", "relevance": "relevance", "quality": "quality"}
 
 
-def solutions(index: SearchIndex, request: ListRequest, languages: Sequence[str] = ()) -> Listing[Card]:
+def solutions(index: SearchIndex, request: ListRequest, languages: Sequence[str] = (),
+              min_quality: int | None = None) -> Listing[Card]:
     """One page of solutions as cards, with their facets (each its top ``FACET_TOP`` values,
     or every value for the facet ``request.whole`` names). ``relevance`` without words sorts
-    by title.
+    by title. Solutions scoring below ``min_quality`` are left out unless the request asks
+    for them all (``all_quality``).
 
     :raise SearchRequestError: a parameter the search refuses (a page beyond its last is not one:
         it has no cards).
@@ -46,7 +48,8 @@ def solutions(index: SearchIndex, request: ListRequest, languages: Sequence[str]
         sort = "title"
     found = search(index, SearchRequest(q=request.q, sort=sort, page=request.page,
                                         filters={**request.filters, "type": ("solution",)},
-                                        languages=tuple(languages)),
+                                        languages=tuple(languages),
+                                        min_quality=None if request.all_quality else min_quality),
                    facet_limit=FACET_TOP, expand=(request.whole,) if request.whole else ())
     names = _language_names(languages[0] if languages else "en")
     facets = []
@@ -69,7 +72,7 @@ def card_of(hit: Hit, index: SearchIndex, languages: Sequence[str] = ()) -> Card
 
     return Card(hit.iri, hit.kind or "solution", hit.title, None, first_sentence(hit.summary),
                 publishers=names("publisher"), blocks=names("eira"), licences=names("licence"),
-                modified=hit.modified)
+                modified=hit.modified, quality=hit.quality)
 
 
 _names: dict[str, dict[str, str]] = {}

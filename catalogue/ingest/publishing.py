@@ -111,9 +111,14 @@ class Publishing:
             root.changed()
 
     def _reindexed(self, source: str, report: Report) -> Report:
-        """After a stored run, refresh that source in the search index; a failure there is
-        logged, not raised: the data is stored and ``catalogue index`` rebuilds it."""
+        """After a stored run, recompute that source's quality scores, then refresh it in the
+        search index (which reads them); a failure in either is logged, not raised: the data
+        is stored, and ``catalogue quality`` and ``catalogue index`` rebuild them."""
         if report.stored:
+            try:
+                self._root.quality.recompute(source)
+            except Exception as exc:  # derived data: never fails or undoes the stored run
+                log.warning("quality scores not updated for %s: %s", source, exc)
             try:
                 self._root.search.reindex(source)
             except (SearchIndexError, OSError, ValueError) as exc:

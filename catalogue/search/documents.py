@@ -24,7 +24,7 @@ from catalogue.licences.legal_types import NAMESPACE
 from catalogue.store import Dataset, Store
 
 FACETS = ("type", "eira", "theme", "spatial", "licence", "licencetype", "publisher", "collection",
-          "language")
+          "language", "quality")  # quality: a solution's level (catalogue/quality/)
 FACET_QUERIES = ("eira", "theme", "spatial", "publisher", "licence", "licencetype",
                  "collection")  # search_facet_*.rq
 SUMMARY_CHARS = 300
@@ -51,6 +51,7 @@ class Record:
     texts: list[tuple[str, str]] = field(default_factory=list)  # descriptions and keywords
     descriptions: list[tuple[str, str]] = field(default_factory=list)
     facets: dict[str, set[str]] = field(default_factory=dict)
+    quality: int | None = None  # the total score of a solution (its quality graph), if computed
 
     @property
     def title(self) -> str:

@@ -41,7 +41,7 @@ from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.labels import best
 from catalogue.search.documents import FACETS, Record
 
-SCHEMA_VERSION = "2"  # 2: the licencetype facet
+SCHEMA_VERSION = "3"  # 2: the licencetype facet; 3: quality (facet and quality_score)
 STEMMERS = {"da": "danish", "nl": "dutch", "en": "english", "fi": "finnish", "fr": "french",
             "de": "german", "el": "greek", "hu": "hungarian", "it": "italian", "pt": "portuguese",
             "ro": "romanian", "sv": "swedish", "es": "spanish"}
@@ -84,6 +84,7 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("summary", stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_text_field("sort_title", fast=True, tokenizer_name="raw", index_option="basic")
     sb.add_date_field("modified", stored=True, fast=True)
+    sb.add_integer_field("quality_score", stored=True, fast=True, indexed=True)
     for name in FACETS:
         sb.add_text_field(name, stored=True, fast=True, tokenizer_name="raw")
     titles, texts = text_fields()
@@ -97,6 +98,8 @@ def _document(rec: Record) -> tantivy.Document:
                            sort_title=" ".join(rec.title.lower().split()))
     if rec.modified is not None:
         doc.add_date("modified", rec.modified)
+    if rec.quality is not None:
+        doc.add_integer("quality_score", rec.quality)
     for name in FACETS:
         for value in sorted(rec.facets.get(name, ())):
             doc.add_text(name, value)

@@ -19,7 +19,8 @@ from catalogue.errors import CatalogueError
 from catalogue.search.documents import FACETS
 from catalogue.search.index import TITLE_BOOST, SearchIndex, text_fields
 
-SORTS = ("relevance", "date", "title")
+SORTS = ("relevance", "date", "title", "quality")
+LEVELS = ("excellent", "good", "fair", "poor", "insufficient")  # catalogue/quality/table.py's
 COUNTS_CACHED = 512  # facet-count sets kept per index (a few KB each)
 PAGE_SIZE = 20
 MAX_QUERY_CHARS = 500
@@ -41,6 +42,8 @@ class SearchRequest:
     page: int = 1
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     languages: tuple[str, ...] = ()  # facet labels: the reader's languages, in order
+    # records scoring below it are left out (CATALOGUE_MIN_QUALITY); unscored ones stay
+    min_quality: int | None = None
 
     def __post_init__(self) -> None:
         if len(self.q) > MAX_QUERY_CHARS:
@@ -52,6 +55,9 @@ class SearchRequest:
         for name in self.filters:
             if name not in FACETS:
                 raise SearchRequestError(f"unknown facet {name}: use {', '.join(FACETS)}")
+        levels = set(self.filters.get("quality", ())) - set(LEVELS)
+        if levels:
+            raise SearchRequestError(f"unknown quality level {sorted(levels)[0]!r}: use {', '.join(LEVELS)}")
         kinds = set(self.filters.get("type", ())) - {"solution", "collection"}
         if kinds:
             raise SearchRequestError("type must be solution or collection")
@@ -71,6 +77,7 @@ class Hit:
     source: str
     #: the stored facet values of the document (publisher, eira, licence...): what a card shows
     values: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    quality: int | None = field(default=None, compare=False)  # the solution's score (catalogue/quality/)
 
 
 @dataclass(frozen=True)
@@ -108,13 +115,18 @@ def _text_query(index: SearchIndex, words: list[str]) -> tantivy.Query:
     return tantivy.Query.boolean_query(must)
 
 
-def _shown(index: SearchIndex, query: tantivy.Query) -> tantivy.Query:
+def _shown(index: SearchIndex, query: tantivy.Query, min_quality: int | None = None) -> tantivy.Query:
     """``query`` without the records that duplicate another source's (see
-    catalogue/pages/duplicates.py): a solution published by several sources is one hit, one count."""
+    catalogue/pages/duplicates.py): a solution published by several sources is one hit, one count;
+    and without those scoring below ``min_quality`` (records without a score stay)."""
     hidden = index.hidden
-    if not hidden:
+    if not hidden and not min_quality:
         return query
     clauses = [(tantivy.Occur.Must, query)]
+    if min_quality:
+        clauses.append((tantivy.Occur.MustNot, tantivy.Query.range_query(
+            index.schema, "quality_score", tantivy.FieldType.Integer, None, min_quality,
+            include_upper=False)))
     if hidden.iris:
         clauses.append((tantivy.Occur.MustNot, _filter(index, "iri", tuple(sorted(hidden.iris)))))
     for source, iri in sorted(hidden.pairs):
@@ -159,7 +171,7 @@ def search(index: SearchIndex, request: SearchRequest, facet_limit: int | None =
     if unknown:
         raise SearchRequestError(f"unknown facet {unknown[0]}: use {', '.join(FACETS)}")
     searcher = index.index.searcher()
-    text = _shown(index, _text_query(index, request.words))
+    text = _shown(index, _text_query(index, request.words), request.min_quality)
     active = {k: v for k, v in request.filters.items() if v}
     filters = {k: _filter(index, k, v) for k, v in active.items()}
     query = _combine(text, list(filters.values()))
@@ -171,6 +183,9 @@ def search(index: SearchIndex, request: SearchRequest, facet_limit: int | None =
     elif sort == "date":
         found = searcher.search(query, PAGE_SIZE, count=True, offset=offset,
                                 order_by_field="modified", order=tantivy.Order.Desc)
+    elif sort == "quality":
+        found = searcher.search(query, PAGE_SIZE, count=True, offset=offset,
+                                order_by_field="quality_score", order=tantivy.Order.Desc)
     else:
         found = searcher.search(query, PAGE_SIZE, count=True, offset=offset,
                                 order_by_field="sort_title", order=tantivy.Order.Asc)
@@ -181,9 +196,10 @@ def search(index: SearchIndex, request: SearchRequest, facet_limit: int | None =
         hits.append(Hit(doc.get_first("iri") or "", doc.get_first("type") or "",
                         doc.get_first("title") or "", doc.get_first("summary") or "",
                         doc.get_first("modified"), doc.get_first("source") or "",
-                        {name: tuple(doc.get_all(name)) for name in FACETS}))
+                        {name: tuple(doc.get_all(name)) for name in FACETS},
+                        doc.get_first("quality_score")))
 
-    key = (tuple(request.words), tuple(sorted(active.items())))
+    key = (tuple(request.words), tuple(sorted(active.items())), request.min_quality)
     counts = index.counts_cache.get(key)
     if counts is None:
         counts = _counts(searcher, query, [n for n in FACETS if n not in active])
@@ -239,7 +255,7 @@ def _every_value(index: SearchIndex, searcher: tantivy.Searcher, key: tuple, tex
 def count(index: SearchIndex, request: SearchRequest) -> int:
     """How many documents ``request`` finds (its words and filters; hidden duplicates left
     out), without ranking a page or counting facets."""
-    text = _shown(index, _text_query(index, request.words))
+    text = _shown(index, _text_query(index, request.words), request.min_quality)
     filters = [_filter(index, k, v) for k, v in request.filters.items() if v]
     found = index.index.searcher().search(_combine(text, filters), 1, count=True)
     return found.count or 0  # type: ignore[attr-defined]
@@ -257,7 +273,7 @@ def breakdown(index: SearchIndex, request: SearchRequest, outer: str, inner: str
     for name in (outer, inner):
         if name not in FACETS:
             raise SearchRequestError(f"unknown facet {name}: use {', '.join(FACETS)}")
-    text = _shown(index, _text_query(index, request.words))
+    text = _shown(index, _text_query(index, request.words), request.min_quality)
     filters = [_filter(index, k, v) for k, v in request.filters.items() if v]
     aggs = {outer: {"terms": {"field": outer, "size": ALL_VALUES},
                     "aggs": {inner: {"terms": {"field": inner, "size": size}}}}}

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from catalogue.ingest.registry import all_sources
 from catalogue.pages.duplicates import find_duplicates
+from catalogue.quality import level_of
 from catalogue.search.documents import Record, read_labels, read_records
 from catalogue.search.index import Hidden, SearchIndex, index_path, open_index
 
@@ -50,6 +51,11 @@ class Search:
         for slug in slugs:
             graph = states[slug].graph if slug in states else None
             records[slug] = read_records(root.store, graph, slug, public) if graph else []
+            totals = root.quality.totals(graph) if graph else {}
+            for rec in records[slug]:
+                rec.quality = totals.get(rec.iri)
+                if rec.quality is not None:
+                    rec.facets["quality"] = {level_of(rec.quality)}
             graphs += [graph] if graph else []
         labels = read_labels(root.store, graphs + root.fixed_graphs()) if graphs else {}
         return index.replace(records, labels, everything=source is None, hidden=self.hidden())

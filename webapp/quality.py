@@ -1,0 +1,75 @@
+"""Quality as readers see it (catalogue/quality/): level names, what would raise a score,
+the badge's words, in the reader's language.
+
+The scoring explains each point lost in English with a stable criterion code
+(``catalogue/quality/table.py``); the site shows the advice translated by that code
+(``ADVICE``), so the catalogue stays free of the web's translations. Template globals:
+``quality_level_name(level)``, ``quality_advice(code)``, ``quality_dimension_name(name)``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask_babel import lazy_gettext
+
+from catalogue.quality import CRITERIA, level_of
+from catalogue.search import FacetValue
+
+bp = Blueprint("quality", __name__)
+
+LEVEL_NAMES = {"excellent": lazy_gettext("Excellent"), "good": lazy_gettext("Good"),
+               "fair": lazy_gettext("Fair"), "poor": lazy_gettext("Poor"),
+               "insufficient": lazy_gettext("Insufficient")}
+DIMENSION_NAMES = {"findability": lazy_gettext("Findability"), "accessibility": lazy_gettext("Accessibility"),
+                   "interoperability": lazy_gettext("Interoperability"),
+                   "reusability": lazy_gettext("Reusability"), "contextuality": lazy_gettext("Contextuality")}
+ADVICE = {
+    "keywords": lazy_gettext("Add keywords (dcat:keyword)"),
+    "themes": lazy_gettext("Add a theme (dcat:theme)"),
+    "spatial": lazy_gettext("Add the spatial coverage (dct:spatial)"),
+    "eira": lazy_gettext("Add its EIRA building blocks (dct:type)"),
+    "access-url": lazy_gettext("Add a distribution, and an access URL to each (dcat:accessURL)"),
+    "download-url": lazy_gettext("Add a download URL to a distribution (dcat:downloadURL)"),
+    "file-type": lazy_gettext("Give each distribution a file type from the EU file-types vocabulary (dct:format)"),
+    "media-type": lazy_gettext("Give each distribution a media type (dcat:mediaType)"),
+    "conformance": lazy_gettext("Fix its ADMS-AP violations"),
+    "specifications": lazy_gettext("Declare the specifications it implements (dct:conformsTo)"),
+    "licence": lazy_gettext("Add a licence to each distribution (dct:license)"),
+    "contact": lazy_gettext("Add a contact point (dcat:contactPoint)"),
+    "publisher": lazy_gettext("Add a publisher (dct:publisher)"),
+    "documentation": lazy_gettext("Add documentation (foaf:page)"),
+    "dates": lazy_gettext("Say when it was issued and last modified (dct:issued, dct:modified)"),
+    "versions": lazy_gettext("Describe its releases or version (dct:hasVersion, owl:versionInfo)"),
+    "release-notes": lazy_gettext("Add release notes (adms:versionNotes)"),
+    "recent": lazy_gettext("Update its description: it has not changed for a long time"),
+}
+assert set(ADVICE) == {c.code for c in CRITERIA}, "every criterion has its advice translated"
+
+
+def relabel(values: list[FacetValue]) -> None:
+    """Name the quality facet's values (level codes) in the reader's language, in place."""
+    values[:] = [FacetValue(v.value, level_name(v.value), None, v.count, v.selected) for v in values]
+
+
+
+@bp.app_template_global("quality_level_name")
+def level_name(level_or_score: str | int) -> str:
+    """A level's name in the reader's language, from the level or a score."""
+    level = level_of(level_or_score) if isinstance(level_or_score, int) else level_or_score
+    return str(LEVEL_NAMES.get(level, level))
+
+
+@bp.app_template_global("quality_advice")
+def advice(code: str, english: str = "") -> str:
+    return str(ADVICE[code]) if code in ADVICE else english
+
+
+@bp.app_template_global("quality_dimension_name")
+def dimension_name(name: str) -> str:
+    return str(DIMENSION_NAMES.get(name, name))
+
+
+@bp.app_template_global("quality_level")
+def level(score: int) -> str:
+    """The level code of a score (a CSS class: quality-good)."""
+    return level_of(score)
