@@ -103,7 +103,9 @@ class Quality:
     def score_source(self, slug: str, source_graph: ox.NamedNode) -> list[Score]:
         """Score every solution of one source graph (nothing written)."""
         settings = self._root.settings
-        return score_graph(self._root.store.triples(source_graph),
+        if not queries.ask(self._root.store, "quality_has_solutions", dataset=Dataset(default_graphs=[source_graph])):
+            return []  # nothing to score: not worth reading every triple (the standards' sources)
+        return score_graph(self._root.store.iter_triples(source_graph),  # streamed where the store can
                            outdated_after_days=settings.outdated_after_days)
 
     def recompute(self, source: str) -> int:
