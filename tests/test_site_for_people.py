@@ -26,14 +26,16 @@ from tests.conftest import serving
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = {"width": 390, "height": 844}
 HTML = {"Accept": "text/html"}
+PASSWORD = "a long enough password"
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     store = tmp_path_factory.mktemp("people") / "store"
-    env = {**os.environ, "CATALOGUE_STORE": str(store)}
-    subprocess.run([sys.executable, "-m", "catalogue_cli", "init"], env=env, cwd=ROOT,
-                   check=True, capture_output=True)
+    env = {**os.environ, "CATALOGUE_STORE": str(store), "CATALOGUE_NEW_PASSWORD": PASSWORD}
+    for args in (["init"], ["user", "add", "maria-personal"]):
+        subprocess.run([sys.executable, "-m", "catalogue_cli", *args], env=env, cwd=ROOT,
+                       check=True, capture_output=True)
     with serving(env) as url:
         yield url
 
@@ -184,3 +186,24 @@ def test_a_newcomer_reaches_a_solution_in_three_taps(demo, browser):
         assert page.locator("dt:text-is('Published by')").count() == 1  # a solution's page
     finally:
         context.close()
+
+
+# --- a signed-in reader's header is theirs alone ------------------------------------------------
+
+def test_a_page_rendered_for_a_signed_in_reader_is_never_served_to_another(demo):
+    """Every page's header names the signed-in reader and carries their CSRF token: the
+    page caches (search, resource pages) must neither keep it nor serve it to others."""
+    s = requests.Session()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', s.get(demo + "/login", timeout=10).text)
+    r = s.post(demo + "/login", data={"username": "maria-personal", "password": PASSWORD,
+                                      "csrf_token": token.group(1)}, timeout=10)
+    assert r.status_code == 200
+    home = requests.get(demo + "/", headers=HTML, timeout=10).text
+    solution = urljoin(demo, re.search(r'id="newest".*?<a href="([^"]+)"', home, re.S).group(1))
+    pages = [demo + "/search?q=customs&personal=1", solution]
+    for url in pages:  # first rendered for her (a cache would keep her header)...
+        mine = s.get(url, headers=HTML, timeout=10).text
+        assert "maria-personal" in mine and "csrf_token" in mine
+    for url in pages:  # ...then asked for by someone else
+        theirs = requests.get(url, headers=HTML, timeout=10).text
+        assert "maria-personal" not in theirs and "csrf_token" not in theirs, url

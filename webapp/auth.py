@@ -71,6 +71,13 @@ def init_app(app: Flask) -> None:
         return {"current_user": current_user}
 
 
+def has_session_user() -> bool:
+    """Whether this request carries a signed-in session (without reading the account).
+    Pages rendered for such a request hold that user's header (name, account menu, CSRF
+    token), so no cache may keep them for anyone else."""
+    return bool(session.get("user"))
+
+
 def current_user() -> User | None:
     """The signed-in user, read from the store once per request (so a removed role is
     removed at once, not when the cookie expires); None, and the cookie cleared, when the

@@ -39,7 +39,7 @@ from catalogue.pages import Statement, is_solution, statement_rows
 from catalogue.terms import PREFIXES
 
 from . import resource_pages
-from .auth import current_user
+from .auth import current_user, has_session_user
 from .context import root
 from .i18n import label_languages, reader_language
 from .negotiate import choose
@@ -130,7 +130,10 @@ def _dereference(iri: str, ext: str | None, url_for_format) -> Response:
     # and a moderator's solution pages carry the buttons that judge possible duplicates
     key = (iri, media, version.token + ("/" + reader_language() + _moderator_mark()
                                         if media == "text/html" else ""))
-    cached = _cache.get(key)
+    # an HTML page for a signed-in reader carries their header (name, CSRF token): rendered
+    # for them alone, never kept in the cache other readers are served from
+    personal = media == "text/html" and has_session_user()
+    cached = None if personal else _cache.get(key)
     if cached is None:
         triples = catalogue.reader.describe(iri)
         if not triples:
@@ -152,7 +155,8 @@ def _dereference(iri: str, ext: str | None, url_for_format) -> Response:
             "Content-Location": url_for_format(BY_MEDIA[media]),
         }
         cached = (body, hashlib.sha256(body).hexdigest()[:32], headers)
-        _cache.put(key, cached)
+        if not personal:
+            _cache.put(key, cached)
     body, etag, headers = cached
     # the headers as one list: werkzeug's per-header setters cost more than the rest of a
     # cached answer

@@ -25,6 +25,7 @@ from catalogue.search import (
 )
 
 from . import quality
+from .auth import has_session_user
 from .context import root
 from .i18n import label_languages, reader_language
 from .linked_data import href
@@ -92,6 +93,8 @@ def page():
     req = _request()
     catalogue = root()
     token = catalogue.data_version().token
+    if has_session_user():  # the page carries this user's header: never cached, never shared
+        return _render(req, catalogue, token)
     key = (request.full_path, reader_language(), token)
     cached = _cache.get(key)
     if cached is not None:
