@@ -175,12 +175,12 @@ def test_a_newcomer_reaches_a_solution_in_three_taps(demo, browser):
     try:
         page.goto(demo + "/")
         taps = 0
-        page.locator("#q").fill("")  # tap 1: search with no words lists everything
-        with page.expect_navigation():
-            page.locator(".hero button[type=submit]").click()
+        with page.expect_navigation():  # tap 1: the Solutions way in
+            page.locator(".ways-in a", has_text="Solutions").first.click()
         taps += 1
-        with page.expect_navigation():  # tap 2: the first result
-            page.locator(".hit h3 a").first.click()
+        assert page.locator(".card").first.is_visible()  # the first card in sight, no scrolling
+        with page.expect_navigation():  # tap 2: the first solution
+            page.locator(".card .card-title a").first.click()
         taps += 1
         assert page.locator("h1").count() == 1 and taps <= 3
         assert page.locator("dt:text-is('Published by')").count() == 1  # a solution's page

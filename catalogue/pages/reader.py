@@ -263,7 +263,8 @@ class Reader:
         index = self._root.search.index()
         out = []
         for facet in ("eira", "licence", "publisher", "theme", "spatial", "collection"):
-            result = search(index, SearchRequest(sort="title", filters={facet: (iri,)}))
+            result = search(index, SearchRequest(sort="title", filters={
+                facet: (iri,), "type": ("solution", "collection")}))  # not the specifications
             if result.total:
                 out.append(UsedBy(facet, result.total, [(h.iri, h.title) for h in result.hits[:10]]))
         return out

@@ -1,7 +1,8 @@
 """What the search index holds, read from the store in four bulk queries per source.
 
-One document per published solution (a ``dcat:Dataset`` that is not a release) and per
-collection (``dcat:Catalog``). Releases and distributions are not documents of their own:
+One document per published solution (a ``dcat:Dataset`` that is not a release), per
+collection (``dcat:Catalog``) and per specification (``cssv:Specification``, the catalogue of
+ICT standards: its EIRA facet is the building blocks ELIS relates it to). Releases and distributions are not documents of their own:
 their licences are a facet of the solution they belong to.
 
 The queries are ``sparql/search_records.rq``, ``search_texts.rq``, ``search_facet_*.rq`` (one per facet)
@@ -44,7 +45,7 @@ class Record:
     """One search document: a solution or a collection as read from one source."""
 
     iri: str
-    kind: str  # "solution" | "collection"
+    kind: str  # "solution" | "collection" | "specification"
     source: str
     modified: datetime | None = None
     titles: list[tuple[str, str]] = field(default_factory=list)  # (language tag, text)

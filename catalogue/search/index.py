@@ -41,7 +41,7 @@ from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.labels import best
 from catalogue.search.documents import FACETS, Record
 
-SCHEMA_VERSION = "3"  # 2: the licencetype facet; 3: quality (facet and quality_score)
+SCHEMA_VERSION = "4"  # 2: the licencetype facet; 3: quality (facet and quality_score); 4: specifications
 STEMMERS = {"da": "danish", "nl": "dutch", "en": "english", "fi": "finnish", "fr": "french",
             "de": "german", "el": "greek", "hu": "hungarian", "it": "italian", "pt": "portuguese",
             "ro": "romanian", "sv": "swedish", "es": "spanish"}

@@ -30,6 +30,9 @@ FACET_SIZE = 500  # values counted per facet; the page shows the top ones
 ALL_VALUES = 100_000  # values counted for a facet shown whole (``expand``): every one, in practice
 _WORD = re.compile(r"\w+", re.UNICODE)
 
+# the kinds of documents (the "type" facet), named in English (the web layer translates)
+KINDS = {"solution": "Solution", "collection": "Collection", "specification": "Specification"}
+
 
 class SearchRequestError(CatalogueError, ValueError):
     """A parameter of the search is malformed; the message says which and how to fix it."""
@@ -58,9 +61,9 @@ class SearchRequest:
         levels = set(self.filters.get("quality", ())) - set(LEVELS)
         if levels:
             raise SearchRequestError(f"unknown quality level {sorted(levels)[0]!r}: use {', '.join(LEVELS)}")
-        kinds = set(self.filters.get("type", ())) - {"solution", "collection"}
+        kinds = set(self.filters.get("type", ())) - set(KINDS)
         if kinds:
-            raise SearchRequestError("type must be solution or collection")
+            raise SearchRequestError("type must be solution, collection or specification")
 
     @property
     def words(self) -> list[str]:
@@ -286,7 +289,7 @@ def _label(index: SearchIndex, facet: str, value: str,
            languages: tuple[str, ...] = ()) -> tuple[str, str | None]:
     """(label, its language); types and languages are named by the site, not the data."""
     if facet == "type":
-        return {"solution": "Solution", "collection": "Collection"}.get(value, value), None
+        return KINDS.get(value, value), None
     if facet == "language":
         return LANGUAGE_NAMES.get(value, value), None
     return index.label(value, languages)
