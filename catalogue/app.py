@@ -59,6 +59,8 @@ class Catalogue:
         self._lock = threading.Lock()
         self._version: tuple[float, DataVersion] | None = None
         self._derived: dict[str, tuple[str, Any]] = {}  # name -> (data version, value)
+        self._computing: dict[str, threading.RLock] = {}  # name -> held while it is computed
+        self._computing_guard = threading.Lock()
         self.publishing = Publishing(self)  # sources, ingest, history, uploads, init
         self.reader = Reader(self)  # descriptions, pages, duplicates
         self.feeds = Feeds(self)  # DCAT pages, VoID, sitemap, dumps, counts
@@ -146,14 +148,23 @@ class Catalogue:
 
     def per_version(self, name: str, compute: Callable[[], T]) -> T:
         """``compute()`` once per data version: what only changes when published data does
-        (counts on the home page) is not recomputed on every request."""
+        (counts on the home page) is not recomputed on every request. Once, too, when many
+        requests ask at the same moment (after an ingest): the first computes, the others
+        wait for its value instead of each computing it (4 threads each building the
+        cartography's data made the first requests' p95 5.6 s at 100k solutions)."""
         token = self.data_version().token
         cached = self._derived.get(name)
         if cached is not None and cached[0] == token:
             return cached[1]
-        value = compute()
-        self._derived[name] = (token, value)
-        return value
+        with self._computing_guard:
+            lock = self._computing.setdefault(name, threading.RLock())
+        with lock:  # re-entrant: a computation may ask for its own name again
+            cached = self._derived.get(name)
+            if cached is not None and cached[0] == token:
+                return cached[1]
+            value = compute()
+            self._derived[name] = (token, value)
+            return value
 
 
     # saved queries over the public dataset
