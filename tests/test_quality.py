@@ -277,3 +277,12 @@ def test_a_minimum_quality_shrinks_listings_and_the_toggle_brings_them_back(clie
     searched = page(client, "/search?q=service&sort=title")
     assert 0 < total(searched) < found_all and "Include lower-quality records" in searched
     assert total(page(client, "/search?q=service&all_quality=1")) == found_all
+    # searching again with other words keeps the choice (the words form carries it)
+    for path in ("/search?q=service&all_quality=1", "/solutions?q=service&all_quality=1"):
+        assert '<input type="hidden" name="all_quality" value="1">' in page(client, path)
+
+
+def test_the_level_facet_reads_best_first(catalogue):
+    levels = [f.value for f in search(catalogue.search.index(), SearchRequest()).facets["quality"]]
+    best_first = ("excellent", "good", "fair", "poor", "insufficient")
+    assert len(levels) > 1 and levels == [x for x in best_first if x in levels]

@@ -231,7 +231,10 @@ def search(index: SearchIndex, request: SearchRequest, facet_limit: int | None =
                   for v, n in wanted]
         values += [FacetValue(v, *_label(index, name, v, request.languages), 0, True)
                    for v in chosen - set(counted)]
-        values.sort(key=lambda f: (-f.count, f.label.lower()))
+        if name == "quality":  # levels read best first, not by how many have each
+            values.sort(key=lambda f: LEVELS.index(f.value) if f.value in LEVELS else len(LEVELS))
+        else:
+            values.sort(key=lambda f: (-f.count, f.label.lower()))
         if facet_limit is not None and name not in expand:
             values = [f for k, f in enumerate(values) if k < facet_limit or f.selected]
         facets[name] = values
