@@ -33,6 +33,7 @@ from catalogue.graphs import Graphs
 from catalogue.ingest.publishing import Publishing
 from catalogue.ingest.registry import all_sources
 from catalogue.licences import Licences
+from catalogue.mail import Mailer
 from catalogue.pages.reader import Reader
 from catalogue.quality import Quality
 from catalogue.search.upkeep import Search
@@ -71,6 +72,7 @@ class Catalogue:
         self.standards = Standards(self)  # ICT standards: specifications, CAMSS assessments
         self.cartography = Cartography(self)  # /eira: the EIRA map, footprints
         self.quality = Quality(self)  # quality scores (DQV), levels, the site's minimum
+        self.mail = Mailer(self)  # outgoing mail: SMTP, or the console for local runs
 
     @property
     def store(self) -> Store:

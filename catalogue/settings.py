@@ -211,6 +211,28 @@ class Settings:
         "Scopes asked of the OpenID Connect provider (space-separated; must include openid).",
         "CATALOGUE_OIDC_SCOPES",
     )
+    smtp_host: str = _setting(
+        "",
+        "SMTP server mail is sent through; empty or 'console': mail is written to the log (standard "
+        "error) instead, for local runs (README, \"Mail\").",
+        "CATALOGUE_SMTP_HOST",
+    )
+    smtp_port: int = _setting(587, "Port of the SMTP server.", "CATALOGUE_SMTP_PORT")
+    smtp_security: str = _setting(
+        "starttls",
+        "How the SMTP connection is protected: 'starttls' (upgrade after connecting, port 587), "
+        "'tls' (TLS from the start, port 465) or 'none' (a relay on the same machine or tests).",
+        "CATALOGUE_SMTP_SECURITY",
+    )
+    smtp_user: str = _setting("", "User name for the SMTP server (empty: no login).", "CATALOGUE_SMTP_USER")
+    smtp_password: str = _setting("", "Password for the SMTP server.", "CATALOGUE_SMTP_PASSWORD")
+    smtp_timeout: float = _setting(20.0, "Seconds to wait for the SMTP server.", "CATALOGUE_SMTP_TIMEOUT")
+    mail_from: str = _setting(
+        "",
+        "Sender of the catalogue's mail, e.g. 'Catalogue <noreply@example.org>' (empty: "
+        "noreply@ the host of CATALOGUE_BASE_URI).",
+        "CATALOGUE_MAIL_FROM",
+    )
 
     @property
     def remote(self) -> bool:
@@ -250,6 +272,11 @@ class Settings:
                                 "CATALOGUE_VALIDATOR_RATE 0 or more")
         if self.validation_workers < 0:
             raise SettingsError(f"CATALOGUE_VALIDATION_WORKERS must be 0 or more, got {self.validation_workers}")
+        if self.smtp_security not in ("starttls", "tls", "none"):
+            raise SettingsError("CATALOGUE_SMTP_SECURITY must be 'starttls', 'tls' or 'none', "
+                                f"got {self.smtp_security!r}")
+        if not 0 < self.smtp_port < 65536 or self.smtp_timeout <= 0:
+            raise SettingsError("CATALOGUE_SMTP_PORT must be a port (1-65535) and CATALOGUE_SMTP_TIMEOUT positive")
         if self.sparql_update_url and not self.sparql_query_url:
             raise SettingsError("CATALOGUE_SPARQL_UPDATE_URL is set but CATALOGUE_SPARQL_QUERY_URL is not")
         if self.trusted_proxy:

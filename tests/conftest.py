@@ -131,3 +131,14 @@ def browser():
 
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture
+def mailbox():
+    """A real SMTP server on 127.0.0.1 (tests/mailbox.py); its ``settings()`` point the
+    catalogue at it."""
+    from tests.mailbox import Mailbox
+
+    box = Mailbox().start()
+    yield box
+    box.stop()
