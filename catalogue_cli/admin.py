@@ -120,7 +120,7 @@ def cmd_user_add(args, settings) -> int:
             _known_collection(c, iri)
         user = c.accounts.add_user(args.username, password, name=args.name,
                                    roles=tuple(args.role or ()), sources=tuple(args.publisher or ()),
-                                   collections=tuple(args.facilitator or ()))
+                                   collections=tuple(args.facilitator or ()), email=args.email)
         print(f"user {user.username!r} created: {_roles_text(user, sources_always=False)}")
         return 0
     return _with_catalogue(settings, run)
@@ -151,6 +151,14 @@ def cmd_user_password(args, settings) -> int:
     def run(c: Catalogue) -> int:
         c.accounts.set_password(args.username, password)
         print(f"password of {args.username!r} changed")
+        return 0
+    return _with_catalogue(settings, run)
+
+
+def cmd_user_email(args, settings) -> int:
+    def run(c: Catalogue) -> int:
+        c.accounts.set_email(args.username, args.address or None)
+        print(f"e-mail of {args.username!r}: {args.address or 'none'}")
         return 0
     return _with_catalogue(settings, run)
 
@@ -243,6 +251,7 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--facilitator", action="append", metavar="COLLECTION_IRI",
                    help="make the user a facilitator of this published collection: they moderate "
                         "the solutions proposed into it (repeatable)")
+    s.add_argument("--email", help="where the catalogue writes to them (a moderator's requests for changes...)")
     s.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     s.set_defaults(func=cmd_user_add)
     s = ps.add_parser("grant", help="give roles, sources or collections to an account")
@@ -255,6 +264,11 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
     s.add_argument("username")
     s.add_argument("--password-stdin", action="store_true")
     s.set_defaults(func=cmd_user_password)
+    s = ps.add_parser("email", help="set (or, without ADDRESS, remove) where the catalogue writes to an account")
+    s.add_argument("username")
+    s.add_argument("address", nargs="?", default="")
+    s.set_defaults(func=cmd_user_email)
+
     s = ps.add_parser("revoke-sessions", help="end every session of an account (sign it out everywhere)")
     s.add_argument("username")
     s.set_defaults(func=cmd_user_revoke_sessions)

@@ -4,6 +4,8 @@ injection are refused before anything is sent."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from catalogue.app import Catalogue
@@ -109,3 +111,23 @@ def test_smtp_settings_are_checked():
         load_settings({"CATALOGUE_SMTP_SECURITY": "ssl"})
     with pytest.raises(SettingsError, match="CATALOGUE_SMTP_PORT"):
         load_settings({"CATALOGUE_SMTP_PORT": "70000"})
+
+
+def test_an_account_keeps_its_email_privately(tmp_path):
+    cat = _catalogue(tmp_path)
+    cat.accounts.add_user("maria", "a long password", sources=("spain-ctt",), email="maria@example.es")
+    cat.accounts.add_user("jo", "a long password", sources=("spain-ctt",))
+    assert cat.accounts.user("maria").email == "maria@example.es"
+    assert [u.username for u in cat.accounts.publishers_of("spain-ctt")] == ["jo", "maria"]
+    cat.accounts.set_email("jo", "jo@example.org")
+    cat.accounts.set_email("maria", None)
+    assert cat.accounts.user("jo").email == "jo@example.org" and cat.accounts.user("maria").email is None
+    with pytest.raises(AddressError):
+        cat.accounts.set_email("jo", "jo@example.org\nBcc: x@y.org")
+    assert cat.accounts.user("jo").email == "jo@example.org"
+    # the accounts graph is private: the address never reaches the public endpoint
+    result = cat.endpoint.query("SELECT ?m WHERE { { ?u <http://xmlns.com/foaf/0.1/mbox> ?m } UNION "
+                                "{ GRAPH ?g { ?u <http://xmlns.com/foaf/0.1/mbox> ?m } } }",
+                                results_format="application/sparql-results+json", graph_format="text/turtle")
+    assert b"jo@example.org" not in result.body
+    assert json.loads(result.body)["results"]["bindings"] == []

@@ -28,6 +28,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from catalogue import queries, updates
 from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.graphs import Graphs, check_slug
+from catalogue.mail.message import check_address
 from catalogue.store import Store
 from catalogue.terms import CAT, FOAF, RDF_TYPE, XSD
 
@@ -54,6 +55,7 @@ class User:
     sources: frozenset[str]  # slugs of the sources this user publishes
     collections: frozenset[str] = frozenset()  # IRIs of the collections this user facilitates
     session_version: str = ""  # a session started under another version has ended
+    email: str | None = None  # where the catalogue writes to them (foaf:mbox; private)
 
     @property
     def is_admin(self) -> bool:
@@ -143,13 +145,15 @@ class Accounts:
 
     def add_user(self, username: str, password: str, *, name: str | None = None,
                  roles: tuple[str, ...] = ("member",), sources: tuple[str, ...] = (),
-                 collections: tuple[str, ...] = ()) -> User:
+                 collections: tuple[str, ...] = (), email: str | None = None) -> User:
         """Create an account.
 
         :raise AccountError: the username is taken or invalid, the password too short,
             a role unknown.
+        :raise AddressError: ``email`` is not an e-mail address.
         """
         check_password(password)
+        address = check_address(email) if email else None
         if self.user(username) is not None:
             raise AccountError(f"user {username!r} already exists", error_kind=ErrorKind.CONFLICT)
         iri = self.user_iri(username)
@@ -160,6 +164,8 @@ class Accounts:
             ox.Triple(iri, CAT.passwordHash, ox.Literal(_hasher.hash(password))),
             ox.Triple(iri, CAT.created, _now()),
         ]
+        if address:
+            triples.append(ox.Triple(iri, FOAF.mbox, ox.NamedNode(f"mailto:{address}")))
         self._insert(triples)
         for role in {"member", *roles}:
             self.grant(username, role=role)
@@ -185,6 +191,7 @@ class Accounts:
             sources=frozenset(r["source"].value for r in rows if "source" in r),
             collections=frozenset(r["collection"].value for r in rows if "collection" in r),
             session_version=first["sessionVersion"].value if "sessionVersion" in first else "",
+            email=first["mbox"].value.removeprefix("mailto:") if "mbox" in first else None,
         )
 
     def users(self) -> list[User]:
@@ -219,6 +226,26 @@ class Accounts:
         updates.run(self.store, "account_password_set", accounts=self.graph, user=iri, data=[
             ox.Triple(iri, CAT.passwordHash, ox.Literal(_hasher.hash(password))),
             ox.Triple(iri, CAT.sessionVersion, _new_session_version())])
+
+    def set_email(self, username: str, email: str | None) -> None:
+        """Where the catalogue writes to the account (None: nowhere); one update.
+
+        :raise AccountError: there is no such user.
+        :raise AddressError: ``email`` is not an e-mail address.
+        """
+        address = check_address(email) if email else None
+        if self.user(username) is None:
+            raise AccountError(f"no user {username!r}", error_kind=ErrorKind.NOT_FOUND)
+        iri = self.user_iri(username)
+        updates.run(self.store, "account_email_set", accounts=self.graph, user=iri,
+                    data=[ox.Triple(iri, FOAF.mbox, ox.NamedNode(f"mailto:{address}"))] if address else [])
+
+    def publishers_of(self, slug: str) -> list[User]:
+        """The accounts that publish source ``slug`` (admins are not listed: they publish
+        every source by role, not by relation)."""
+        rows = queries.select(self.store, "account_publishers", accounts=self.graph,
+                              source=ox.Literal(check_slug(slug)))
+        return [u for u in (self.user(r["username"].value) for r in rows) if u]
 
     def end_sessions(self, username: str) -> None:
         """End every session of the account, on every device: sessions carry the account's
