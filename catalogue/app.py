@@ -27,6 +27,7 @@ from catalogue import queries
 from catalogue.browse import Browse
 from catalogue.cartography import Cartography
 from catalogue.community.accounts import Accounts
+from catalogue.community.registration import Registration
 from catalogue.endpoint.public import Endpoint
 from catalogue.feeds.public import Feeds
 from catalogue.graphs import Graphs
@@ -73,6 +74,7 @@ class Catalogue:
         self.cartography = Cartography(self)  # /eira: the EIRA map, footprints
         self.quality = Quality(self)  # quality scores (DQV), levels, the site's minimum
         self.mail = Mailer(self)  # outgoing mail: SMTP, or the console for local runs
+        self.registration = Registration(self)  # sign-ups, confirmed addresses, resets, terms, one's own data
 
     @property
     def store(self) -> Store:

@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
         validator,
         views,
     )
+    from .community import accounts as community_accounts
 
     i18n.init_app(app)
     layout.init_app(app)  # the header's menus, the footer, breadcrumbs
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.register_blueprint(saved_queries.bp)  # /queries: the public saved queries
     app.register_blueprint(search.bp)  # /search: keywords + facets
     app.register_blueprint(auth.bp)  # /login, /logout
+    app.register_blueprint(community_accounts.bp)  # /register, /password/*, /terms, /account
     app.register_blueprint(publish.bp)  # /sources: publishers' pages
     app.register_blueprint(upload_jobs.bp)  # /sources/<slug>/jobs: uploads by URL in the background
     app.register_blueprint(api.bp)  # /api: publishers' REST API (bearer tokens)

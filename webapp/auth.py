@@ -166,6 +166,9 @@ def login():
             status, headers = 429, {"Retry-After": str(for_name)}
         else:
             user = root().accounts.authenticate(username, password)
+            if user is not None and user.self_registered and not user.email_verified:
+                from .community.accounts import unconfirmed_answer
+                return unconfirmed_answer(user.username)
             if user is not None:
                 start_session(user)
                 flash(_("Signed in as %(name)s.", name=user.name))

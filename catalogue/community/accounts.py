@@ -56,6 +56,9 @@ class User:
     collections: frozenset[str] = frozenset()  # IRIs of the collections this user facilitates
     session_version: str = ""  # a session started under another version has ended
     email: str | None = None  # where the catalogue writes to them (foaf:mbox; private)
+    email_verified: bool = False  # the address was confirmed through a link sent to it
+    accepted_terms: str | None = None  # the version of the terms of use accepted (sign-ups)
+    self_registered: bool = False  # signed up on the site (vs. created by an administrator)
 
     @property
     def is_admin(self) -> bool:
@@ -192,6 +195,9 @@ class Accounts:
             collections=frozenset(r["collection"].value for r in rows if "collection" in r),
             session_version=first["sessionVersion"].value if "sessionVersion" in first else "",
             email=first["mbox"].value.removeprefix("mailto:") if "mbox" in first else None,
+            email_verified="verified" in first and "mbox" in first and first["verified"] == first["mbox"],
+            accepted_terms=first["terms"].value if "terms" in first else None,
+            self_registered="selfRegistered" in first,
         )
 
     def users(self) -> list[User]:
