@@ -163,6 +163,18 @@ def cmd_user_email(args, settings) -> int:
     return _with_catalogue(settings, run)
 
 
+def cmd_user_link_oidc(args, settings) -> int:
+    issuer = args.issuer or settings.oidc_issuer
+    if not issuer:
+        raise CommandError("give --issuer, or set CATALOGUE_OIDC_ISSUER")
+
+    def run(c: Catalogue) -> int:
+        c.accounts.link_oidc(args.username, issuer, args.subject)
+        print(f"{args.username!r} now signs in through {issuer} as {args.subject!r}")
+        return 0
+    return _with_catalogue(settings, run)
+
+
 def cmd_user_revoke_sessions(args, settings) -> int:
     def run(c: Catalogue) -> int:
         c.accounts.end_sessions(args.username)
@@ -268,6 +280,12 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
     s.add_argument("username")
     s.add_argument("address", nargs="?", default="")
     s.set_defaults(func=cmd_user_email)
+
+    s = ps.add_parser("link-oidc", help="sign-in through the OpenID Connect provider as SUBJECT opens this account")
+    s.add_argument("username")
+    s.add_argument("subject", help="the provider's 'sub' for the person (EU Login: their uid)")
+    s.add_argument("--issuer", help="the provider (default: CATALOGUE_OIDC_ISSUER)")
+    s.set_defaults(func=cmd_user_link_oidc)
 
     s = ps.add_parser("revoke-sessions", help="end every session of an account (sign it out everywhere)")
     s.add_argument("username")

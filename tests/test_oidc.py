@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import re
 import secrets
 import threading
 import time
@@ -29,6 +30,7 @@ from webapp.oidc import wanted_username
 CLIENT_ID = "catalogue-test"
 CLIENT_SECRET = "s3cret"
 PASSWORD = "a long enough password"
+CATALOGUES: list[Catalogue] = []
 
 
 class FakeProvider:
@@ -130,6 +132,7 @@ def site(tmp_path_factory, provider, oxigraph_server):
            "CATALOGUE_OIDC_ISSUER": provider.url, "CATALOGUE_OIDC_CLIENT_ID": CLIENT_ID,
            "CATALOGUE_OIDC_CLIENT_SECRET": CLIENT_SECRET, "CATALOGUE_OIDC_NAME": "Test Login"}
     catalogue = Catalogue(load_settings(env))
+    CATALOGUES[:] = [catalogue]  # for tests that need more than its accounts
     catalogue.store.update("DROP SILENT ALL")
     catalogue.accounts.add_user("maria", PASSWORD, name="Maria Local")
     catalogue.accounts.link_oidc("maria", provider.url, "eu-maria")
@@ -261,3 +264,46 @@ def test_the_oidc_settings_are_checked():
 ])
 def test_usernames_derived_from_the_identity_are_valid(claims, expected):
     assert wanted_username(claims) == expected
+
+
+def test_a_verified_address_links_to_the_account_that_confirmed_it(site, provider):
+    url, accounts = site
+    registration = CATALOGUES[0].registration
+    accounts.add_user("ana", PASSWORD, name="Ana Local", email="ana@example.org")
+    registration.set_confirmed_email("ana", "ana@example.org")
+    # an address the provider did not verify never matches
+    s, r = sign_in(url, provider, sub="eu-ana-unverified", preferred_username="ana.eu", email="ana@example.org")
+    assert "Signed in as ana.eu" in r.text
+    assert accounts.user("ana.eu").email is None  # the address is Ana's: not given to the new account
+    s, r = sign_in(url, provider, sub="eu-ana", preferred_username="ana.eu2", email="ana@example.org",
+                   email_verified=True)
+    assert "Signed in as Ana Local" in r.text and accounts.user("ana.eu2") is None
+    assert accounts.user_by_oidc(provider.url, "eu-ana").username == "ana"
+
+
+def test_a_new_account_gets_the_verified_address_confirmed(site, provider):
+    url, accounts = site
+    s, r = sign_in(url, provider, sub="eu-pia", preferred_username="pia", email="pia@example.org",
+                   email_verified=True)
+    assert "Signed in as pia" in r.text
+    user = accounts.user("pia")
+    assert user.email == "pia@example.org" and user.email_verified
+
+
+def test_a_signed_in_account_links_its_identity_explicitly(site, provider):
+    url, accounts = site
+    accounts.add_user("ola", PASSWORD, name="Ola Local")
+    s = requests.Session()
+    page = s.get(url + "/login", timeout=10).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    s.post(url + "/login", data={"username": "ola", "password": PASSWORD, "csrf_token": token}, timeout=10)
+    account = s.get(url + "/account", timeout=10).text
+    assert "Link my Test Login identity" in account
+    token = re.search(r'name="csrf_token" value="([^"]+)"', account).group(1)
+    provider.mode, provider.identity = "ok", {"sub": "eu-ola", "preferred_username": "someone"}
+    r = s.post(url + "/account/oidc", data={"csrf_token": token}, timeout=30)
+    assert r.status_code == 200 and r.url == url + "/account" and "now linked to Test Login" in r.text
+    assert accounts.user_by_oidc(provider.url, "eu-ola").username == "ola"
+    assert accounts.user("someone") is None
+    s2, r = sign_in(url, provider, sub="eu-ola")
+    assert "Signed in as Ola Local" in r.text

@@ -35,8 +35,9 @@ from flask_babel import gettext as _
 from joserfc.errors import JoseError
 
 from catalogue.community import Accounts, User
+from catalogue.mail import AddressError, check_address
 
-from .auth import _local, start_session
+from .auth import _local, current_user, start_session
 from .context import root
 
 bp = Blueprint("oidc", __name__)
@@ -44,6 +45,7 @@ PROVIDER = "oidc"
 TIMEOUT = 10  # seconds for each request to the provider: discovery, JWKS, token
 LEEWAY = 60  # seconds of clock skew tolerated on the ID token's times
 _NEXT = "oidc_next"
+LINK = "oidc_link"  # the signed-in account that asked to link an identity (webapp/community/accounts.py)
 
 
 class ProviderError(RuntimeError):
@@ -147,10 +149,16 @@ def callback():
     if not claims or not claims.get("sub"):  # no ID token at all: nothing was verified
         return _refused(_("The answer from %(name)s could not be verified; you are not "
                           "signed in.", name=name), 401)
-    user = _account(root().accounts, claims)
+    linking = current_user() if session.get(LINK) else None
+    if session.get(LINK) and (linking is None or linking.username != session.get(LINK)):
+        return _refused(_("Sign in again, then link your account from your account page."), 400)
+    user = _account(root().accounts, claims, linking=linking)
     target = session.get(_NEXT)
     start_session(user)  # a fresh session (no fixation), ended like a password sign-in's
-    flash(_("Signed in as %(name)s.", name=user.name))
+    if linking is not None:
+        flash(_("Your account is now linked to %(provider)s: you can sign in through it.", provider=name))
+    else:
+        flash(_("Signed in as %(name)s.", name=user.name))
     return redirect(_local(target), code=303)
 
 
@@ -164,16 +172,44 @@ def _claims_options(metadata: Mapping[str, Any]) -> dict[str, dict]:
     }
 
 
-def _account(accounts: Accounts, claims: Mapping[str, Any]) -> User:
-    """The account linked to this identity, else a new member account linked to it."""
+def _verified_email(claims: Mapping[str, Any]) -> str | None:
+    """The identity's address if the provider says it verified it (``email_verified``)."""
+    email = claims.get("email")
+    if claims.get("email_verified") is not True or not isinstance(email, str):
+        return None
+    try:
+        return check_address(email)
+    except AddressError:
+        return None
+
+
+def _account(accounts: Accounts, claims: Mapping[str, Any], *, linking: User | None = None) -> User:
+    """The account this identity signs in to: the signed-in account asking to link it
+    (``linking``), else the one linked to it, else the account whose confirmed address the
+    provider verified too (then linked), else a new member account linked to it. An
+    address either side has not verified never matches: that would hand an account to
+    whoever registers its address at the provider."""
     issuer, sub = _issuer(), str(claims["sub"])
+    if linking is not None:
+        accounts.link_oidc(linking.username, issuer, sub)
+        return accounts.user(linking.username) or linking
     user = accounts.user_by_oidc(issuer, sub)
     if user is not None:
         return user
+    email = _verified_email(claims)
+    if email is not None:
+        owner = root().registration.user_by_email(email)
+        if owner is not None and owner.email_verified:
+            accounts.link_oidc(owner.username, issuer, sub)
+            return owner
+        if owner is not None:
+            email = None  # an unconfirmed sign-up holds it: the new account goes without
     username = next(c for c in _candidates(wanted_username(claims)) if accounts.user(c) is None)
     # a random password nobody knows: this account signs in through the provider only
     accounts.add_user(username, secrets.token_urlsafe(32), name=_display_name(claims, username))
     accounts.link_oidc(username, issuer, sub)
+    if email is not None:
+        root().registration.set_confirmed_email(username, email)
     return accounts.user(username)  # type: ignore[return-value]
 
 

@@ -216,6 +216,23 @@ class Registration:
             raise RegistrationError("this account no longer exists", error_kind=ErrorKind.NOT_FOUND)
         return confirmed
 
+    def set_confirmed_email(self, username: str, email: str) -> None:
+        """Give an account an address someone else verified (an OpenID Connect provider
+        that says ``email_verified``), confirmed at once.
+
+        :raise AddressError: not an address. :raise RegistrationError: another account
+            has it (a conflict).
+        """
+        address = check_address(email)
+        other = self.user_by_email(address)
+        if other is not None and other.username != username:
+            raise RegistrationError("another account uses this address", field="email",
+                                    error_kind=ErrorKind.CONFLICT)
+        user = self._accounts.user_iri(username)
+        updates.run(self._root.store, "account_email_confirmed", accounts=self._graph(), user=user, data=[
+                        ox.Triple(user, FOAF.mbox, _mailto(address)),
+                        ox.Triple(user, CAT.emailVerified, _mailto(address))])
+
     def resend(self, username: str, compose: Compose) -> bool:
         """Mail a new confirmation link to an unconfirmed account's address (the old link
         stops working); False when there is nothing to confirm."""

@@ -35,6 +35,8 @@ from catalogue.mail import AddressError, MailError
 from ..auth import _local, current_user, login_required, start_session
 from ..context import root
 from ..errors import status_of
+from ..layout import href
+from ..oidc import LINK
 from ..throttle import Throttle, address_key
 
 bp = Blueprint("account", __name__)
@@ -353,6 +355,20 @@ def change_password():
     start_session(accounts.user(user.username))  # others' sessions ended; this one goes on
     flash(_("Your password is changed. You are signed out everywhere else."))
     return redirect(url_for("account.page"), code=303)
+
+
+@bp.route("/account/oidc", methods=["POST"])
+@login_required
+def link_oidc():
+    """Link this account to an identity at the OpenID Connect provider: off to the provider,
+    and its answer links that identity here (webapp/oidc.py) instead of signing in."""
+    user = current_user()
+    assert user is not None
+    target = href("oidc.start", next=url_for("account.page"))
+    if target is None:  # no provider configured
+        return _account_error("oidc", _("Signing in through another service is not set up on this site."), 404)
+    session[LINK] = user.username
+    return redirect(target, code=303)
 
 
 @bp.route("/account/export.json")
