@@ -301,13 +301,18 @@ CAPABILITIES = {p.parent.name for p in (ROOT / "catalogue").glob("*/__init__.py"
 
 
 def _public_names(package: str) -> set[str]:
-    """A capability package's ``__all__``: the names it offers the web and the command line."""
+    """A capability package's ``__all__``: the names it offers the web and the command line
+    (``__all__ = [...]``, then any ``__all__ += [...]``)."""
     tree = ast.parse((ROOT / "catalogue" / package / "__init__.py").read_text())
+    names: set[str] = set()
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__"
                                                 for t in node.targets):
-            return set(ast.literal_eval(node.value))
-    return set()
+            names = set(ast.literal_eval(node.value))
+        elif (isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name)
+              and node.target.id == "__all__" and isinstance(node.op, ast.Add)):
+            names |= set(ast.literal_eval(node.value))
+    return names
 
 
 def _internal_imports(path: Path) -> list[str]:
