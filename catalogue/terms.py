@@ -48,6 +48,7 @@ CSSV = Namespace("http://data.europa.eu/2sa/cssv#")
 CAV = Namespace("http://data.europa.eu/2sa/cav#")
 CAMSS = Namespace("http://data.europa.eu/2sa#")
 CCCEV = Namespace("http://data.europa.eu/m8g/cccev#")
+SIOC = Namespace("http://rdfs.org/sioc/ns#")
 CAT = Namespace("https://catalogue.example.org/def/catalogue#")
 """Our own small vocabulary for provenance counts and quarantine notes."""
 
@@ -65,5 +66,6 @@ PREFIXES = {
     "schema": "http://schema.org/", "eira": EIRA.iri, "sh": "http://www.w3.org/ns/shacl#",
     "locn": "http://www.w3.org/ns/locn#", "odrl": "http://www.w3.org/ns/odrl/2/",
     "time": "http://www.w3.org/2006/time#",
+    "sioc": SIOC.iri,
     "cssv": CSSV.iri, "cav": CAV.iri, "camss": CAMSS.iri, "cccev": CCCEV.iri,
 }
