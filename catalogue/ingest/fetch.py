@@ -2,7 +2,8 @@
 
 A publisher's URL must not make the server reach into its own network (SSRF): hosts that
 resolve to loopback, private, link-local or reserved addresses are refused unless
-``CATALOGUE_ALLOW_PRIVATE_URLS`` is on. URLs carrying a user name or password are refused
+``CATALOGUE_ALLOW_PRIVATE_URLS`` is on: the name is checked before connecting, and the
+address each connection reached after it (a name may resolve differently the second time). URLs carrying a user name or password are refused
 everywhere (uploads, the command line, harvest settings): where a dump came from is
 published, so a URL must hold no secret; ``public_url`` is the form that is published
 (no query string either, where access tokens travel).
@@ -14,6 +15,8 @@ import ipaddress
 import socket
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import SplitResult, urlsplit, urlunsplit
@@ -165,15 +168,65 @@ def _shutdown(sock: socket.socket) -> None:
         pass
 
 
+PeerGuard = Callable[[str, int, str], None]  # (host as dialled, port, peer address); raises to refuse
+
+
+def private_peer_guard(allowed: Callable[[str, int], bool] | None = None) -> PeerGuard:
+    """A guard refusing a connection whose peer is a private or local address, unless
+    ``allowed(host, port)`` (the link checker's allow-list of test servers).
+
+    ``check_host`` resolves a name before the request, and the connection resolves it again:
+    a name answering a public address first and a private one next (DNS rebinding) would pass
+    the first check. The guard looks at the address the socket actually connected to.
+    """
+    def guard(host: str, port: int, peer: str) -> None:
+        ip = ipaddress.ip_address(peer.split("%")[0])
+        if (not ip.is_global or ip.is_multicast) and not (allowed is not None and allowed(host, port)):
+            raise PrivateAddressError(
+                f"{host} connected to a private or local address; fetching from it is refused "
+                "(set CATALOGUE_ALLOW_PRIVATE_URLS=true to allow it)", host)
+    return guard
+
+
+@contextmanager
+def guarding_peers(guard: PeerGuard | None) -> Iterator[None]:
+    """Check the peer of every connection this thread opens in the block with ``guard``
+    (None: no check, private addresses allowed)."""
+    before = getattr(_current, "peer_guard", None)
+    _current.peer_guard = guard
+    try:
+        yield
+    finally:
+        _current.peer_guard = before
+
+
 class _Watched:
-    """A urllib3 connection whose socket the running fetch's deadline can shut down."""
+    """A urllib3 connection whose socket the running fetch's deadline can shut down, and
+    whose peer address the running fetch's guard checks (not through a proxy: the proxy
+    resolves the name, and its address is the operator's choice)."""
 
     def _new_conn(self) -> socket.socket:
         sock = super()._new_conn()  # type: ignore[misc]
+        guard: PeerGuard | None = getattr(_current, "peer_guard", None)
+        if guard is not None and not getattr(self, "proxy", None):
+            try:
+                guard(str(getattr(self, "host", "")), int(getattr(self, "port", 0) or 0), sock.getpeername()[0])
+            except BaseException:
+                sock.close()
+                raise
         deadline = getattr(_current, "deadline", None)
         if deadline is not None:
             deadline.watch(sock)
         return sock
+
+
+def session() -> requests.Session:
+    """A requests session whose connections (direct or through an HTTP proxy) are watched:
+    by the deadline of :func:`fetch` and by the peer guard of :func:`guarding_peers`."""
+    s = requests.Session()
+    s.mount("http://", _Adapter())
+    s.mount("https://", _Adapter())
+    return s
 
 
 class _HTTPConnection(_Watched, urllib3.connection.HTTPConnection):
@@ -217,22 +270,22 @@ def fetch(url: str, *, max_bytes: int, timeout: float, allow_private: bool = Fal
     seconds, default ``DEFAULT_DEADLINE``) the whole download, redirects included, however
     the server paces its bytes.
 
-    :raise PrivateAddressError: the host, or a redirect's, is a private or local address.
+    :raise PrivateAddressError: the host, or a redirect's, is a private or local address, or
+        a connection reached one (a name resolved again to another address: DNS rebinding).
     :raise InputError: network error, HTTP error status, or the deadline passed (the message
         says so and names CATALOGUE_FETCH_DEADLINE).
     :raise TooLargeError: the body is over ``max_bytes``.
     """
     clock = _Deadline(DEFAULT_DEADLINE if deadline is None else deadline)
-    session = requests.Session()
-    session.mount("http://", _Adapter())
-    session.mount("https://", _Adapter())
+    watched = session()
     _current.deadline = clock
     try:
-        return _download(session, url, max_bytes, timeout, allow_private, clock)
+        with guarding_peers(None if allow_private else private_peer_guard()):
+            return _download(watched, url, max_bytes, timeout, allow_private, clock)
     finally:
         _current.deadline = None
         clock.close()
-        session.close()
+        watched.close()
 
 
 def _download(session: requests.Session, url: str, max_bytes: int, timeout: float,
