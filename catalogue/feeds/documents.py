@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from urllib.parse import quote, urlencode
@@ -147,8 +147,10 @@ class Record:
     modified: datetime | None = None
 
 
-def records(store: Store, source_graphs: Sequence[ox.NamedNode]) -> list[Record]:
-    """Published collections and solutions, one per IRI, ordered by IRI.
+def records(store: Store, source_graphs: Sequence[ox.NamedNode],
+            hidden: Collection[str] = frozenset()) -> list[Record]:
+    """Published collections and solutions, one per IRI, ordered by IRI, but for those
+    moderators hide (``hidden``: catalogue/quality/curation.py).
 
     A solution modified several times (several ``dct:modified``) counts its latest.
     """
@@ -164,7 +166,7 @@ def records(store: Store, source_graphs: Sequence[ox.NamedNode]) -> list[Record]
         if m is not None and (entry["modified"] is None or m > entry["modified"]):
             entry["modified"] = m
     return [Record(ox.NamedNode(iri), e["solution"], e["modified"])
-            for iri, e in sorted(found.items())]
+            for iri, e in sorted(found.items()) if iri not in hidden]
 
 
 # the paged DCAT catalogue
@@ -196,7 +198,7 @@ def catalog_node(base: str) -> ox.NamedNode:
 
 def catalog_page(
     store: Store, base: str, source_graphs: Sequence[ox.NamedNode], *, site: str, here: str,
-    paging: Paging,
+    paging: Paging, hidden: Collection[str] = frozenset(),
 ) -> CatalogPage:
     """The ``dcat:Catalog`` listing one page of solutions, their descriptions and paging.
 
@@ -206,7 +208,7 @@ def catalog_page(
     :raise PageNotFoundError: ``paging.page`` is beyond the last page.
     """
     since = paging.since
-    solutions = [r for r in records(store, source_graphs) if r.is_solution
+    solutions = [r for r in records(store, source_graphs, hidden) if r.is_solution
                  and (since is None or (r.modified is not None and r.modified >= since))]
     total = len(solutions)
     last = max(1, math.ceil(total / paging.page_size))
@@ -336,10 +338,12 @@ class SitemapEntry:
     lastmod: str | None = None
 
 
-def sitemap_entries(store: Store, source_graphs: Sequence[ox.NamedNode], site: str) -> list[SitemapEntry]:
-    """The home page, then the page of every published collection and solution."""
+def sitemap_entries(store: Store, source_graphs: Sequence[ox.NamedNode], site: str,
+                    hidden: Collection[str] = frozenset()) -> list[SitemapEntry]:
+    """The home page, then the page of every published collection and solution (but those
+    in ``hidden``)."""
     out = [SitemapEntry(site)]
-    for r in records(store, source_graphs):
+    for r in records(store, source_graphs, hidden):
         out.append(SitemapEntry(f"{site}resource?uri={quote(r.iri.value, safe='')}",
                                 r.modified.date().isoformat() if r.modified else None))
     return out

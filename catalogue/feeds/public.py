@@ -42,7 +42,8 @@ class Feeds:
         :raise PageNotFoundError: beyond the last page.
         """
         return documents.catalog_page(self._root.store, self._root.graphs.base, self.source_graphs(),
-                                      site=site, here=here, paging=paging)
+                                      site=site, here=here, paging=paging,
+                                      hidden=self._root.curation.hidden_iris())
 
     def void(self, site: str) -> list[ox.Triple]:
         """The VoID description of the public dataset."""
@@ -50,8 +51,10 @@ class Feeds:
         return documents.void(root.store, root.graphs, site, root.public_graphs(), self.source_graphs())
 
     def sitemap_entries(self, site: str) -> list[documents.SitemapEntry]:
-        """The site's human pages: home, then every published collection and solution."""
-        return documents.sitemap_entries(self._root.store, self.source_graphs(), site)
+        """The site's human pages: home, then every published collection and solution (but
+        those moderators hide)."""
+        return documents.sitemap_entries(self._root.store, self.source_graphs(), site,
+                                         self._root.curation.hidden_iris())
 
     def export(self, fmt: str = "nq", *, include_private: bool = False) -> Iterator[bytes]:
         """The public graphs (or all) serialised graph by graph, to be streamed.

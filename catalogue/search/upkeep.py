@@ -1,5 +1,6 @@
 """The search index as one catalogue keeps it: rebuilt from the store (one source or all),
-opened at the current data version for reading, and told which records duplicates hide.
+opened at the current data version for reading, and told which records duplicates and
+moderators hide.
 
 Reached as ``Catalogue.search`` (``Catalogue.reindex`` until issue 11). The index itself
 (``index``), its documents (``documents``) and searching (``query``) know nothing of the
@@ -69,9 +70,18 @@ class Search:
         index.replace({}, {}, hidden=self.hidden())
 
     def hidden(self) -> Hidden:
-        """What every search leaves out: the records duplicating another source's, read
-        fresh from the store (not per data version: :meth:`reindex` runs right after an
-        ingest, before the version is read again)."""
+        """What every search leaves out: the records duplicating another source's, and the
+        records moderators hide (``Catalogue.curation``), read fresh from the store (not per
+        data version: :meth:`reindex` runs right after an ingest, before the version is read
+        again). A group of duplicates whose canonical record is hidden is shown by its next
+        record that is not."""
         graphs = self._root.graphs
         found = find_duplicates(self._root.store, graphs.registry, graphs.provenance, graphs.curation)
-        return Hidden.of(found.hidden(), (g[0].iri for g in found.groups))
+        curated = frozenset(self._root.curation.read_hidden())
+        shown, docs = [], []
+        for group in found.groups:
+            visible = [m for m in group if m.iri not in curated]
+            shown += [visible[0].iri] if visible else []
+            docs += [m for m in group if not visible or m != visible[0]]
+        merged = Hidden.of(docs, shown)
+        return Hidden(merged.iris | curated, frozenset(p for p in merged.pairs if p[1] not in curated))
