@@ -29,12 +29,20 @@ from dataclasses import dataclass
 from catalogue.cache import LRU
 
 SHARED = "catalogue.shared_response"  # the environ key a view sets to opt a response in
+NOTE = "catalogue.note."  # environ keys a view leaves for the middleware outside this cache
 
 
 def share(environ: dict) -> None:
     """Mark the response being built for ``environ`` as the same for every anonymous reader
     who sends the same ``Vary`` headers."""
     environ[SHARED] = True
+
+
+def note(environ: dict, name: str, value: str) -> None:
+    """Leave a fact about the response for a WSGI middleware outside this cache (the usage
+    counter reads which resource a page shows): kept with a cached entry and put back into
+    the environ of each request it answers, so the middleware sees hits like misses."""
+    environ[NOTE + name] = value
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,7 @@ class Entry:
     status: str
     headers: tuple[tuple[str, str], ...]
     body: bytes
+    notes: tuple[tuple[str, str], ...] = ()  # what the view noted (:func:`note`)
 
 
 _BYPASS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_RANGE", "HTTP_IF_NONE_MATCH",
@@ -90,6 +99,7 @@ class SharedCache:
             return self.app(environ, start_response)
         entry = self._lookup(url, token, environ)
         if entry is not None:
+            environ.update(entry.notes)
             start_response(entry.status, list(entry.headers))
             return [entry.body]
         return self._fill(url, token, environ, start_response)
@@ -128,7 +138,8 @@ class SharedCache:
         if any(v.strip() == "*" for v in vary):
             return [body]
         self._put(url, Entry(token, tuple((_environ_key(v), environ.get(_environ_key(v), ""))
-                                          for v in vary), status, tuple(headers), body))
+                                          for v in vary), status, tuple(headers), body,
+                              tuple((k, v) for k, v in environ.items() if k.startswith(NOTE))))
         return [body]
 
     def _put(self, url: tuple[str, ...], entry: Entry) -> None:
