@@ -225,7 +225,7 @@ def test_a_solution_page_shows_what_a_reuser_needs(server):
     assert "Passerelle de facturation électronique" in page                  # other languages
     assert "Example Digital Agency" in page and "mailto:desk@example.org" in page  # publisher, contact
     assert "Open e-Invoicing Gateway 1.0" in page                             # the release
-    assert 'href="https://code.example.org/einvoicing/1.0.zip"' in page        # its download
+    assert '&amp;url=https://code.example.org/einvoicing/1.0.zip"' in page        # its download
     assert "Data Exchange (Application Service)" in page and "/dr8/DataExchangeApplicationService" in page
     assert "What this building block is" in page                              # its definition
     assert "Example repository" in page                                       # the collection

@@ -138,7 +138,7 @@ def test_a_release_page_shows_its_downloads(site):
     assert "<dt>Version</dt><dd>2.0.8</dd>" in text and '<time datetime="2016-04-01' in text
     assert "Changes in 2.0.8: bulk import; single sign-on." in text  # its notes
     assert "Installation guide" in text and "OpenAPI description" in text   # both distributions
-    assert 'href="https://api.sosnowa-gora.example.eu/nexa-0108/2.0.8/openapi.json"' in text
+    assert '&amp;url=https://api.sosnowa-gora.example.eu/nexa-0108/2.0.8/openapi.json"' in text
     assert ">JSON</a>" in text and "Apache License 2.0" in text and "Creative Commons Zero v1.0 Universal" in text
 
 
@@ -146,7 +146,7 @@ def test_a_distribution_page_says_where_it_belongs(site):
     text = main(page(site, DISTRIBUTION))
     assert "OpenAPI description" in h1(text)
     assert ">JSON</a>" in text and ">Apache License 2.0</a>" in text
-    assert 'href="https://api.sierra-alta.example.eu/taxation-reference-implementation-0001/1.0.8/openapi.json"' in text
+    assert '&amp;url=https://api.sierra-alta.example.eu/taxation-reference-implementation-0001/1.0.8/openapi.json"' in text
     assert 'href="/resource?uri=https://demo.interop.example.eu/release/0001-1.0.8"' in text
     assert 'href="/resource?uri=https://demo.interop.example.eu/solution/0001"' in text
 
