@@ -395,7 +395,8 @@ def test_counting_off_links_straight_to_the_address_and_counts_nothing(tmp_path)
 
 
 def test_the_server_writes_its_counts_when_stopped(tmp_path):
-    """Counts still in memory are written when the server is stopped by SIGTERM."""
+    """Counts still in memory are written when the server is stopped by SIGTERM; `catalogue
+    usage IRI` prints them."""
     env = {**os.environ, "CATALOGUE_STORE": str(tmp_path / "store"), "CATALOGUE_USAGE_FLUSH_SECONDS": "3600"}
     subprocess.run([sys.executable, "-m", "catalogue_cli", "init", "--no-standards"], env=env, cwd=ROOT,
                    check=True, capture_output=True)
@@ -417,3 +418,11 @@ def test_the_server_writes_its_counts_when_stopped(tmp_path):
         assert catalogue.usage.totals_for_records([DIST])[DIST].downloads == 1
     finally:
         catalogue.close()
+    # and `catalogue usage IRI` says so
+    shown = subprocess.run([sys.executable, "-m", "catalogue_cli", "usage", DIST], env=env, cwd=ROOT,
+                           capture_output=True, text=True)
+    assert shown.returncode == 0, shown.stderr
+    assert re.search(r"^total\s+1\s+0\s+0$", shown.stdout, re.M), shown.stdout
+    bad = subprocess.run([sys.executable, "-m", "catalogue_cli", "usage", "not an iri"], env=env, cwd=ROOT,
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "not an IRI" in bad.stderr
