@@ -27,6 +27,7 @@ from catalogue import queries
 from catalogue.browse import Browse
 from catalogue.cartography import Cartography
 from catalogue.community.accounts import Accounts
+from catalogue.community.membership import Membership
 from catalogue.community.registration import Registration
 from catalogue.endpoint.public import Endpoint
 from catalogue.feeds.public import Feeds
@@ -75,6 +76,7 @@ class Catalogue:
         self.quality = Quality(self)  # quality scores (DQV), levels, the site's minimum
         self.mail = Mailer(self)  # outgoing mail: SMTP, or the console for local runs
         self.registration = Registration(self)  # sign-ups, confirmed addresses, resets, terms, one's own data
+        self.membership = Membership(self)  # collections as communities: members, roles, requests, settings
 
     @property
     def store(self) -> Store:

@@ -14,6 +14,7 @@ graph                                 holds                                     
 ``graph/run/{slug}/{version}``        one stored run's report and its diff        no
 ``graph/accounts``                    users, roles, API token hashes              no
 ``graph/jobs``                        background uploads: state and report        no
+``graph/membership``                  collections' members, requests, settings    no
 ``graph/curation``                    moderators' same-solution decisions        no
 ``graph/quality/{slug}/{version}``    DQV quality scores of a source's version    current
 ====================================  ==========================================  =======
@@ -184,6 +185,12 @@ class Graphs:
     @property
     def jobs(self) -> NamedNode:
         return self._g("jobs")
+
+    @property
+    def membership(self) -> NamedNode:
+        """Collections' communities: memberships, requests, invitations, settings, and who
+        did what (catalogue/community/membership.py); private."""
+        return self._g("membership")
 
     @property
     def curation(self) -> NamedNode:

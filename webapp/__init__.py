@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
         views,
     )
     from .community import accounts as community_accounts
+    from .community import membership as community_membership
 
     i18n.init_app(app)
     layout.init_app(app)  # the header's menus, the footer, breadcrumbs
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.register_blueprint(search.bp)  # /search: keywords + facets
     app.register_blueprint(auth.bp)  # /login, /logout
     app.register_blueprint(community_accounts.bp)  # /register, /password/*, /terms, /account
+    app.register_blueprint(community_membership.bp)  # /community: collections' members, requests, settings
     app.register_blueprint(publish.bp)  # /sources: publishers' pages
     app.register_blueprint(upload_jobs.bp)  # /sources/<slug>/jobs: uploads by URL in the background
     app.register_blueprint(api.bp)  # /api: publishers' REST API (bearer tokens)
