@@ -36,6 +36,7 @@ per listed graph. Every ``GRAPH ?var`` of such a query must have its marker (a t
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -50,7 +51,7 @@ from catalogue.store.sparql_text import values_clause, values_list
 from catalogue.terms import XSD
 
 QUERY_DIR = PACKAGE / "sparql"
-PARAM_TYPES = ("iri", "iris", "string", "integer", "date", "lang")
+PARAM_TYPES = ("iri", "iris", "string", "integer", "date", "datetime", "lang")
 _FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I | re.M)
 _VALUES_MARK = re.compile(r"^[ \t]*#\+[ \t]*values[ \t]*$", re.I | re.M)
 _IN_DATASET_MARK = re.compile(r"^([ \t]*)#\+[ \t]*in-dataset[ \t]+\?(\w+)[ \t]*$", re.I | re.M)
@@ -181,6 +182,11 @@ def to_term(p: Param, value: str) -> ox.NamedNode | ox.Literal | list[ox.NamedNo
             if not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
                 raise ValueError("not a date (YYYY-MM-DD)")
             return ox.Literal(value, datatype=XSD.date)
+        if p.type == "datetime":
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))  # ValueError: not one
+            if moment.tzinfo is None:
+                raise ValueError("a date-time without its time zone (e.g. 2024-01-01T00:00:00Z)")
+            return ox.Literal(moment.isoformat(), datatype=XSD.dateTime)
         if p.type == "lang":
             if not re.match(r"^[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$", value):
                 raise ValueError("not a language tag")
