@@ -227,12 +227,12 @@ def test_types_are_read_from_content():
     assert sniff(b"\x89PNG\r\n\x1a\n" + b"\0" * 20) == "image/png"
     assert sniff(b'{"a": 1}') == "application/json"
     assert sniff(b"<?xml version='1.0'?><a/>") == "application/xml"
-    assert sniff("a,b\n1,2\n".encode()) == "text/plain"
+    assert sniff(b"a,b\n1,2\n") == "text/plain"
     docx = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>"})
     assert sniff(docx).endswith("wordprocessingml.document")
     odt = _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"})
     assert sniff(odt) == "application/vnd.oasis.opendocument.text"
-    assert check("a,b\n".encode(), "data.csv", "text/csv", 1000) == ("text/csv", "data.csv")
+    assert check(b"a,b\n", "data.csv", "text/csv", 1000) == ("text/csv", "data.csv")
     assert safe_filename('../../etc/pass"wd\n.pdf') == "passwd.pdf"
 
 

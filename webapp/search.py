@@ -95,7 +95,8 @@ def page():
     token = catalogue.data_version().token
     if has_session_user():  # the page carries this user's header: never cached, never shared
         return _render(req, catalogue, token)
-    key = (request.full_path, reader_language(), token)
+    # community content is indexed per item without moving the data version: its stamp is part of the key
+    key = (request.full_path, reader_language(), token, catalogue.content.search_stamp())
     cached = _cache.get(key)
     if cached is not None:
         return cached

@@ -15,7 +15,9 @@ bp = Blueprint("views", __name__)
 @bp.route("/")
 def home():
     share(request.environ)  # the same for every anonymous reader: see response_cache.py
-    return render_template("home.html", home=root().reader.home(label_languages()), href=href)
+    from .community.content import featured_items  # (the blueprint imports views' neighbours)
+    return render_template("home.html", home=root().reader.home(label_languages()), href=href,
+                           featured=featured_items())
 
 
 @bp.route("/about")

@@ -45,7 +45,6 @@ from catalogue.community.content_model import (
     now,
     parse,
     triples,
-    utc,
 )
 from catalogue.community.documents import DocumentFiles, StoredFile, documents_dir
 from catalogue.errors import ErrorKind
@@ -141,7 +140,7 @@ class Content:
             raise ContentError(f"{iri} is not a published collection or solution",
                                error_kind=ErrorKind.NOT_FOUND)
         kind = "collection" if any(r["kind"].value == "collection" for r in rows) else "solution"
-        titles = [r["title"] for r in rows if isinstance(r.get("title"), ox.Literal)]
+        titles = [t for r in rows if isinstance(t := r.get("title"), ox.Literal)]
         english = [t for t in titles if (t.language or "").startswith("en")]
         title = (english or titles)[0].value if titles else node.value.rstrip("/#").rsplit("/", 1)[-1]
         return Container(node.value, kind, title)
@@ -220,9 +219,9 @@ class Content:
 
     # reading
 
-    def _rows(self, name: str, **params: queries.Value) -> dict[str, Item]:
+    def _rows(self, name: str, **params: ox.NamedNode | ox.Literal) -> dict[str, Item]:
         base = self._root.graphs.base
-        rows = queries.select(self._root.store, name, **params)
+        rows = queries.select(self._root.store, name, dataset=None, **params)
         return parse(((r["item"].value, r["s"].value, r["p"].value, r["o"]) for r in rows), base)
 
     def _read(self, iri: str) -> Item | None:

@@ -170,18 +170,19 @@ def triples(item: Item, download: str | None) -> list[ox.Triple]:
     return out
 
 
-def parse(rows: Iterable[tuple[str, str, ox.NamedNode | ox.Literal | ox.BlankNode]], base: str) -> dict[str, Item]:
+def parse(rows: Iterable[tuple[str, str, str, ox.NamedNode | ox.Literal | ox.BlankNode]],
+          base: str) -> dict[str, Item]:
     """Items from ``(item IRI, subject IRI, predicate IRI, object)`` rows (the content
     queries' ``?item ?s ?p ?o``), by IRI; rows of what is not a whole item are skipped."""
     grouped: dict[str, dict[str, list]] = {}
-    for item, subject, predicate, obj in rows:
-        key = predicate if subject == item else "checksum:" + predicate
-        grouped.setdefault(item, {}).setdefault(key, []).append(obj)
-    out = {}
+    for iri, subject, predicate, obj in rows:
+        key = predicate if subject == iri else "checksum:" + predicate
+        grouped.setdefault(iri, {}).setdefault(key, []).append(obj)
+    out: dict[str, Item] = {}
     for iri, props in grouped.items():
-        item = _item(iri, props, base)
-        if item is not None:
-            out[iri] = item
+        found = _item(iri, props, base)
+        if found is not None:
+            out[iri] = found
     return out
 
 

@@ -31,7 +31,9 @@ ALL_VALUES = 100_000  # values counted for a facet shown whole (``expand``): eve
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 # the kinds of documents (the "type" facet), named in English (the web layer translates)
-KINDS = {"solution": "Solution", "collection": "Collection", "specification": "Specification"}
+KINDS = {"solution": "Solution", "collection": "Collection", "specification": "Specification",
+         # community content (catalogue/community/content.py), published items only
+         "news": "News", "event": "Event", "discussion": "Discussion", "document": "Document", "page": "Page"}
 
 
 class SearchRequestError(CatalogueError, ValueError):
@@ -63,7 +65,7 @@ class SearchRequest:
             raise SearchRequestError(f"unknown quality level {sorted(levels)[0]!r}: use {', '.join(LEVELS)}")
         kinds = set(self.filters.get("type", ())) - set(KINDS)
         if kinds:
-            raise SearchRequestError("type must be solution, collection or specification")
+            raise SearchRequestError(f"type must be one of {', '.join(KINDS)}")
 
     @property
     def words(self) -> list[str]:

@@ -59,6 +59,8 @@ class Search:
                     rec.facets["quality"] = {level_of(rec.quality)}
             graphs += [graph] if graph else []
         labels = read_labels(root.store, graphs + root.fixed_graphs()) if graphs else {}
+        if source is None:  # community content: its documents are written per item, and here
+            records.update(root.content.search_records())
         return index.replace(records, labels, everything=source is None, hidden=self.hidden())
 
     def rewrite_hidden(self) -> None:
