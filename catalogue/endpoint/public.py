@@ -66,7 +66,8 @@ class Endpoint:
             with self._lock:
                 if self._workers is None:
                     self._workers = QueryWorkers(root.settings, store)
-        snapshot = self._workers.snapshot(root.data_version().token, public)
+        # visible comments change without the data version: a hidden one leaves at once
+        snapshot = self._workers.snapshot(root.data_version().token + root.comments.version(), public)
         job = Job(text, tuple(default), tuple(named), results_format, graph_format,
                   root.settings.sparql_max_results, snapshot.path if snapshot else None,
                   base_iri, union=whole and snapshot is not None and snapshot.public_only)
