@@ -27,8 +27,11 @@ from catalogue import queries
 from catalogue.browse import Browse
 from catalogue.cartography import Cartography
 from catalogue.community.accounts import Accounts
+from catalogue.community.comments import Comments
+from catalogue.community.content import Content
 from catalogue.community.membership import Membership
 from catalogue.community.registration import Registration
+from catalogue.community.subscriptions import Subscriptions
 from catalogue.endpoint.public import Endpoint
 from catalogue.feeds.public import Feeds
 from catalogue.graphs import Graphs
@@ -37,11 +40,12 @@ from catalogue.ingest.registry import all_sources
 from catalogue.licences import Licences
 from catalogue.mail import Mailer
 from catalogue.pages.reader import Reader
-from catalogue.quality import Quality
+from catalogue.quality import Curation, LinkChecks, Quality
 from catalogue.search.upkeep import Search
 from catalogue.settings import Settings
 from catalogue.standards import Standards
 from catalogue.store import Dataset, Rows, Store, open_store
+from catalogue.usage import Usage
 from catalogue.vocab import vocabularies
 
 VERSION_TTL = 1.0  # seconds a data version is trusted (other processes may write a remote store)
@@ -74,9 +78,15 @@ class Catalogue:
         self.standards = Standards(self)  # ICT standards: specifications, CAMSS assessments
         self.cartography = Cartography(self)  # /eira: the EIRA map, footprints
         self.quality = Quality(self)  # quality scores (DQV), levels, the site's minimum
+        self.links = LinkChecks(self)  # the link checker: its runs and the public links graph
+        self.curation = Curation(self)  # change requests, hidden records (who and when)
         self.mail = Mailer(self)  # outgoing mail: SMTP, or the console for local runs
         self.registration = Registration(self)  # sign-ups, confirmed addresses, resets, terms, one's own data
         self.membership = Membership(self)  # collections as communities: members, roles, requests, settings
+        self.subscriptions = Subscriptions(self)  # who follows what; notifications and digests
+        self.usage = Usage(self)  # page views and downloads per day, without tracking
+        self.comments = Comments(self)  # comments on solutions, releases, content: threads, moderation
+        self.content = Content(self)  # news, events, discussions, documents, pages in communities
 
     @property
     def store(self) -> Store:
@@ -89,6 +99,7 @@ class Catalogue:
 
     def close(self) -> None:
         self.publishing.close()  # first: background uploads finish writing
+        self.usage.close()  # the usage counts still in memory
         self.endpoint.close()
         if self._store is not None:
             self._store.close()
@@ -101,15 +112,19 @@ class Catalogue:
     # the public dataset, the data version and what is cached per version
 
     def fixed_graphs(self) -> list[ox.NamedNode]:
-        """The public graphs no source owns: vocabularies, provenance, the registry."""
+        """The public graphs no source owns: vocabularies, provenance, the registry, the
+        records moderators hide, the link checker's results."""
         fixed = [self.graphs.vocab(v.name) for v in vocabularies()]
-        return fixed + [self.graphs.provenance, self.graphs.registry]
+        return fixed + [self.graphs.provenance, self.graphs.registry, self.graphs.hidden, self.graphs.links]
 
     def public_graphs(self) -> list[ox.NamedNode]:
         """Vocabularies, provenance, the registry, each source's current version and its
         quality scores."""
         current = [s.graph for s in all_sources(self.store, self.graphs).values() if s.graph]
-        return self.fixed_graphs() + current + [self.graphs.quality(g) for g in current]
+        return (self.fixed_graphs() + current + [self.graphs.quality(g) for g in current]
+                + [self.graphs.quality_history]  # the quality scores' trend
+                + [self.graphs.comments]  # visible comments (never read by the data version)
+                + [self.graphs.content])  # published community content (nor is this)
 
     def public_dataset(self) -> Dataset:
         """Public graphs merged as the default graph and visible by name; nothing else.

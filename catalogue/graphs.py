@@ -15,8 +15,22 @@ graph                                 holds                                     
 ``graph/accounts``                    users, roles, API token hashes              no
 ``graph/jobs``                        background uploads: state and report        no
 ``graph/membership``                  collections' members, requests, settings    no
-``graph/curation``                    moderators' same-solution decisions        no
+``graph/subscriptions``               who follows what, how often, last mail      no
+``graph/curation``                    moderators' same-solution decisions,       no
+                                      change requests, hides and lifts (who)
+``graph/hidden``                      records moderators hide, public reason      yes
 ``graph/quality/{slug}/{version}``    DQV quality scores of a source's version    current
+``graph/quality-history``             a summary of each quality scoring run (DQV)  yes
+``graph/links``                       the link checker's last check of each link  yes
+``graph/usage``                       views and downloads per resource and day    no
+``graph/usage-pending/{id}``          one flush of usage counts, while it runs    no
+``graph/comments``                    visible comments on solutions, releases,    yes
+                                      content (SIOC)
+``graph/comments-private``            pending, hidden and deleted comments, edit  no
+                                      history, abuse reports, moderators' acts
+``graph/content``                     published and archived community content   yes
+                                      (news, events, discussions, documents, pages)
+``graph/content-private``             drafts, proposed content, every revision    no
 ====================================  ==========================================  =======
 
 A source's data is written in bulk into a new version graph, then the registry's pointer
@@ -121,6 +135,27 @@ class Graphs:
         """A moderator's decision on two records (see pages/duplicates.py)."""
         return self._r(f"decision/{ident}")
 
+    def comment(self, ident: str) -> NamedNode:
+        """One comment (catalogue/community/comments.py); ``ident`` is 12 hex digits."""
+        return self._r(f"comment/{ident}")
+
+    @property
+    def comments(self) -> NamedNode:
+        """Visible comments (``sioc:Post``): public, so /sparql and the dumps carry them;
+        never read by the data version (a comment must not flush every cache)."""
+        return self._g("comments")
+
+    @property
+    def comments_private(self) -> NamedNode:
+        """Pending, hidden and deleted comments, edit history, abuse reports and who
+        moderated what (catalogue/community/comments.py); private."""
+        return self._g("comments-private")
+
+    def curation_action(self, ident: str) -> NamedNode:
+        """A moderator's or publisher's curation action: a change request, its closing, a
+        hide or a lift (catalogue/quality/curation.py); ``ident`` is 32 hex digits."""
+        return self._r(f"curation/{ident}")
+
     def licence(self, spdx_id: str, *, error_kind: ErrorKind = ErrorKind.BAD_INPUT) -> NamedNode:
         """A licence of the bundled classification (``vocab/licences.DERIVED.ttl``, whose
         relative ``<licence/{id}>`` the vocabulary loader resolves against the base URI).
@@ -171,6 +206,37 @@ class Graphs:
         digest = hashlib.sha256(record.encode()).hexdigest()[:24]
         return self._r(f"quality/{check_slug(slug)}/{digest}/{metric}")
 
+    @property
+    def links(self) -> NamedNode:
+        """The link checker's results (catalogue/quality/links.py): one ``q:LinkCheck`` per
+        link of the current source graphs, public like the scores they change."""
+        return self._g("links")
+
+    def link_check(self, url: str) -> NamedNode:
+        """The ``q:LinkCheck`` node of one checked URL (one per URL, whoever links to it)."""
+        return self._r(f"link/{hashlib.sha256(url.encode()).hexdigest()[:32]}")
+
+    @property
+    def link_check_run(self) -> NamedNode:
+        """The last link-check run (its ``prov:endedAtTime`` moves the data version)."""
+        return self._r("link/run")
+
+    @property
+    def quality_history(self) -> NamedNode:
+        """A summary of every quality scoring run of every source (catalogue/quality/history.py):
+        the dashboards' trends. Not under ``graph/quality/``, whose older graphs a recompute
+        drops; public, like the scores it sums up."""
+        return self._g("quality-history")
+
+    def quality_history_point(self, slug: str, version: str, stamp: str) -> NamedNode:
+        """One scoring run of a source's version (``stamp``: digits of its time)."""
+        return self._r(f"quality-history/{check_slug(slug)}/{check_slug(version, 'version')}/"
+                       f"{check_slug(stamp, 'stamp')}")
+
+    def quality_history_measurement(self, point: NamedNode, metric: str) -> NamedNode:
+        """One ``dqv:QualityMeasurement`` of a scoring run's summary (``point``)."""
+        return NamedNode(f"{point.value}/{metric}")
+
     def quarantine(self, slug: str, version: str) -> NamedNode:
         return self._g(f"quarantine/{check_slug(slug)}/{check_slug(version, 'version')}")
 
@@ -186,6 +252,38 @@ class Graphs:
     def jobs(self) -> NamedNode:
         return self._g("jobs")
 
+    def membership_of(self, collection: str, username: str) -> NamedNode:
+        """One account's membership of one collection (catalogue/community/membership.py)."""
+        digest = hashlib.sha256(f"{collection}|{username}".encode()).hexdigest()[:24]
+        return self._r(f"membership/{digest}")
+
+    def community_action(self, ident: str) -> NamedNode:
+        """One act on a community: who did what to whom, when (``ident``: 16 hex digits)."""
+        return self._r(f"membership/action/{ident}")
+
+    def invitation(self, ident: str) -> NamedNode:
+        """An invitation to join a collection, mailed (``ident``: 16 hex digits)."""
+        return self._r(f"membership/invitation/{ident}")
+
+    def mail_token(self, ident: str) -> NamedNode:
+        """A link mailed to confirm an address or reset a password (``ident``: 16 hex digits)."""
+        return self._r(f"mail-token/{ident}")
+
+    def subscription(self, username: str, target: str) -> NamedNode:
+        """One account's subscription to one collection, solution or discussion."""
+        digest = hashlib.sha256(f"{username}|{target}".encode()).hexdigest()[:24]
+        return self._r(f"subscription/{digest}")
+
+    def subscription_by_ident(self, ident: str) -> NamedNode:
+        """A subscription named by the last segment of its IRI (an unsubscribe link's)."""
+        return self._r(f"subscription/{ident}")
+
+    @property
+    def subscriptions(self) -> NamedNode:
+        """Who follows what, which kinds of news, how often, when their last mail went
+        (catalogue/community/subscriptions.py); private."""
+        return self._g("subscriptions")
+
     @property
     def membership(self) -> NamedNode:
         """Collections' communities: memberships, requests, invitations, settings, and who
@@ -197,6 +295,46 @@ class Graphs:
         """Moderators' decisions on records that may be the same solution, and administrators'
         edits of the Licensing Assistant's advice (who and when)."""
         return self._g("curation")
+
+    @property
+    def hidden(self) -> NamedNode:
+        """The records moderators hide, each with its public reason and when (public, so a
+        SPARQL user can filter them out); who hid it stays in the curation graph."""
+        return self._g("hidden")
+
+    @property
+    def usage(self) -> NamedNode:
+        """Usage counts (catalogue/usage/): per resource and day, how often it was downloaded
+        and viewed; never who. Private: its writes every minute must not move the data
+        version nor reach /sparql and the dumps."""
+        return self._g("usage")
+
+    def usage_pending(self, ident: str) -> NamedNode:
+        """The scratch graph of one flush of usage counts (dropped by the same update)."""
+        return self._g(f"usage-pending/{check_slug(ident, 'flush')}")
+
+    def usage_count(self, resource: str, day: str) -> NamedNode:
+        """The ``q:UsageCount`` node of one resource on one day (``YYYY-MM-DD``, UTC)."""
+        return self._r(f"usage/{hashlib.sha256(resource.encode()).hexdigest()[:32]}/{day}")
+
+    @property
+    def content(self) -> NamedNode:
+        """Published and archived community content (catalogue/community/content.py): public,
+        yet outside the data version (a post must not flush every cache)."""
+        return self._g("content")
+
+    @property
+    def content_private(self) -> NamedNode:
+        """Drafts and proposed content, and the revision history of every item: private."""
+        return self._g("content-private")
+
+    def content_item(self, ident: str) -> NamedNode:
+        """The PURI of one content item (``ident``: 12 hex digits)."""
+        return self._r(f"content/{ident}")
+
+    def document_file(self, sha256: str) -> NamedNode:
+        """Where an uploaded document's bytes are served, by their SHA-256 (64 hex digits)."""
+        return self._r(f"document/{sha256}")
 
     def draft(self, slug: str) -> NamedNode:
         return self._g(f"draft/{check_slug(slug)}")

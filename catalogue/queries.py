@@ -36,9 +36,9 @@ per listed graph. Every ``GRAPH ?var`` of such a query must have its marker (a t
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property, lru_cache
 from pathlib import Path
 

@@ -66,6 +66,18 @@ class Settings:
         "Deepest JSON nesting accepted in JSON-LD input.",
         "CATALOGUE_MAX_JSON_DEPTH",
     )
+    max_document_bytes: int = _setting(
+        20 * 1024 * 1024,
+        "Largest document a community member may upload (a file in a collection), in bytes; "
+        "a bigger one is refused (413).",
+        "CATALOGUE_MAX_DOCUMENT_BYTES",
+    )
+    documents: str = _setting(
+        "",
+        "Directory of uploaded community documents, kept by their SHA-256; empty: `documents` "
+        "beside the store's directory (var/documents for the default store).",
+        "CATALOGUE_DOCUMENTS",
+    )
     shacl_engine: str = _setting(
         "turbo",
         "SHACL engine for ingest: 'turbo' (pyshacl-turbo, Rust) or 'pyshacl' (reference).",
@@ -206,6 +218,73 @@ class Settings:
         "the quality score's \"recent\" points).",
         "CATALOGUE_OUTDATED_AFTER_DAYS",
     )
+    linkcheck_interval: float = _setting(
+        0.0,
+        "Hours between the server's link-check runs (0: off; then run `catalogue links` from cron, "
+        "which needs a remote store while serving).",
+        "CATALOGUE_LINKCHECK_INTERVAL",
+    )
+    linkcheck_timeout: float = _setting(
+        10.0,
+        "Seconds the link checker waits for a connection or an answer before calling a link timed out.",
+        "CATALOGUE_LINKCHECK_TIMEOUT",
+    )
+    linkcheck_host_interval: float = _setting(
+        1.0,
+        "Seconds the link checker leaves between two requests to one host.",
+        "CATALOGUE_LINKCHECK_HOST_INTERVAL",
+    )
+    linkcheck_max_redirects: int = _setting(
+        5,
+        "Redirects the link checker follows from one link before calling it too-many-redirects.",
+        "CATALOGUE_LINKCHECK_MAX_REDIRECTS",
+    )
+    linkcheck_broken_after: int = _setting(
+        2,
+        "Consecutive failed checks after which a link is broken (and its solutions lose the "
+        "quality score's \"working-links\" points).",
+        "CATALOGUE_LINKCHECK_BROKEN_AFTER",
+    )
+    linkcheck_allow_hosts: str = _setting(
+        "",
+        "Comma-separated host:port pairs the link checker may reach although they are private or "
+        "local addresses (for tests: 127.0.0.1:8001); every other private address is refused.",
+        "CATALOGUE_LINKCHECK_ALLOW_HOSTS",
+    )
+    usage: bool = _setting(
+        True,
+        "Count page views of resources and downloads through the distribution links, per resource "
+        "and day, without cookies and without keeping who asked (README, \"Usage statistics\"); "
+        "off: nothing is counted or shown and the links go straight to their address.",
+        "CATALOGUE_USAGE",
+    )
+    usage_flush_seconds: int = _setting(
+        60,
+        "Seconds between writes of the usage counts kept in memory to the store (one update each); "
+        "also written when the server stops.",
+        "CATALOGUE_USAGE_FLUSH_SECONDS",
+    )
+    comment_trust_after: int = _setting(
+        3,
+        "Comments of an account visible to the public before its new comments go out without waiting "
+        "for moderation (README, \"Communities: comments\"); 0: nobody waits.",
+        "CATALOGUE_COMMENT_TRUST_AFTER",
+    )
+    comment_new_links: int = _setting(
+        1,
+        "Links a comment may hold while its author's comments still wait for moderation.",
+        "CATALOGUE_COMMENT_NEW_LINKS",
+    )
+    comments_per_hour: int = _setting(
+        10,
+        "Comments, edits and abuse reports one account may send per hour (429 beyond).",
+        "CATALOGUE_COMMENTS_PER_HOUR",
+    )
+    comments_per_address_per_hour: int = _setting(
+        30,
+        "Comments, edits and abuse reports one network address (an IPv6 /64) may send per hour (429 beyond).",
+        "CATALOGUE_COMMENTS_PER_ADDRESS_PER_HOUR",
+    )
     oidc_scopes: str = _setting(
         "openid email profile",
         "Scopes asked of the OpenID Connect provider (space-separated; must include openid).",
@@ -227,6 +306,18 @@ class Settings:
     smtp_user: str = _setting("", "User name for the SMTP server (empty: no login).", "CATALOGUE_SMTP_USER")
     smtp_password: str = _setting("", "Password for the SMTP server.", "CATALOGUE_SMTP_PASSWORD")
     smtp_timeout: float = _setting(20.0, "Seconds to wait for the SMTP server.", "CATALOGUE_SMTP_TIMEOUT")
+    site_url: str = _setting(
+        "",
+        "Address of the site people read, for links in mail (e.g. https://interoperable.example.eu/); empty: "
+        "CATALOGUE_BASE_URI (catalogue serve uses the address it listens on).",
+        "CATALOGUE_SITE_URL",
+    )
+    notify_interval: int = _setting(
+        0,
+        "Seconds between the server's runs of the subscription mails (immediate ones, and daily and weekly "
+        "digests when due); 0: off (run `catalogue notify` from cron).",
+        "CATALOGUE_NOTIFY_INTERVAL",
+    )
     mail_from: str = _setting(
         "",
         "Sender of the catalogue's mail, e.g. 'Catalogue <noreply@example.org>' (empty: "
@@ -260,6 +351,15 @@ class Settings:
                                 "CATALOGUE_SPARQL_MAX_RESULTS must be positive")
         if self.response_cache_mb < 0:
             raise SettingsError(f"CATALOGUE_RESPONSE_CACHE_MB must be 0 or more, got {self.response_cache_mb}")
+        if self.usage_flush_seconds < 1:
+            raise SettingsError(f"CATALOGUE_USAGE_FLUSH_SECONDS must be 1 or more, got {self.usage_flush_seconds}")
+        if self.comment_trust_after < 0 or self.comment_new_links < 0:
+            raise SettingsError("CATALOGUE_COMMENT_TRUST_AFTER and CATALOGUE_COMMENT_NEW_LINKS must be 0 or more")
+        if self.comments_per_hour < 1 or self.comments_per_address_per_hour < 1:
+            raise SettingsError("CATALOGUE_COMMENTS_PER_HOUR and CATALOGUE_COMMENTS_PER_ADDRESS_PER_HOUR "
+                                "must be 1 or more")
+        if self.max_document_bytes < 1:
+            raise SettingsError(f"CATALOGUE_MAX_DOCUMENT_BYTES must be 1 or more, got {self.max_document_bytes}")
         if self.keep_versions < 0:
             raise SettingsError(f"CATALOGUE_KEEP_VERSIONS must be 0 or more, got {self.keep_versions}")
         if self.fetch_timeout <= 0 or self.fetch_deadline <= 0:
@@ -277,6 +377,7 @@ class Settings:
                                 f"got {self.smtp_security!r}")
         if not 0 < self.smtp_port < 65536 or self.smtp_timeout <= 0:
             raise SettingsError("CATALOGUE_SMTP_PORT must be a port (1-65535) and CATALOGUE_SMTP_TIMEOUT positive")
+        self._validate_linkcheck()
         if self.sparql_update_url and not self.sparql_query_url:
             raise SettingsError("CATALOGUE_SPARQL_UPDATE_URL is set but CATALOGUE_SPARQL_QUERY_URL is not")
         if self.trusted_proxy:
@@ -288,6 +389,26 @@ class Settings:
         if self.oidc_issuer:
             self._validate_oidc()
         return self
+
+    def _validate_linkcheck(self) -> None:
+        if self.linkcheck_interval < 0 or self.linkcheck_host_interval < 0 or self.linkcheck_max_redirects < 0:
+            raise SettingsError("CATALOGUE_LINKCHECK_INTERVAL, CATALOGUE_LINKCHECK_HOST_INTERVAL and "
+                                "CATALOGUE_LINKCHECK_MAX_REDIRECTS must be 0 or more")
+        if self.linkcheck_timeout <= 0 or self.linkcheck_broken_after < 1:
+            raise SettingsError("CATALOGUE_LINKCHECK_TIMEOUT must be positive and "
+                                "CATALOGUE_LINKCHECK_BROKEN_AFTER 1 or more")
+        for pair in filter(None, (p.strip() for p in self.linkcheck_allow_hosts.split(","))):
+            host, _, port = pair.rpartition(":")
+            if not host or not port.isdigit() or not 0 < int(port) < 65536:
+                raise SettingsError("CATALOGUE_LINKCHECK_ALLOW_HOSTS must list host:port pairs separated "
+                                    f"by commas (e.g. 127.0.0.1:8001), got {pair!r}")
+
+    @property
+    def linkcheck_allowed(self) -> frozenset[tuple[str, int]]:
+        """CATALOGUE_LINKCHECK_ALLOW_HOSTS as (host, port) pairs, hosts in lower case without
+        IPv6 brackets."""
+        pairs = filter(None, (p.strip() for p in self.linkcheck_allow_hosts.split(",")))
+        return frozenset((h.strip("[]").lower(), int(port)) for h, _, port in (p.rpartition(":") for p in pairs))
 
     def _validate_oidc(self) -> None:
         """The issuer is trusted with identities: TLS always, except on this machine (tests, dev)."""

@@ -31,7 +31,8 @@ from catalogue.queries import QueryError
 from catalogue.settings import SettingsError, load_settings
 from catalogue.store import QuerySyntaxError, StoreError
 from catalogue_cli import admin as cli_admin
-from catalogue_cli import harvest, licences
+from catalogue_cli import harvest, licences, links
+from catalogue_cli import usage as cli_usage
 
 EXIT_STORE = 3
 
@@ -241,6 +242,19 @@ def cmd_quality(args, settings) -> int:
     return 0
 
 
+def cmd_notify(args, settings) -> int:
+    """Send the due subscription mails (for cron: immediate ones every few minutes, the
+    digests when due); prints what was sent."""
+    catalogue = Catalogue(settings)
+    try:
+        frequencies = tuple(args.frequency) if args.frequency else ("immediate", "daily", "weekly")
+        done = catalogue.subscriptions.notify(frequencies, force=args.now)
+    finally:
+        catalogue.close()
+    print(f"{done['due']} subscription(s) due: {done['sent']} mail(s) sent, {done['failed']} failed")
+    return 1 if done["failed"] else 0
+
+
 def cmd_serve(args, settings) -> int:
     from webapp.server import serve
 
@@ -274,6 +288,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print the JSON report")
     s.set_defaults(func=cmd_ingest)
 
+    s = sub.add_parser("notify", help="send the due subscription mails (immediate, daily and weekly digests)")
+    s.add_argument("--frequency", action="append", choices=("immediate", "daily", "weekly"),
+                   help="only these (repeatable; default: all, each when due)")
+    s.add_argument("--now", action="store_true", help="send them now, due or not (what is new since each one's last mail)")
+    s.set_defaults(func=cmd_notify)
+
     s = sub.add_parser("stats", help="triples, sources, records")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_stats)
@@ -306,6 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_admin.register_cli(sub)  # publisher, token, user, history, rollback
     harvest.register_cli(sub)  # harvest [--due | SLUG...], harvest configure|clear|status
     licences.register_cli(sub)  # licence check USE REDISTRIBUTE
+    links.register_cli(sub)  # links [--source SLUG]
+    cli_usage.register_cli(sub)  # usage IRI [--days N] [--json]
     return p
 
 

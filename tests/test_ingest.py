@@ -205,7 +205,11 @@ def test_public_dataset_lists_only_public_graphs(store, settings):
     kinds = {Graphs(settings.base_uri).kind(g)[0] for g in catalogue.public_graphs()}
     # the partial ingest quarantined solution-2: its graph exists, yet is never public
     assert store.named_graphs() and any("/graph/quarantine/" in g.value for g in store.named_graphs())
-    assert kinds == {"source", "provenance", "registry", "vocab", "quality"}  # quality: with its source version
+    # quality: with its source version; quality-history: every run's summary (the dashboards' trend);
+    # links: the link checker's results
+    # hidden: what moderators hide, with the public reason; content and comments: what communities publish
+    assert kinds == {"source", "provenance", "registry", "vocab", "quality", "quality-history", "links", "hidden",
+                     "content", "comments"}
     assert isinstance(catalogue.public_dataset(), Dataset)
 
 

@@ -131,3 +131,23 @@ def test_an_account_keeps_its_email_privately(tmp_path):
                                 results_format="application/sparql-results+json", graph_format="text/turtle")
     assert b"jo@example.org" not in result.body
     assert json.loads(result.body)["results"]["bindings"] == []
+
+
+def test_a_change_request_is_mailed_to_the_sources_publishers(tmp_path, mailbox):
+    from pathlib import Path
+    dump = Path(__file__).parent / "data" / "ingest" / "two-solutions.ttl"
+    cat = _catalogue(tmp_path, site_url="http://127.0.0.1:8123/", **mailbox.settings())
+    cat.publishing.register_source("example", "Example repository")
+    assert cat.publishing.ingest("example", dump.read_bytes(), format="ttl", mode="strict").stored
+    cat.accounts.add_user("pia", "a long password", sources=("example",), email="pia@example.org")
+    cat.accounts.add_user("quiet", "a long password", sources=("example",))  # no address: no mail
+    cat.accounts.add_user("mod", "a long password", roles=("moderator",), email="mod@example.org")
+    record = "http://repo.example.org/solution-1"
+    cat.curation.request_changes(record, "Please add a licence to each distribution", by=cat.accounts.user("mod"))
+    [msg] = mailbox.wait_for(1)
+    assert mailbox.envelopes[0][1] == ["pia@example.org"]
+    assert msg["Subject"].startswith("Changes requested:")
+    text = msg.get_content()
+    assert "Please add a licence to each distribution" in text
+    assert "http://127.0.0.1:8123/resource?uri=http%3A%2F%2Frepo.example.org%2Fsolution-1" in text
+    cat.close()

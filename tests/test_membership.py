@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from catalogue.app import Catalogue
-from catalogue.community.membership import CommunitySettings, Composed, MembershipError
+from catalogue.community.membership import CommunitySettings, MembershipError
+from catalogue.community.registration import Composed
 from catalogue.errors import ErrorKind
 from catalogue.settings import load_settings
 

@@ -137,3 +137,11 @@ def test_the_unsubscribe_link_is_bound_to_its_subscription(cat):
     ident = other.iri.rsplit("/", 1)[1]
     with pytest.raises(SubscriptionError):  # a's signature does not open ana's subscription
         cat.subscriptions.unsubscribe(ident, link.rsplit("/", 1)[1])
+
+
+def test_a_deleted_account_leaves_its_communities_and_subscriptions(cat):
+    cat.subscriptions.follow(user(cat, "ana"), COLLECTION)
+    assert cat.membership.role_of(COLLECTION, "ana") == "member"
+    cat.registration.delete("ana", PASSWORD)
+    assert cat.subscriptions.of_user("ana") == [] and cat.membership.collections_of("ana") == []
+    assert "ana" not in [m.username for m in cat.membership.members(COLLECTION)]

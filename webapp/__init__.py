@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
         auth,
         browse,
         cartography,
+        curation,
         errors,
         harvest,
         i18n,
@@ -33,16 +34,21 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
         moderation,
         publish,
         quality,
+        quality_dashboards,
         saved_queries,
         search,
         sparql,
         standards,
         upload_jobs,
+        usage,
         validator,
         views,
     )
     from .community import accounts as community_accounts
+    from .community import comments as community_comments
+    from .community import content as community_content
     from .community import membership as community_membership
+    from .community import subscriptions as community_subscriptions
 
     i18n.init_app(app)
     layout.init_app(app)  # the header's menus, the footer, breadcrumbs
@@ -56,7 +62,10 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.register_blueprint(search.bp)  # /search: keywords + facets
     app.register_blueprint(auth.bp)  # /login, /logout
     app.register_blueprint(community_accounts.bp)  # /register, /password/*, /terms, /account
+    app.register_blueprint(community_comments.bp)  # /comments, /moderation/comments: comments, moderated
     app.register_blueprint(community_membership.bp)  # /community: collections' members, requests, settings
+    app.register_blueprint(community_subscriptions.bp)  # /follow, /subscriptions, /notifications, feeds
+    app.register_blueprint(community_content.bp)  # /content/<id>, /community/content: news, events, documents...
     app.register_blueprint(publish.bp)  # /sources: publishers' pages
     app.register_blueprint(upload_jobs.bp)  # /sources/<slug>/jobs: uploads by URL in the background
     app.register_blueprint(api.bp)  # /api: publishers' REST API (bearer tokens)
@@ -70,11 +79,18 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.register_blueprint(validator.bp)  # /validator: anyone checks a file, nothing stored
     app.register_blueprint(standards.bp)  # /standards: ICT standards and specifications, CSV
     app.register_blueprint(quality.bp)  # quality levels and advice in the reader's language
+    app.register_blueprint(quality_dashboards.bp)  # /sources/<slug>/quality, /quality: dashboards, CSV, JSON
+    app.register_blueprint(curation.bp)  # /curation, /moderation/curation: change requests, hidden records
     app.register_blueprint(linked_data.bp)  # last: its /<path> rule catches minted PURIs
     errors.init_app(app)
     cat = root(app)
     # a refused body and every answer get the security headers; the cache keeps them with the rest
     guarded = SecurityHeaders(BodyLimit(app.wsgi_app, settings.max_upload_bytes))
-    app.wsgi_app = SharedCache(guarded, lambda: cat.data_version().token,  # type: ignore[method-assign]
+    # a page's usage counts change once a day: cached pages are kept for that day (usage.as_of)
+    # and the home page lists featured community content: a change of what is featured (rare, never a
+    # mere post) starts a new generation too
+    app.wsgi_app = SharedCache(guarded, lambda: cat.data_version().token + cat.usage.as_of()  # type: ignore[method-assign]
+                               + cat.content.featured_token(),
                                settings.response_cache_mb * 1024 * 1024)
+    usage.init_app(app)  # /go counts downloads; page views counted outside the shared cache
     return app

@@ -25,6 +25,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    redirect,
     render_template,
     request,
     session,
@@ -41,9 +42,10 @@ from catalogue.terms import PREFIXES
 from . import resource_pages
 from .auth import current_user, has_session_user
 from .context import root
+from .curation import gone_unless_allowed
 from .i18n import label_languages, reader_language
 from .negotiate import choose
-from .response_cache import share
+from .response_cache import note, share
 from .rich_text import rich_text
 
 bp = Blueprint("ld", __name__)
@@ -96,6 +98,9 @@ def resource(ext: str | None = None):
         abort(400, "the uri parameter must be an absolute IRI, e.g. /resource?uri=http://data.europa.eu/dr8/DataExchangeService")
     if not uri:
         abort(400, "the uri parameter is required: /resource?uri=IRI")
+    content = _catalogue().settings.base_uri + "content/"
+    if uri.startswith(content) and "/" not in uri[len(content):]:  # community content: its own pages
+        return redirect(url_for("content.item", name=uri[len(content):] + (f".{ext}" if ext else "")), code=303)
     return _dereference(uri, ext, lambda e: url_for("ld.resource", ext=e, uri=uri)
                         if e else url_for("ld.resource", uri=uri))
 
@@ -125,14 +130,18 @@ def _dereference(iri: str, ext: str | None, url_for_format) -> Response:
         if media is None:
             abort(406, "none of the offered formats is acceptable; this resource is available as "
                        + ", ".join(OFFERED))
+    # a record moderators hid: 410 for the public, its own page for its publishers and moderators
+    hidden = gone_unless_allowed(iri)
     version = catalogue.data_version()
     # HTML is in the reader's language (UI strings, label choice): it is part of the key
-    # and a moderator's solution pages carry the buttons that judge possible duplicates
+    # and a moderator's solution pages carry the buttons that judge possible duplicates;
+    # its usage counts change once a day (usage.as_of)
     key = (iri, media, version.token + ("/" + reader_language() + _moderator_mark()
+                                        + "/" + catalogue.usage.as_of()
                                         if media == "text/html" else ""))
     # an HTML page for a signed-in reader carries their header (name, CSRF token): rendered
     # for them alone, never kept in the cache other readers are served from
-    personal = media == "text/html" and has_session_user()
+    personal = (media == "text/html" and has_session_user()) or hidden
     cached = None if personal else _cache.get(key)
     if cached is None:
         triples = catalogue.reader.describe(iri)
@@ -169,6 +178,7 @@ def _dereference(iri: str, ext: str | None, url_for_format) -> Response:
         fields.append(("Content-Location", headers["Content-Location"]))
     response = Response(body, headers=fields)
     share(request.environ)  # the same for every anonymous reader: see response_cache.py
+    note(request.environ, "resource", iri)  # counted as a view or a data request (usage.py)
     if request.if_none_match or request.if_modified_since or "Range" in request.headers:
         return response.make_conditional(request)
     return response  # nothing to compare: skip werkzeug's conditional machinery (hot path)
@@ -241,6 +251,9 @@ def href(iri: str) -> str | None:
     if iri.startswith(EIRA) and "/" not in iri[len(EIRA):]:
         return "/dr8/" + quote(iri[len(EIRA):])
     if iri.startswith(("http://", "https://")):
+        content = _catalogue().settings.base_uri + "content/"
+        if iri.startswith(content) and "/" not in iri[len(content):]:  # community content
+            return url_for("content.item", name=iri[len(content):])
         return url_for("ld.resource", uri=iri)
     return None  # javascript:, data:, mailto: ... shown as text, never followed
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_babel import lazy_gettext
 
-from catalogue.quality import CRITERIA, level_of
+from catalogue.quality import CRITERIA, OUTCOMES, level_of
 from catalogue.search import FacetValue
 
 bp = Blueprint("quality", __name__)
@@ -30,6 +30,7 @@ ADVICE = {
     "eira": lazy_gettext("Add its EIRA building blocks (dct:type)"),
     "access-url": lazy_gettext("Add a distribution, and an access URL to each (dcat:accessURL)"),
     "download-url": lazy_gettext("Add a download URL to a distribution (dcat:downloadURL)"),
+    "working-links": lazy_gettext("Fix or replace its broken links (access, download, landing page, documentation)"),
     "file-type": lazy_gettext("Give each distribution a file type from the EU file-types vocabulary (dct:format)"),
     "media-type": lazy_gettext("Give each distribution a media type (dcat:mediaType)"),
     "conformance": lazy_gettext("Fix its ADMS-AP violations"),
@@ -44,6 +45,19 @@ ADVICE = {
     "recent": lazy_gettext("Update its description: it has not changed for a long time"),
 }
 assert set(ADVICE) == {c.code for c in CRITERIA}, "every criterion has its advice translated"
+# how a link check ended (catalogue/quality/linkcheck.py), as a solution's page names a broken link
+LINK_OUTCOMES = {
+    "ok": lazy_gettext("answers"),
+    "http-error": lazy_gettext("the server answers with an error"),
+    "timeout": lazy_gettext("no answer in time"),
+    "connection": lazy_gettext("cannot connect"),
+    "too-many-redirects": lazy_gettext("too many redirects"),
+    "redirect-loop": lazy_gettext("redirects in a loop"),
+    "private-address": lazy_gettext("points to a private network address"),
+    "robots": lazy_gettext("not checked: robots.txt disallows it"),
+    "bad-url": lazy_gettext("not a valid web address"),
+}
+assert set(LINK_OUTCOMES) == set(OUTCOMES), "every link-check outcome has its words"
 
 
 def relabel(values: list[FacetValue]) -> None:
@@ -62,6 +76,13 @@ def level_name(level_or_score: str | int) -> str:
 @bp.app_template_global("quality_advice")
 def advice(code: str, english: str = "") -> str:
     return str(ADVICE[code]) if code in ADVICE else english
+
+
+@bp.app_template_global("link_outcome")
+def link_outcome(outcome: str, status: int | None = None) -> str:
+    """How a link's last check ended, in the reader's language (with its HTTP status)."""
+    words = str(LINK_OUTCOMES.get(outcome, outcome))
+    return f"{words} (HTTP {status})" if status is not None and outcome == "http-error" else words
 
 
 @bp.app_template_global("quality_dimension_name")

@@ -10,14 +10,20 @@ and a chunked body is stopped when it passes it.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import logging
+import os
+import signal
 
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.server import BaseWSGIServer, create_server
 from waitress.utilities import RequestEntityTooLarge
 
+from catalogue.app import Catalogue
+from catalogue.community import start_notifier
 from catalogue.harvesting import start_scheduler
+from catalogue.quality import start_link_checks
 from catalogue.settings import Settings
 
 from .context import root
@@ -67,9 +73,24 @@ def _proxy(settings: Settings) -> dict[str, str]:
             "trusted_proxy_headers": "x-forwarded-for x-forwarded-proto"}
 
 
+def _flush_usage_on_sigterm(catalogue: Catalogue) -> None:
+    """A stop by SIGTERM (a service manager's, a container's) still writes the usage counts
+    kept in memory (up to a flush interval's), then ends the process as SIGTERM always did."""
+    def stop(signum, frame) -> None:
+        try:
+            catalogue.usage.close()
+        finally:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> int:
     from . import create_app
 
+    if not settings.site_url:  # links in mail lead here
+        settings = dataclasses.replace(settings, site_url=f"http://{host}:{port}/")
     app = create_app(settings)
     catalogue = root(app)
     catalogue.store  # open now: fail fast with a clear message if it is locked  # noqa: B018
@@ -82,6 +103,9 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, thre
     print(f"Serving {catalogue.store.description} on http://{host}:{port}/ (Ctrl-C stops)",
           flush=True)
     harvests = start_scheduler(catalogue, settings.harvest_interval)  # 0: off (use cron)
+    _flush_usage_on_sigterm(catalogue)
+    link_checks = start_link_checks(catalogue, settings.linkcheck_interval)  # hours; 0: off
+    notifier = start_notifier(catalogue, settings.notify_interval)  # subscription mails; 0: off
     try:
         sockets: dict = {}
         server = create_server(app, map=sockets, host=host, port=port, threads=threads,
@@ -95,5 +119,7 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, thre
         server.run()
     finally:
         harvests.stop()
+        link_checks.stop()
+        notifier.stop()
         catalogue.close()
     return 0

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from catalogue import queries, updates
 from catalogue.community.accounts import User
 from catalogue.community.facilitators import is_collection
+from catalogue.community.registration import Composed
 from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.mail import Mail
 from catalogue.mail.message import check_address
@@ -77,11 +78,6 @@ class Action:
     at: str
 
 
-@dataclass(frozen=True)
-class Composed:
-    subject: str
-    text: str
-
 
 def _rank(role: str | None) -> int:
     """Higher is more: owner 4 ... member 1, none 0."""
@@ -112,8 +108,7 @@ class Membership:
         return self._root.graphs.membership
 
     def _node(self, collection: str, username: str) -> ox.NamedNode:
-        digest = hashlib.sha256(f"{collection}|{username}".encode()).hexdigest()[:24]
-        return ox.NamedNode(f"{self._root.graphs.base}membership/{digest}")
+        return self._root.graphs.membership_of(collection, username)
 
     def check_collection(self, iri: str) -> ox.NamedNode:
         """The collection, if it is a published one.
@@ -235,7 +230,7 @@ class Membership:
                      ox.Triple(node, CAT.state, ox.Literal(state)), ox.Triple(node, DCT.created, _now())]
             if note and state == "pending":
                 data.append(ox.Triple(node, CAT.requestNote, ox.Literal(note)))
-        act = ox.NamedNode(f"{self._root.graphs.base}membership/action/{secrets.token_hex(8)}")
+        act = self._root.graphs.community_action(secrets.token_hex(8))
         data += [ox.Triple(act, RDF_TYPE, CAT.CommunityAction), ox.Triple(act, CAT.collection, collection),
                  ox.Triple(act, CAT.action, ox.Literal(action)), ox.Triple(act, DCT.created, _now())]
         if actor is not None:
@@ -251,6 +246,12 @@ class Membership:
                 accounts.grant(username, collection=collection.value)
             else:
                 accounts.revoke(username, collection=collection.value)
+
+    def forget(self, collection: str, username: str) -> None:
+        """Remove an account's membership (its account is being deleted); the history keeps
+        what it did, named "a former member" once the account is gone."""
+        updates.run(self._root.store, "membership_set", membership=self._graph,
+                    node=self._node(collection, username), data=[])
 
     def _must_facilitate(self, collection: str, user: User, what: str) -> None:
         if not self.may_facilitate(collection, user):
@@ -379,7 +380,7 @@ class Membership:
         data = [ox.Triple(c, CAT.joinPolicy, ox.Literal("open" if settings.open else "closed")),
                 ox.Triple(c, CAT.whoMayPost, ox.Literal(settings.who_may_post)),
                 ox.Triple(c, CAT.postModeration, ox.Literal(settings.moderation))]
-        act = ox.NamedNode(f"{self._root.graphs.base}membership/action/{secrets.token_hex(8)}")
+        act = self._root.graphs.community_action(secrets.token_hex(8))
         note = (f"{'open' if settings.open else 'closed'}; {settings.who_may_post} post; "
                 f"moderated {settings.moderation} publication")
         data += [ox.Triple(act, RDF_TYPE, CAT.CommunityAction), ox.Triple(act, CAT.collection, c),
@@ -401,14 +402,14 @@ class Membership:
         self._must_facilitate(collection, by, "invite")
         address = check_address(email)
         secret = secrets.token_urlsafe(32)
-        node = ox.NamedNode(f"{self._root.graphs.base}membership/invitation/{secrets.token_hex(8)}")
+        node = self._root.graphs.invitation(secrets.token_hex(8))
         expires = datetime.now(UTC) + INVITATION_FOR
         data = [ox.Triple(node, RDF_TYPE, CAT.Invitation), ox.Triple(node, CAT.collection, c),
                 ox.Triple(node, CAT.mailTokenHash, ox.Literal(hashlib.sha256(secret.encode()).hexdigest())),
                 ox.Triple(node, CAT.address, ox.NamedNode(f"mailto:{address}")),
                 ox.Triple(node, CAT.expires, ox.Literal(expires.isoformat(timespec="seconds"), datatype=XSD.dateTime)),
                 ox.Triple(node, CAT.actor, self._root.accounts.user_iri(by.username))]
-        act = ox.NamedNode(f"{self._root.graphs.base}membership/action/{secrets.token_hex(8)}")
+        act = self._root.graphs.community_action(secrets.token_hex(8))
         data += [ox.Triple(act, RDF_TYPE, CAT.CommunityAction), ox.Triple(act, CAT.collection, c),
                  ox.Triple(act, CAT.action, ox.Literal("invite")), ox.Triple(act, DCT.created, _now()),
                  ox.Triple(act, CAT.actor, self._root.accounts.user_iri(by.username))]

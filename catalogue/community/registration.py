@@ -162,7 +162,7 @@ class Registration:
     def _send_token(self, username: str, address: str, purpose: str, compose: Compose) -> None:
         secret = secrets.token_urlsafe(32)
         ident = secrets.token_hex(8)
-        token = ox.NamedNode(f"{self._root.graphs.base}mail-token/{ident}")
+        token = self._root.graphs.mail_token(ident)
         expires = _now() + (VERIFY_FOR if purpose == "verify" else RESET_FOR)
         user = self._accounts.user_iri(username)
         updates.run(self._root.store, "account_mail_token_replace", accounts=self._graph(), user=user,
@@ -337,9 +337,9 @@ class Registration:
         return json.dumps(self.export(username), indent=2, ensure_ascii=False).encode("utf-8")
 
     def delete(self, username: str, password: str) -> None:
-        """Delete an account after checking its password: its facts and links go; what it
-        wrote stays, shown as written by "a former member" (a moderator removes it on
-        request).
+        """Delete an account after checking its password: its facts, links, subscriptions
+        and memberships go; what it wrote stays, shown as written by "a former member" (a
+        moderator removes it on request).
 
         :raise RegistrationError: the password is wrong (forbidden), or the account is the
             last administrator (a conflict: the catalogue would have none).
@@ -351,4 +351,8 @@ class Registration:
         if user.is_admin and not any(u.is_admin for u in self._accounts.users() if u.username != username):
             raise RegistrationError("you are the only administrator: make someone else one first",
                                     error_kind=ErrorKind.CONFLICT)
+        for subscription in self._root.subscriptions.of_user(username):  # no mail to a gone account
+            self._root.subscriptions.unfollow(username, subscription.target)
+        for collection, _role, _state in self._root.membership.collections_of(username):
+            self._root.membership.forget(collection, username)
         updates.run(self._root.store, "account_delete", accounts=self._graph(), user=ox.NamedNode(user.iri))

@@ -21,12 +21,12 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 import pyoxigraph as ox
 
 from catalogue import queries, updates
 from catalogue.community.accounts import User
+from catalogue.community.registration import Composed
 from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.mail import Mail, MailError
 from catalogue.mail.message import AddressError
@@ -66,7 +66,7 @@ class Subscription:
 
 
 @dataclass(frozen=True)
-class Item:
+class News:
     """Something new: what (its kind), which resource, its title, when, where (the followed
     target it came through)."""
 
@@ -77,11 +77,6 @@ class Item:
     container: str
     summary: str = ""
 
-
-@dataclass(frozen=True)
-class Composed:
-    subject: str
-    text: str
 
 
 def _dt(value: datetime) -> ox.Literal:
@@ -104,8 +99,7 @@ class Subscriptions:
         return self._root.graphs.subscriptions
 
     def _node(self, username: str, target: str) -> ox.NamedNode:
-        digest = hashlib.sha256(f"{username}|{target}".encode()).hexdigest()[:24]
-        return ox.NamedNode(f"{self._root.graphs.base}subscription/{digest}")
+        return self._root.graphs.subscription(username, target)
 
     # what may be followed
 
@@ -134,12 +128,12 @@ class Subscriptions:
                                     error_kind=ErrorKind.NOT_FOUND)
         return kind
 
-    def whats_new(self, since: datetime) -> list[Item]:
+    def whats_new(self, since: datetime) -> list[News]:
         """The site's news after ``since``, newest first (at most ``MAX_ITEMS``): community
         content published anywhere, and solutions new or changed in any source (their
         ``dct:modified``; federated sources' included)."""
         rows = self._root.select("whats_new", since=_dt(since))
-        items: dict[tuple[str, str], Item] = {}
+        items: dict[tuple[str, str], News] = {}
         for r in rows:
             kind = r["kind"].value
             if kind == "content":
@@ -149,7 +143,7 @@ class Subscriptions:
             key = (kind, r["item"].value)
             at = r["at"].value
             if key not in items or items[key].at < at:
-                items[key] = Item(kind, r["item"].value, r["title"].value if "title" in r else "", at,
+                items[key] = News(kind, r["item"].value, r["title"].value if "title" in r else "", at,
                                   r["container"].value if "container" in r else "",
                                   r["summary"].value[:280] if "summary" in r else "")
         return sorted(items.values(), key=lambda i: i.at, reverse=True)[:MAX_ITEMS]
@@ -237,7 +231,7 @@ class Subscriptions:
         :raise SubscriptionError: a forged or altered link (forbidden), or a subscription
             that no longer exists (not found: already unsubscribed).
         """
-        iri = f"{self._root.graphs.base}subscription/{ident}"
+        iri = self._root.graphs.subscription_by_ident(ident).value
         if not (len(ident) == 24 and ident.isalnum()) or not hmac.compare_digest(self.signature(iri), signature):
             raise SubscriptionError("this unsubscribe link is not valid", error_kind=ErrorKind.FORBIDDEN)
         found = self.by_iri(iri)
@@ -248,19 +242,19 @@ class Subscriptions:
 
     # what is new
 
-    def new_for(self, subscription: Subscription, since: datetime, until: datetime | None = None) -> list[Item]:
+    def new_for(self, subscription: Subscription, since: datetime, until: datetime | None = None) -> list[News]:
         """What was published for ``subscription`` after ``since`` (and up to ``until``),
         of the kinds it follows, newest first."""
         return [i for i in self.new_in(subscription.target, since, until) if i.kind in subscription.kinds]
 
-    def new_in(self, target: str, since: datetime, until: datetime | None = None) -> list[Item]:
+    def new_in(self, target: str, since: datetime, until: datetime | None = None) -> list[News]:
         """Everything published about ``target`` after ``since``, newest first, at most
         ``MAX_ITEMS``: content in it, replies in it, comments on it or on its content, and
         its own changes."""
         dataset = Dataset(default_graphs=self._root.public_graphs())
         rows = queries.select(self._root.store, "subscription_news", dataset=dataset, target=ox.NamedNode(target),
                               since=_dt(since))
-        items: dict[tuple[str, str], Item] = {}
+        items: dict[tuple[str, str], News] = {}
         for r in rows:
             at = r["at"].value
             if until is not None and _parse(at) > until:
@@ -274,14 +268,14 @@ class Subscriptions:
             summary = r["summary"].value[:280] if "summary" in r else ""
             key = (kind, r["item"].value)
             if key not in items or items[key].at < at:
-                items[key] = Item(kind, r["item"].value, title, at, target, summary)
+                items[key] = News(kind, r["item"].value, title, at, target, summary)
         return sorted(items.values(), key=lambda i: i.at, reverse=True)[:MAX_ITEMS]
 
-    def notifications(self, username: str, days: int = 30) -> list[Item]:
+    def notifications(self, username: str, days: int = 30) -> list[News]:
         """What the account's subscriptions brought in the last ``days`` days, newest first
         (the notifications page)."""
         since = datetime.now(UTC) - timedelta(days=days)
-        found: dict[tuple[str, str], Item] = {}
+        found: dict[tuple[str, str], News] = {}
         for s in self.of_user(username):
             for item in self.new_for(s, since):
                 found.setdefault((item.kind, item.iri), item)
@@ -299,13 +293,10 @@ class Subscriptions:
                 if force or s.last_sent is None or now - _parse(s.last_sent) >= period]
 
     def site(self) -> str:
-        """Where people read the catalogue (CATALOGUE_SITE_URL, else the base URI), ending in '/'."""
-        url = self._root.settings.site_url or self._root.settings.base_uri
-        return url if url.endswith("/") else url + "/"
+        return self._root.mail.site()
 
     def link(self, iri: str) -> str:
-        """The page of a resource on the site (any IRI: ``/resource?uri=``)."""
-        return f"{self.site()}resource?uri={quote(iri, safe='')}"
+        return self._root.mail.link(iri)
 
     def unsubscribe_link(self, subscription: Subscription) -> str:
         ident = subscription.iri.rsplit("/", 1)[1]
@@ -344,7 +335,7 @@ class Subscriptions:
                                 ox.Triple(ox.NamedNode(s.iri), CAT.lastSent, _dt(now))])
         return done
 
-    def compose(self, user: User, subscription: Subscription, items: list[Item], unsubscribe: str) -> Composed:
+    def compose(self, user: User, subscription: Subscription, items: list[News], unsubscribe: str) -> Composed:
         """The mail of one subscription's news: plain text, each item with its link on the
         site (English: the catalogue keeps no language per account)."""
         names = self._root.reader.names([subscription.target])

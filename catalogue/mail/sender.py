@@ -16,7 +16,7 @@ import ssl
 import sys
 import threading
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.mail.message import Mail, render
@@ -57,6 +57,16 @@ class Mailer:
     def _domain(self) -> str:
         host = urlsplit(self._root.settings.base_uri).hostname or "localhost"
         return host if "." in host else f"{host}.localdomain"
+
+    def site(self) -> str:
+        """Where people read the catalogue, for links in mail: CATALOGUE_SITE_URL, else the
+        base URI; ends in '/'."""
+        url = self._root.settings.site_url or self._root.settings.base_uri
+        return url if url.endswith("/") else url + "/"
+
+    def link(self, iri: str) -> str:
+        """The page of any resource on the site (``/resource?uri=``)."""
+        return f"{self.site()}resource?uri={quote(iri, safe='')}"
 
     def send(self, mail: Mail) -> str:
         """Send ``mail``; returns its Message-ID.

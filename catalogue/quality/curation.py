@@ -40,6 +40,7 @@ import pyoxigraph as ox
 from catalogue import queries, updates
 from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.ingest.registry import all_sources
+from catalogue.mail import Mail
 from catalogue.quality.curation_data import (
     IDENT,
     MAX_MESSAGE,
@@ -173,17 +174,30 @@ class Curation:
         return Requested(request, publishers)
 
     def notify_publishers(self, request: ChangeRequest, publishers: list[User]) -> None:
-        """HOOK (e-mail): tell the publishers of ``request``'s sources about it. The mail
-        package sets :attr:`mailer`; until then, and when it fails, the request is only
-        shown (source page, record page) and the failure logged: a request is never lost
-        because mail is down."""
-        mailer = self.mailer
-        if mailer is None:
-            return
+        """Tell the publishers of ``request``'s sources about it by mail (``Catalogue.mail``;
+        :attr:`mailer` replaces it in tests). When it fails the request is still shown
+        (source page, record page) and the failure logged: a request is never lost because
+        mail is down."""
+        mailer = self.mailer or self._mail
         try:
             mailer(request, publishers)
         except Exception as exc:  # noqa: BLE001 - mail must not undo a stored request
             log.warning("change request %s: the publishers were not e-mailed: %s", request.ident, exc)
+
+    def _mail(self, request: ChangeRequest, publishers: list[User]) -> None:
+        """One mail to the publishers with an address: the moderator's message and where
+        to answer it (English: the catalogue keeps no language per account)."""
+        to = tuple(sorted({u.email for u in publishers if u.email}))
+        if not to:
+            return
+        mail = self._root.mail
+        names = self._root.reader.names([request.record])
+        title = names.get(request.record, request.record)
+        text = (f"A moderator of the catalogue asks for changes to {title}:\n\n{request.action.message or ''}\n\n"
+                f"The record: {mail.link(request.record)}\n"
+                f"Your sources: {mail.site()}sources\n\n"
+                "Fix it in your next dump (or on the site), then mark the request done on the record's page.\n")
+        mail.send(Mail(to=to, subject=f"Changes requested: {title}"[:200], text=text))
 
     def publishers(self, sources: tuple[str, ...]) -> list[User]:
         """The accounts publishing any of ``sources`` (by relation, not admins by role)."""

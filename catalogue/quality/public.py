@@ -20,7 +20,10 @@ import pyoxigraph as ox
 from catalogue import queries
 from catalogue.errors import CatalogueError
 from catalogue.ingest.registry import all_sources
+from catalogue.quality import history
+from catalogue.quality.dashboard import Dashboards
 from catalogue.quality.dqv import Q, measurement_triples
+from catalogue.quality.links import BrokenLink, broken_urls
 from catalogue.quality.table import (
     BY_CODE,
     DIMENSIONS,
@@ -70,6 +73,7 @@ class RecordQuality:
     dimensions: dict[str, int]
     lost: tuple[str, ...]  # criterion codes, in table order
     computed: datetime | None
+    broken_links: tuple[BrokenLink, ...] = ()  # when it lacks "working-links": which, and how
 
     @property
     def level(self) -> str:
@@ -91,6 +95,7 @@ class Quality:
 
     def __init__(self, root: Catalogue) -> None:
         self._root = root
+        self.dashboards = Dashboards(root)  # /sources/{slug}/quality, /quality
 
     @property
     def min_score(self) -> int | None:
@@ -106,11 +111,13 @@ class Quality:
         if not queries.ask(self._root.store, "quality_has_solutions", dataset=Dataset(default_graphs=[source_graph])):
             return []  # nothing to score: not worth reading every triple (the standards' sources)
         return score_graph(self._root.store.iter_triples(source_graph),  # streamed where the store can
-                           outdated_after_days=settings.outdated_after_days)
+                           outdated_after_days=settings.outdated_after_days,
+                           broken=broken_urls(self._root.store, self._root.graphs))  # the link checker's
 
     def recompute(self, source: str) -> int:
         """Rewrite the quality graph of ``source``'s current version (and drop its older
-        ones); returns the solutions scored (0: no current version, nothing kept).
+        ones), and add the run's summary to the quality history (``history.record``);
+        returns the solutions scored (0: no current version, nothing kept).
 
         :raise StoreError: the store failed (the caller after an ingest logs it: the data
             is stored and ``catalogue quality`` rebuilds this).
@@ -123,11 +130,15 @@ class Quality:
         for g in store.named_graphs():
             if g.value.startswith(prefix) and g != current:
                 store.drop_graph(g)
+        now = datetime.now(UTC)
         if current is None or state is None or state.graph is None:
+            if state is not None:  # withdrawn: the trend drops to 0 solutions
+                history.record(store, graphs, source, None, graphs.source_resource(source), [], now)
             return 0
         scores = self.score_source(source, state.graph)
         store.drop_graph(current)
-        store.write_graph(current, measurement_triples(graphs, source, scores, datetime.now(UTC)))
+        store.write_graph(current, measurement_triples(graphs, source, scores, now))
+        history.record(store, graphs, source, state.version, state.graph, scores, now)  # the trend
         return len(scores)
 
     def rebuild(self) -> dict[str, int]:
@@ -180,4 +191,11 @@ class Quality:
         if "total" not in values:
             return None
         order = [c for c in BY_CODE if c in lost]
-        return RecordQuality(values["total"], {d: values.get(d, 0) for d in DIMENSIONS}, tuple(order), computed)
+        broken = tuple(self.broken_links_of(iri)) if "working-links" in lost else ()
+        return RecordQuality(values["total"], {d: values.get(d, 0) for d in DIMENSIONS}, tuple(order), computed,
+                             broken)
+
+    def broken_links_of(self, iri: str) -> list[BrokenLink]:
+        """The broken links of a solution (its own and its releases' landing pages and
+        documentation, their distributions' URLs), as the link checker last found them."""
+        return [BrokenLink.of(r) for r in self._root.select("record_broken_links", record=ox.NamedNode(iri))]

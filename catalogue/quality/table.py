@@ -7,8 +7,9 @@ and its ``advice`` says what to add. The criteria are also named, without points
 ``catalogue/vocab/quality-metrics.ttl`` (a test checks both agree).
 
 Scored in Python over one source graph's triples (``store.triples``): one read per source,
-no query per record. Accessibility counts URLs *given*; whether they answer is the link
-checker's (issue 16, item 2, later work). ADMS-AP conformance is met by every published
+no query per record. Accessibility counts URLs given, and whether they answer: the link
+checker (``links``) says which URLs are broken, and ``score_graph`` takes that set
+(unchecked links count as working). ADMS-AP conformance is met by every published
 record (a record with a violation is never published); the criterion is kept so the table
 matches MQA's and a lax mode later can lose it.
 """
@@ -16,7 +17,7 @@ matches MQA's and a lax mode later can lose it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -45,9 +46,11 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion("themes", "findability", 6, "Add a theme (dcat:theme)"),
     Criterion("spatial", "findability", 5, "Add the spatial coverage (dct:spatial)"),
     Criterion("eira", "findability", 6, "Add its EIRA building blocks (dct:type)"),
-    Criterion("access-url", "accessibility", 12,
+    Criterion("access-url", "accessibility", 8,
               "Add a distribution, and an access URL to each (dcat:accessURL)"),
     Criterion("download-url", "accessibility", 8, "Add a download URL to a distribution (dcat:downloadURL)"),
+    Criterion("working-links", "accessibility", 4,
+              "Fix or replace its broken links (access, download, landing page, documentation)"),
     Criterion("file-type", "interoperability", 7,
               "Give each distribution a file type from the EU file-types vocabulary (dct:format)"),
     Criterion("media-type", "interoperability", 4, "Give each distribution a media type (dcat:mediaType)"),
@@ -75,7 +78,7 @@ _P = {
     "type": _DCT + "type", "distribution": _DCAT + "distribution", "access": _DCAT + "accessURL",
     "download": _DCAT + "downloadURL", "format": _DCT + "format", "media": _DCAT + "mediaType",
     "conforms": _DCT + "conformsTo", "license": _DCT + "license", "contact": _DCAT + "contactPoint",
-    "publisher": _DCT + "publisher", "page": "http://xmlns.com/foaf/0.1/page",
+    "publisher": _DCT + "publisher", "page": "http://xmlns.com/foaf/0.1/page", "landing": _DCAT + "landingPage",
     "issued": _DCT + "issued", "modified": _DCT + "modified", "hasVersion": _DCT + "hasVersion",
     "isVersionOf": _DCT + "isVersionOf", "versionInfo": "http://www.w3.org/2002/07/owl#versionInfo",
     "notes": "http://www.w3.org/ns/adms#versionNotes",
@@ -138,13 +141,16 @@ def _date(term: Node) -> datetime | None:
 
 
 def score_graph(triples: Iterable[ox.Triple], *, now: datetime | None = None,
-                outdated_after_days: int = 1095) -> list[Score]:
+                outdated_after_days: int = 1095, broken: Collection[str] = frozenset()) -> list[Score]:
     """Score every solution (a ``dcat:Dataset`` that is not a release) of one graph.
 
     A solution's distributions are its own and its releases' (``dct:hasVersion`` or the
     release's ``dct:isVersionOf``); its releases count for versions, release notes and
     its latest modification. "Recent" is a modification (else issue) date within
-    ``outdated_after_days`` of ``now``.
+    ``outdated_after_days`` of ``now``. "Working links": it has links (its own and its
+    releases' landing pages and documentation, its distributions' access and download URLs)
+    and none is in ``broken`` (the link checker's broken URLs; unchecked ones count as
+    working).
     """
     now = now or datetime.now(UTC)
     nodes: dict[str, _Node] = defaultdict(_Node)
@@ -164,10 +170,18 @@ def score_graph(triples: Iterable[ox.Triple], *, now: datetime | None = None,
             releases[key].add(str(child))
     solutions = sorted(k for k in datasets if not nodes[k].has("isVersionOf") and k.startswith("<"))
     cutoff = now - timedelta(days=outdated_after_days)
-    return [_score(k, nodes, sorted(releases.get(k, ())), cutoff) for k in solutions]
+    return [_score(k, nodes, sorted(releases.get(k, ())), cutoff, broken) for k in solutions]
 
 
-def _score(key: str, nodes: dict[str, _Node], release_keys: Sequence[str], cutoff: datetime) -> Score:
+def _links(records: Sequence[_Node], dists: Sequence[_Node]) -> set[str]:
+    """The URLs the link checker follows for one solution (IRIs only)."""
+    values = [v for n in records for k in ("landing", "page") for v in n.values(k)]
+    values += [v for d in dists for k in ("access", "download") for v in d.values(k)]
+    return {v.value for v in values if isinstance(v, ox.NamedNode)}
+
+
+def _score(key: str, nodes: dict[str, _Node], release_keys: Sequence[str], cutoff: datetime,
+           broken: Collection[str]) -> Score:
     sol = nodes[key]
     rels = [nodes[r] for r in release_keys if r in nodes]
     dists = [nodes[str(d)] for n in [sol, *rels] for d in n.values("distribution")]
@@ -180,6 +194,7 @@ def _score(key: str, nodes: dict[str, _Node], release_keys: Sequence[str], cutof
         "eira": any(isinstance(v, ox.NamedNode) and v.value.startswith(EIRA) for v in sol.values("type")),
         "access-url": every("access"),
         "download-url": any(d.has("download") for d in dists),
+        "working-links": bool(links := _links([sol, *rels], dists)) and not any(u in broken for u in links),
         "file-type": bool(dists) and all(
             any(isinstance(v, ox.NamedNode) and v.value.startswith(EU_FILE_TYPES) for v in d.values("format"))
             for d in dists),

@@ -27,8 +27,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from catalogue.community import AccountError
-from catalogue.community.registration import TERMS_VERSION, Composed, RegistrationError
+from catalogue.community import TERMS_VERSION, AccountError, Composed, RegistrationError
 from catalogue.errors import CatalogueError
 from catalogue.mail import AddressError, MailError
 
@@ -65,8 +64,11 @@ def _setup(state) -> None:
 
 @bp.before_app_request
 def _terms_gate():
-    """An account that accepted earlier terms accepts the new ones before going on."""
-    if request.endpoint in _OPEN or request.endpoint is None or not session.get("user"):
+    """An account that accepted earlier terms accepts the new ones before going on. A
+    request without a session cookie is not looked at: reading the session would add
+    ``Vary: Cookie`` to every answer, public and cached ones included."""
+    if request.endpoint in _OPEN or request.endpoint is None \
+            or current_app.config["SESSION_COOKIE_NAME"] not in request.cookies or not session.get("user"):
         return None
     user = current_user()
     if user is not None and root().registration.needs_terms(user):

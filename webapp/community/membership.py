@@ -15,12 +15,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from catalogue.community.membership import (
-    ROLES_IN_COLLECTION,
-    CommunitySettings,
-    Composed,
-    MembershipError,
-)
+from catalogue.community import ROLES_IN_COLLECTION, CommunitySettings, Composed, MembershipError
 from catalogue.errors import CatalogueError
 from catalogue.mail import AddressError, Mail, MailError
 

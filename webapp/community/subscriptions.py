@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from catalogue.community.subscriptions import FREQUENCIES, KINDS, Item, SubscriptionError
+from catalogue.community import FREQUENCIES, KINDS, News, SubscriptionError
 
 from ..auth import _local, csrf, current_user, login_required
 from ..context import root
@@ -101,7 +101,7 @@ def notifications():
 def unsubscribe(ident: str, signature: str):
     subscriptions = root().subscriptions
     if request.method == "GET":
-        found = subscriptions.by_iri(f"{root().graphs.base}subscription/{ident}") \
+        found = subscriptions.by_iri(root().graphs.subscription_by_ident(ident).value) \
             if len(ident) == 24 and ident.isalnum() else None
         if found is None or subscriptions.signature(found.iri) != signature:
             return render_template("community/sent.html", title=_("This link does not work"), message=_(
@@ -118,7 +118,7 @@ def unsubscribe(ident: str, signature: str):
 
 # Atom feeds (RFC 4287)
 
-def _atom(feed_id: str, title: str, items: list[Item], self_url: str, alternate: str) -> Response:
+def _atom(feed_id: str, title: str, items: list[News], self_url: str, alternate: str) -> Response:
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     ET.SubElement(feed, f"{{{ATOM}}}id").text = feed_id
