@@ -37,11 +37,11 @@ def child(mode: str, path: str, workdir: str) -> dict:
         scored: dict = {}
         original = c.quality.recompute
 
-        def timed(source: str) -> int:
+        def timed(source: str, written=None) -> int:
             if mode == "without":
                 return 0
             t = time.perf_counter()
-            n = original(source)
+            n = original(source, written)
             scored.update(seconds=time.perf_counter() - t, solutions=n)
             return n
         c.quality.recompute = timed  # type: ignore[method-assign]

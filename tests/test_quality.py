@@ -169,7 +169,7 @@ def test_an_ingest_recomputes_the_sources_scores(catalogue):
 
 
 def test_a_failure_to_score_never_fails_the_ingest(catalogue, monkeypatch, caplog):
-    def boom(source):
+    def boom(source, written=None):
         raise RuntimeError("scoring broke")
     monkeypatch.setattr(catalogue.quality, "recompute", boom)
     assert catalogue.publishing.ingest("qtest", GOOD, filename="b.ttl").stored

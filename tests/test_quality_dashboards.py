@@ -138,6 +138,17 @@ def test_a_sources_numbers_match_its_records(catalogue):
     assert (d.page, d.pages, d.maxima["findability"]) == (1, 1, 25)
 
 
+def test_another_process_reads_the_same_numbers_from_the_store(catalogue):
+    """The process that scored keeps its scores for the dashboard (no read back); any other
+    (a second web worker on a remote store, a server started later) reads the quality graph,
+    and both say the same."""
+    primed = catalogue.quality.dashboards.source("dash").scores
+    fresh = type(catalogue.quality.dashboards)(catalogue)  # no primed scores: reads the store
+    read = fresh.source("dash").scores
+    assert read.records == primed.records and read.means == primed.means and read.mean_total == primed.mean_total
+    assert read.levels == primed.levels and read.bins == primed.bins
+
+
 def test_broken_links_are_the_sources_own(catalogue):
     d = catalogue.quality.dashboards.source("dash")
     assert d.links_checked

@@ -242,7 +242,8 @@ def ingest(
         activity = graphs.run_activity(source, version)
         try:
             # bulk writes into graphs nobody reads yet ...
-            store.write_graph(graph, index.stored_triples(accepted))
+            written = index.stored_triples(accepted)
+            store.write_graph(graph, written)
             if quarantine is not None:
                 store.write_graph(quarantine, _quarantine_triples(index, rejected, report))
             store.write_graph(run_graph, history.run_triples(activity, report, changes, truncated,
@@ -256,6 +257,7 @@ def ingest(
             raise
         report.stored = True
         report.activity = activity.value
+        report.written = (graph, written)
         # older versions beyond those kept for roll back are reclaimed (a crash here only
         # leaves garbage, never a wrong public state)
         history.prune(store, graphs, source, settings.keep_versions, version)

@@ -116,13 +116,15 @@ class Publishing:
         is stored, and ``catalogue quality`` and ``catalogue index`` rebuild them."""
         if report.stored:
             try:
-                self._root.quality.recompute(source)
+                # scored from the triples just written when there are (no read back)
+                self._root.quality.recompute(source, written=report.written)
             except Exception as exc:  # derived data: never fails or undoes the stored run
                 log.warning("quality scores not updated for %s: %s", source, exc)
             try:
                 self._root.search.reindex(source)
             except (SearchIndexError, OSError, ValueError) as exc:
                 log.warning("search index not updated: %s", exc)
+        report.written = None  # the caller keeps the report; the triples are not worth keeping
         return report
 
     @property

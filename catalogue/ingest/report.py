@@ -44,6 +44,10 @@ class Report:
     # (accepted, rejected) when ``records`` lists only some records: a stored run keeps
     # just those with findings (see catalogue.ingest.history)
     counts: tuple[int, int] | None = None
+    # (the new version graph, the triples a stored ingest wrote into it), kept in memory for
+    # what is derived from them right after (the quality scores: reading the graph back cost
+    # more than scoring it); never reported, never persisted
+    written: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def accepted(self) -> int:

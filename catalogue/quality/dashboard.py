@@ -214,6 +214,16 @@ class Dashboards:
         self._cache: LRU[tuple[str, str], object] = LRU(256)
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        # the scores this process just computed, by quality graph: a dashboard read right
+        # after an ingest or `catalogue quality` needs no query (reading 100k totals and
+        # averaging 600k measurements back took 26 s on a loaded machine)
+        self._primed: LRU[str, Scores] = LRU(64)
+
+    def prime(self, quality_graph: str, totals: dict[str, int], dimensions: dict[str, list[int]]) -> None:
+        """Keep the scores of a quality graph just written (``totals`` per record, every
+        record's value per dimension); a rewrite of the same graph replaces them."""
+        means = {d: (sum(v) / len(v) if v else 0.0) for d, v in dimensions.items()}
+        self._primed.put(quality_graph, scores_from(totals, means))
 
     # what is read once per data version and quality history
 
@@ -243,6 +253,10 @@ class Dashboards:
         root = self._root
         if state.graph is None:
             return EMPTY
+
+        primed = self._primed.get(root.graphs.quality(state.graph).value)
+        if primed is not None:
+            return primed
 
         def read() -> Scores:
             dataset = Dataset(default_graphs=[root.graphs.quality(state.graph)])  # type: ignore[arg-type]

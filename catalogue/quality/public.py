@@ -11,6 +11,8 @@ that source, never wrong ones), and older versions' quality graphs are dropped w
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -96,6 +98,8 @@ class Quality:
     def __init__(self, root: Catalogue) -> None:
         self._root = root
         self.dashboards = Dashboards(root)  # /sources/{slug}/quality, /quality
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
 
     @property
     def min_score(self) -> int | None:
@@ -105,16 +109,29 @@ class Quality:
         """
         return parse_min_quality(self._root.settings.min_quality)
 
-    def score_source(self, slug: str, source_graph: ox.NamedNode) -> list[Score]:
-        """Score every solution of one source graph (nothing written)."""
+    def score_source(self, slug: str, source_graph: ox.NamedNode,
+                     triples: Iterable[ox.Triple] | None = None) -> list[Score]:
+        """Score every solution of one source graph (nothing written): from ``triples``
+        when the caller holds that graph's triples (an ingest that just wrote them), else
+        read from the store."""
         settings = self._root.settings
-        if not queries.ask(self._root.store, "quality_has_solutions", dataset=Dataset(default_graphs=[source_graph])):
-            return []  # nothing to score: not worth reading every triple (the standards' sources)
-        return score_graph(self._root.store.iter_triples(source_graph),  # streamed where the store can
-                           outdated_after_days=settings.outdated_after_days,
+        if triples is None:
+            if not queries.ask(self._root.store, "quality_has_solutions",
+                               dataset=Dataset(default_graphs=[source_graph])):
+                return []  # nothing to score: not worth reading every triple (the standards' sources)
+            triples = self._root.store.iter_triples(source_graph)  # streamed where the store can
+        return score_graph(triples, outdated_after_days=settings.outdated_after_days,
                            broken=broken_urls(self._root.store, self._root.graphs))  # the link checker's
 
-    def recompute(self, source: str) -> int:
+    def recompute(self, source: str, written: tuple[ox.NamedNode, list[ox.Triple]] | None = None) -> int:
+        """:meth:`_recompute` one source at a time (an ingest's and the link checker's may
+        come at once: two would each write a set of measurements)."""
+        with self._locks_guard:
+            lock = self._locks.setdefault(source, threading.Lock())
+        with lock:
+            return self._recompute(source, written)
+
+    def _recompute(self, source: str, written: tuple[ox.NamedNode, list[ox.Triple]] | None) -> int:
         """Rewrite the quality graph of ``source``'s current version (and drop its older
         ones), and add the run's summary to the quality history (``history.record``);
         returns the solutions scored (0: no current version, nothing kept).
@@ -135,9 +152,12 @@ class Quality:
             if state is not None:  # withdrawn: the trend drops to 0 solutions
                 history.record(store, graphs, source, None, graphs.source_resource(source), [], now)
             return 0
-        scores = self.score_source(source, state.graph)
+        held = written[1] if written is not None and written[0] == state.graph else None
+        scores = self.score_source(source, state.graph, held)
         store.drop_graph(current)
         store.write_graph(current, measurement_triples(graphs, source, scores, now))
+        self.dashboards.prime(current.value, {s.record: s.total for s in scores},
+                              {d: [s.dimensions[d] for s in scores] for d in DIMENSIONS})
         history.record(store, graphs, source, state.version, state.graph, scores, now)  # the trend
         return len(scores)
 

@@ -85,6 +85,10 @@ _P = {
 }
 
 
+_DATASET = ox.NamedNode(_DCAT + "Dataset")
+_WANTED = frozenset(_P.values()) | {_RDF_TYPE}
+
+
 @dataclass(frozen=True)
 class Score:
     """One solution's score: per dimension, the total, and the criteria it does not meet."""
@@ -155,13 +159,20 @@ def score_graph(triples: Iterable[ox.Triple], *, now: datetime | None = None,
     now = now or datetime.now(UTC)
     nodes: dict[str, _Node] = defaultdict(_Node)
     datasets: set[str] = set()
+    wanted = _WANTED  # only what a criterion reads (titles and descriptions are a third of a graph)
     for t in triples:
-        if not isinstance(t.subject, ox.NamedNode | ox.BlankNode) or isinstance(t.object, ox.Triple):
+        predicate = t.predicate.value
+        if predicate not in wanted:
             continue
-        key = str(t.subject)
-        if t.predicate.value == _RDF_TYPE and t.object == ox.NamedNode(_DCAT + "Dataset"):
-            datasets.add(key)
-        nodes[key].props[t.predicate.value].append(t.object)
+        subject, obj = t.subject, t.object
+        if isinstance(obj, ox.Triple) or isinstance(subject, ox.Triple):
+            continue
+        key = str(subject)
+        if predicate == _RDF_TYPE:
+            if obj == _DATASET:
+                datasets.add(key)
+            continue
+        nodes[key].props[predicate].append(obj)
     releases: dict[str, set[str]] = defaultdict(set)
     for key in datasets:
         for parent in nodes[key].values("isVersionOf"):
