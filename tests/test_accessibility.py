@@ -3,7 +3,10 @@ over every kind of page, desktop and phone: the home page, search (with a facet,
 result), a solution, a release, a distribution, a publisher, a licence, an EIRA building
 block (v6, and a v4 one), a vocabulary term (its statements open), a collection, SPARQL,
 the saved queries and one's result, the publishers, a source signed in (upload form,
-history, tokens), a refused upload's report, a run, the sign-in page and a 404. No page may
+history, tokens), a refused upload's report, a run, the sign-in page and a 404; the
+community's pages (a collection's community and content, sign-up, terms, the password
+reset, one's account, subscriptions and notifications, the queues of requests, comments and
+curation, a new event's form, a solution's comments) and the quality dashboards. No page may
 be wider than a phone's screen either (WCAG 1.4.10, reflow).
 
 Rules: WCAG 2.0 and 2.1, levels A and AA, and Deque's best practices. A violation of impact
@@ -125,6 +128,14 @@ def test_every_kind_of_page_passes_axe(site, browser, tmp_path):
             page.locator("details.all-statements > summary").click()
             audit("vocabulary term, all statements open")
             visit("collection", collection)
+            collection_iri = parse_qs(urlparse(page.url).query).get("uri", [""])[0]
+            assert collection_iri, page.url
+            visit("community, signed out", "/community?" + urlencode({"collection": collection_iri}))
+            visit("community content, signed out", "/community/content?" + urlencode({"collection": collection_iri}))
+            visit("create an account", "/register")
+            visit("terms of use", "/terms")
+            visit("forgot password", "/password/forgot")
+            visit("a source's quality dashboard", "/sources/demo/quality")
             visit("licensing assistant", "/licences?t=Use-Reproduce")
             visit("licence comparison", "/licences/compare?l=EUPL-1.2&l=MIT&l=Apache-2.0")
             visit("licence compatibility", "/licences/compatibility?use=GPL-3.0-only&redistribute=EUPL-1.2")
@@ -213,6 +224,18 @@ def test_every_kind_of_page_passes_axe(site, browser, tmp_path):
             visit("accounts", "/users")
             visit("propose a solution", "/propose")
             visit("proposals", "/proposals")
+            # the community pages of an administrator who moderates: forms, queues, dashboards
+            visit("my account", "/account")
+            visit("community, facilitated", "/community?" + urlencode({"collection": collection_iri}))
+            visit("new event", "/community/content/new?" + urlencode({"collection": collection_iri, "type": "event"}))
+            visit("my subscriptions", "/subscriptions")
+            visit("my notifications", "/notifications")
+            visit("requests to join", "/moderation/requests")
+            visit("comments to moderate", "/moderation/comments")
+            visit("curation", "/moderation/curation")
+            visit("the catalogue's quality dashboard", "/quality")
+            visit("comments of a solution", "/comments?" + urlencode({"target": parse_qs(
+                urlparse(first_solution).query).get("uri", [""])[0]}))
         finally:
             context.close()
 

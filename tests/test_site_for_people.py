@@ -115,7 +115,7 @@ def crawl(site: str) -> dict[str, str]:
     queued = {site + "/"}
     while todo and len(seen) < AT_MOST:
         url = todo.popleft()
-        r = requests.get(url, headers=HTML, timeout=30)
+        r = requests.get(url, headers=HTML, timeout=30, allow_redirects=False)  # /go leaves the site
         assert r.status_code < 500, f"{url}: {r.status_code}"
         if "text/html" not in r.headers.get("content-type", "") or r.status_code != 200:
             continue
