@@ -51,6 +51,7 @@ from .rich_text import rich_text
 bp = Blueprint("ld", __name__)
 
 EIRA = "http://data.europa.eu/dr8/"
+DCT_TYPE = "http://purl.org/dc/terms/type"  # a solution's kinds: "may be outdated" depends on them
 FORMATS: dict[str, tuple[str, ox.RdfFormat | None]] = {  # suffix -> (media type, serializer)
     "html": ("text/html", None),
     "ttl": ("text/turtle", ox.RdfFormat.TURTLE),
@@ -208,9 +209,10 @@ def _render(iri: str, media: str, triples: list[ox.Triple], url_for_format) -> b
     if is_solution(triples, iri) and not _catalogue().reader.is_release(iri):
         page = _catalogue().reader.solution_page(iri, label_languages())
         quality = _catalogue().quality
+        kinds = [t.object.value for t in triples if t.subject.value == iri and t.predicate.value == DCT_TYPE]
         return render_template("solution.html", page=page, href=href, rich_text=rich_text,
-                               quality=quality.of_record(iri), outdated=quality.outdated(page.modified),
-                               outdated_days=_catalogue().settings.outdated_after_days,
+                               quality=quality.of_record(iri), outdated=quality.outdated(page.modified, types=kinds),
+                               outdated_days=quality.outdated_after(kinds),
                                definition_text=resource_pages.definition_text,
                                jsonld=safe_json_for_script(jsonld), alternates=alternates).encode("utf-8")
     # licences, collections, releases, distributions, publishers: a page of their own

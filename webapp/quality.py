@@ -9,11 +9,17 @@ The scoring explains each point lost in English with a stable criterion code
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
-from catalogue.quality import CRITERIA, OUTCOMES, level_of
+from catalogue.quality import CRITERIA, OUTCOMES, ThresholdError, level_of
 from catalogue.search import FacetValue
+
+from .auth import current_user, login_required, require
+from .context import root
+from .errors import status_of
+from .i18n import label_languages
 
 bp = Blueprint("quality", __name__)
 
@@ -94,3 +100,32 @@ def dimension_name(name: str) -> str:
 def level(score: int) -> str:
     """The level code of a score (a CSS class: quality-good)."""
     return level_of(score)
+
+
+# "may be outdated" per kind of asset: the moderators' thresholds
+
+@bp.route("/moderation/quality", methods=["GET", "POST"])
+@login_required
+def thresholds():
+    """Moderators set, per ADMS asset type, after how many days without a change a record
+    may be outdated (blank: the site's default)."""
+    user = current_user()
+    assert user is not None
+    require(user.is_moderator)
+    error, status = None, 200
+    if request.method == "POST":
+        raw = request.form.get("days", "").strip()
+        try:
+            days = int(raw) if raw else None
+        except ValueError:
+            days, error, status = None, _("Give a whole number of days, or leave it empty for the default."), 400
+        if error is None:
+            try:
+                root().quality.thresholds.set(request.form.get("type", ""), days, user)
+            except ThresholdError as exc:
+                error, status = str(exc), status_of(exc)
+            else:
+                flash(_("Saved: pages and scores follow it (scores at the next scoring run)."))
+                return redirect(url_for("quality.thresholds"), code=303)
+    return render_template("quality_thresholds.html", types=root().quality.thresholds.asset_types(label_languages()),
+                           default=root().settings.outdated_after_days, error=error), status

@@ -48,3 +48,7 @@ __all__ += ["MAX_MESSAGE", "MAX_REASON", "Action", "ChangeRequest", "Curation", 
 # the dashboards (item 4): catalogue/quality/dashboard.py (``Catalogue.quality.dashboards``),
 # history.py (each run's summary), svg.py (charts), export.py (CSV, JSON)
 __all__ += ["DashboardError", "export", "svg"]
+
+from catalogue.quality.outdated import AssetType, ThresholdError, Thresholds  # noqa: E402
+
+__all__ += ["AssetType", "ThresholdError", "Thresholds"]

@@ -26,6 +26,7 @@ from catalogue.quality import history
 from catalogue.quality.dashboard import Dashboards
 from catalogue.quality.dqv import Q, measurement_triples
 from catalogue.quality.links import BrokenLink, broken_urls
+from catalogue.quality.outdated import Thresholds, threshold
 from catalogue.quality.table import (
     BY_CODE,
     DIMENSIONS,
@@ -98,6 +99,7 @@ class Quality:
     def __init__(self, root: Catalogue) -> None:
         self._root = root
         self.dashboards = Dashboards(root)  # /sources/{slug}/quality, /quality
+        self.thresholds = Thresholds(root)  # "may be outdated" per asset type, set by moderators
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
@@ -121,7 +123,8 @@ class Quality:
                 return []  # nothing to score: not worth reading every triple (the standards' sources)
             triples = self._root.store.iter_triples(source_graph)  # streamed where the store can
         return score_graph(triples, outdated_after_days=settings.outdated_after_days,
-                           broken=broken_urls(self._root.store, self._root.graphs))  # the link checker's
+                           broken=broken_urls(self._root.store, self._root.graphs),  # the link checker's
+                           thresholds=self.thresholds.read())  # the moderators' per asset type
 
     def recompute(self, source: str, written: tuple[ox.NamedNode, list[ox.Triple]] | None = None) -> int:
         """:meth:`_recompute` one source at a time (an ingest's and the link checker's may
@@ -167,11 +170,19 @@ class Quality:
         self._root.changed()
         return done
 
-    def outdated(self, modified: str | datetime | None, now: datetime | None = None) -> bool:
-        """Whether a record last changed at ``modified`` (an ISO date or date-time; naive
-        read as UTC) is older than CATALOGUE_OUTDATED_AFTER_DAYS (0: never). A record
-        without a date is not called outdated: it has nothing to be out of date against."""
-        days = self._root.settings.outdated_after_days
+    def outdated_after(self, types: Iterable[str] = ()) -> int:
+        """The days after which a record of ``types`` (its ``dct:type`` IRIs) may be
+        outdated: the moderators' longest threshold among its ADMS asset types, else
+        CATALOGUE_OUTDATED_AFTER_DAYS (0: never)."""
+        return threshold(types, self.thresholds.current(), self._root.settings.outdated_after_days)
+
+    def outdated(self, modified: str | datetime | None, now: datetime | None = None,
+                 types: Iterable[str] = ()) -> bool:
+        """Whether a record of ``types`` last changed at ``modified`` (an ISO date or
+        date-time; naive read as UTC) is older than its threshold (:meth:`outdated_after`;
+        0: never). A record without a date is not called outdated: it has nothing to be out
+        of date against."""
+        days = self.outdated_after(types)
         if not modified or days <= 0:
             return False
         if isinstance(modified, str):

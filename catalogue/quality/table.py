@@ -17,7 +17,7 @@ matches MQA's and a lax mode later can lose it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -145,13 +145,15 @@ def _date(term: Node) -> datetime | None:
 
 
 def score_graph(triples: Iterable[ox.Triple], *, now: datetime | None = None,
-                outdated_after_days: int = 1095, broken: Collection[str] = frozenset()) -> list[Score]:
+                outdated_after_days: int = 1095, broken: Collection[str] = frozenset(),
+                thresholds: Mapping[str, int] | None = None) -> list[Score]:
     """Score every solution (a ``dcat:Dataset`` that is not a release) of one graph.
 
     A solution's distributions are its own and its releases' (``dct:hasVersion`` or the
     release's ``dct:isVersionOf``); its releases count for versions, release notes and
     its latest modification. "Recent" is a modification (else issue) date within
-    ``outdated_after_days`` of ``now``. "Working links": it has links (its own and its
+    ``outdated_after_days`` of ``now``, or of the longest threshold moderators set for one
+    of its ADMS asset types (``thresholds``: type IRI -> days; 0: never outdated). "Working links": it has links (its own and its
     releases' landing pages and documentation, its distributions' access and download URLs)
     and none is in ``broken`` (the link checker's broken URLs; unchecked ones count as
     working).
@@ -180,8 +182,14 @@ def score_graph(triples: Iterable[ox.Triple], *, now: datetime | None = None,
         for child in nodes[key].values("hasVersion"):
             releases[key].add(str(child))
     solutions = sorted(k for k in datasets if not nodes[k].has("isVersionOf") and k.startswith("<"))
-    cutoff = now - timedelta(days=outdated_after_days)
-    return [_score(k, nodes, sorted(releases.get(k, ())), cutoff, broken) for k in solutions]
+    by_type = thresholds or {}
+
+    def cutoff(key: str) -> datetime | None:
+        """When a change must have been made after to count as recent (None: always)."""
+        types = [v.value for v in nodes[key].values("type") if isinstance(v, ox.NamedNode)]
+        days = max((by_type[t] for t in types if t in by_type), default=outdated_after_days)
+        return now - timedelta(days=days) if days > 0 else None
+    return [_score(k, nodes, sorted(releases.get(k, ())), cutoff(k), broken) for k in solutions]
 
 
 def _links(records: Sequence[_Node], dists: Sequence[_Node]) -> set[str]:
@@ -191,7 +199,7 @@ def _links(records: Sequence[_Node], dists: Sequence[_Node]) -> set[str]:
     return {v.value for v in values if isinstance(v, ox.NamedNode)}
 
 
-def _score(key: str, nodes: dict[str, _Node], release_keys: Sequence[str], cutoff: datetime,
+def _score(key: str, nodes: dict[str, _Node], release_keys: Sequence[str], cutoff: datetime | None,
            broken: Collection[str]) -> Score:
     sol = nodes[key]
     rels = [nodes[r] for r in release_keys if r in nodes]
@@ -219,7 +227,7 @@ def _score(key: str, nodes: dict[str, _Node], release_keys: Sequence[str], cutof
         "dates": sol.has("issued") and sol.has("modified"),
         "versions": bool(rels) or sol.has("versionInfo"),
         "release-notes": any(n.has("notes") for n in [sol, *rels]),
-        "recent": any(d >= cutoff for d in dates),
+        "recent": cutoff is None or any(d >= cutoff for d in dates),
     }
     lost = tuple(c.code for c in CRITERIA if not met[c.code])
     dims = {d: WEIGHTS[d] - sum(BY_CODE[c].points for c in lost if BY_CODE[c].dimension == d)
