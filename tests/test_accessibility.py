@@ -232,6 +232,7 @@ def test_every_kind_of_page_passes_axe(site, browser, tmp_path):
             visit("my notifications", "/notifications")
             visit("requests to join", "/moderation/requests")
             visit("comments to moderate", "/moderation/comments")
+            visit("content to publish", "/moderation/content")
             visit("curation", "/moderation/curation")
             visit("the catalogue's quality dashboard", "/quality")
             visit("comments of a solution", "/comments?" + urlencode({"target": parse_qs(

@@ -325,3 +325,17 @@ def test_private_content_never_in_public_graphs_or_dumps(catalogue):
     assert c.graphs.content in c.public_graphs() and c.graphs.content_private not in c.public_graphs()
     dump = b"".join(c.feeds.export("nq"))
     assert b"Public-words" in dump and b"Secret-draft-words" not in dump and b"content-private" not in dump
+
+
+def test_the_queue_of_content_to_publish(catalogue):
+    user = catalogue.accounts.user
+    waiting = catalogue.content.create(COLLECTION, "news", {"title": "Waits"}, user("member"), submit=True)
+    catalogue.content.create(COLLECTION, "news", {"title": "A draft"}, user("member"), submit=False)
+    assert waiting.state == "proposed"
+    for who in ("fac", "owner", "mod", "admin"):
+        assert [i.title for i in catalogue.content.waiting_for(user(who))] == ["Waits"], who
+    for who in ("member", "author", "pub"):
+        assert catalogue.content.waiting_for(user(who)) == [], who
+    assert catalogue.content.waiting_for(None) == []
+    catalogue.content.act(waiting.ident, "publish", user("fac"))
+    assert catalogue.content.waiting_for(user("mod")) == []

@@ -290,6 +290,22 @@ class Content:
                  *self._rows("content_by", graph=self._public, creator=node).values()]
         return sorted(items, key=lambda i: -(i.modified or i.created or _EPOCH).timestamp())
 
+    def waiting_for(self, user: User | None) -> list[Item]:
+        """The proposed items ``user`` may publish (a moderator: all; a facilitator: those
+        of their collections), oldest first: the moderation queue of content."""
+        if user is None:
+            return []
+        found = [i for i in self._rows("content_all", graph=self._private).values() if i.state == "proposed"]
+        out = []
+        for item in found:
+            try:
+                community = self.community_of(item)
+            except ContentError:  # its container is gone: nothing to publish it into
+                continue
+            if self.may_facilitate(community, user):
+                out.append(item)
+        return sorted(out, key=lambda i: i.modified or i.created or _EPOCH)
+
     def featured(self, limit: int = FEATURED_ON_HOME) -> list[Item]:
         """Featured published items site-wide (top-level only), newest first."""
         items = [i for i in self._rows("content_featured", graph=self._public).values() if i.kind != "reply"]

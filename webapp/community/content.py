@@ -38,6 +38,7 @@ from catalogue.terms import PREFIXES
 from ..auth import current_user, login_required
 from ..context import root
 from ..errors import status_of
+from ..i18n import label_languages
 from ..linked_data import FORMATS, OFFERED, href, safe_json_for_script
 from ..negotiate import choose
 from ..rich_text import rich_text
@@ -349,3 +350,15 @@ def featured_items() -> list[tuple[Item, str]]:
     except CatalogueError:
         return []
 
+
+
+@bp.route("/moderation/content")
+@login_required
+def queue():
+    """What waits for the signed-in account to publish (all of it for site moderators, their
+    collections' for facilitators), oldest first."""
+    user = current_user()
+    items = root().content.waiting_for(user)
+    titles = root().reader.names(sorted({i.container for i in items}), label_languages())
+    return render_template("community/content_queue.html", items=items, names=_names(items), titles=titles,
+                           kind_names=KIND_NAMES)
