@@ -180,7 +180,7 @@ def test_a_graph_scoped_query_sees_only_the_dataset_graphs(loaded):
     assert not re.search(r"^\s*#\+\s*in-dataset", text, flags=re.M)
 
 
-SAMPLE_PARAMS = {"iri": EX + "sol", "iris": f"{EX}sol {EX}other", "string": "demo", "integer": "3", "date": "2024-01-01",
+SAMPLE_PARAMS = {"iri": EX + "sol", "iris": f"{EX}sol {EX}other", "string": "demo", "integer": "3", "date": "2024-01-01", "datetime": "2024-01-01T00:00:00+00:00",
                  "lang": "en"}
 
 
