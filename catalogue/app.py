@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 
 from catalogue import queries
+from catalogue.backup import Backups
 from catalogue.browse import Browse
 from catalogue.cartography import Cartography
 from catalogue.community.accounts import Accounts
@@ -84,6 +85,7 @@ class Catalogue:
         self.registration = Registration(self)  # sign-ups, confirmed addresses, resets, terms, one's own data
         self.membership = Membership(self)  # collections as communities: members, roles, requests, settings
         self.subscriptions = Subscriptions(self)  # who follows what; notifications and digests
+        self.backups = Backups(self)  # catalogue backup / restore: every graph and document
         self.usage = Usage(self)  # page views and downloads per day, without tracking
         self.comments = Comments(self)  # comments on solutions, releases, content: threads, moderation
         self.content = Content(self)  # news, events, discussions, documents, pages in communities

@@ -255,6 +255,39 @@ def cmd_notify(args, settings) -> int:
     return 1 if done["failed"] else 0
 
 
+def cmd_backup(args, settings) -> int:
+    """Back up every graph and document into a new directory (online on the embedded store)."""
+    from catalogue.backup import BackupError
+
+    catalogue = Catalogue(settings)
+    try:
+        m = catalogue.backups.backup(args.dir)
+    except BackupError as exc:
+        print(f"catalogue: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        catalogue.close()
+    print(f"backed up {m.quads:,} quads in {m.graphs:,} graphs and {m.documents:,} documents to {args.dir}")
+    return 0
+
+
+def cmd_restore(args, settings) -> int:
+    """Restore a backup into an empty store, then rebuild the search index."""
+    from catalogue.backup import BackupError
+
+    catalogue = Catalogue(settings)
+    try:
+        m = catalogue.backups.restore(args.dir)
+    except BackupError as exc:
+        print(f"catalogue: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        catalogue.close()
+    print(f"restored {m.quads:,} quads in {m.graphs:,} graphs and {m.documents:,} documents from {args.dir} "
+          f"(taken {m.created}); the search index is rebuilt")
+    return 0
+
+
 def cmd_serve(args, settings) -> int:
     from webapp.server import serve
 
@@ -287,6 +320,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--profile", action="append", help="extra profile, e.g. dcat-ap-3.0.1")
     s.add_argument("--json", action="store_true", help="print the JSON report")
     s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("backup", help="back up every graph and document into a new directory")
+    s.add_argument("dir", help="a directory that does not exist yet (or is empty)")
+    s.set_defaults(func=cmd_backup)
+
+    s = sub.add_parser("restore", help="restore a backup into an empty store, then rebuild the search index")
+    s.add_argument("dir", help="a directory written by `catalogue backup`")
+    s.set_defaults(func=cmd_restore)
 
     s = sub.add_parser("notify", help="send the due subscription mails (immediate, daily and weekly digests)")
     s.add_argument("--frequency", action="append", choices=("immediate", "daily", "weekly"),
