@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 
-.PHONY: help run init test lint bench clean chromium messages compile
+.PHONY: help run init test lint bench clean chromium messages compile fuzz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ chromium: ## Debian's chromium for the browser tests (Playwright drives it; no b
 	  echo "installing Debian's chromium for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+fuzz: $(VENV)/.installed-test ## a longer fuzzing run of the parse guards and the upload API (2,000 cases each, random)
+	FUZZ_EXAMPLES=2000 FUZZ_RANDOM=1 $(PY) -m pytest tests/test_fuzz.py -q
 
 lint: $(VENV)/.installed-test ## ruff over the code, mypy over catalogue/ and catalogue_cli/
 	$(VENV)/bin/ruff check catalogue webapp catalogue_cli tests bench
