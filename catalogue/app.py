@@ -40,6 +40,7 @@ from catalogue.ingest.publishing import Publishing
 from catalogue.ingest.registry import all_sources
 from catalogue.licences import Licences
 from catalogue.mail import Mailer
+from catalogue.operations import Operations
 from catalogue.pages.reader import Reader
 from catalogue.quality import Curation, LinkChecks, Quality
 from catalogue.search.upkeep import Search
@@ -89,6 +90,7 @@ class Catalogue:
         self.usage = Usage(self)  # page views and downloads per day, without tracking
         self.comments = Comments(self)  # comments on solutions, releases, content: threads, moderation
         self.content = Content(self)  # news, events, discussions, documents, pages in communities
+        self.operations = Operations(self)  # /-/health's checks; events for /-/metrics
 
     @property
     def store(self) -> Store:

@@ -324,6 +324,12 @@ class Settings:
         "noreply@ the host of CATALOGUE_BASE_URI).",
         "CATALOGUE_MAIL_FROM",
     )
+    metrics_token: str = _setting(
+        "",
+        "Token /-/metrics asks for (Authorization: Bearer TOKEN, else 401); empty: the metrics are "
+        "public, as Prometheus scrapes them (README, \"Health and metrics\").",
+        "CATALOGUE_METRICS_TOKEN",
+    )
 
     @property
     def remote(self) -> bool:

@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
         licences,
         linked_data,
         moderation,
+        operations,
         publish,
         quality,
         quality_dashboards,
@@ -93,4 +94,5 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
                                + cat.content.featured_token(),
                                settings.response_cache_mb * 1024 * 1024)
     usage.init_app(app)  # /go counts downloads; page views counted outside the shared cache
+    operations.init_app(app)  # /-/health, /-/metrics; every request timed, outermost
     return app

@@ -106,6 +106,8 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, thre
     _flush_usage_on_sigterm(catalogue)
     link_checks = start_link_checks(catalogue, settings.linkcheck_interval)  # hours; 0: off
     notifier = start_notifier(catalogue, settings.notify_interval)  # subscription mails; 0: off
+    for name, handle in (("harvest_scheduler", harvests), ("link_checks", link_checks), ("notifier", notifier)):
+        catalogue.operations.register(name, handle)  # /-/health reports them alive, stopped or off
     try:
         sockets: dict = {}
         server = create_server(app, map=sockets, host=host, port=port, threads=threads,

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from catalogue.endpoint.checks import Answer, check_query, dataset_clause
-from catalogue.endpoint.workers import Job, QueryWorkers
+from catalogue.endpoint.workers import Job, QueryTimeout, QueryWorkers
+from catalogue.operations import QueryTimedOut
 
 if TYPE_CHECKING:
     from catalogue.app import Catalogue
@@ -71,4 +72,8 @@ class Endpoint:
         job = Job(text, tuple(default), tuple(named), results_format, graph_format,
                   root.settings.sparql_max_results, snapshot.path if snapshot else None,
                   base_iri, union=whole and snapshot is not None and snapshot.public_only)
-        return self._workers.run(job)
+        try:
+            return self._workers.run(job)
+        except QueryTimeout:
+            root.operations.emit(QueryTimedOut(root.settings.sparql_timeout))  # counted for /-/metrics
+            raise

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from catalogue.ingest.jobs import Jobs
 from catalogue.ingest.pipeline import ingest, reclaim_orphans, rollback, validate_dump, withdraw_all
 from catalogue.ingest.registry import SourceState, all_sources, current, register
 from catalogue.ingest.report import Report
+from catalogue.operations import ingested
 from catalogue.search import SearchIndexError
 from catalogue.settings import PACKAGE
 from catalogue.store import EmbeddedStore
@@ -77,11 +79,17 @@ class Publishing:
     def ingest(self, source: str, data: bytes, **kwargs: Any) -> Report:
         """Parse, validate and (unless the mode refuses it) store a dump as the source's new
         version (see :func:`catalogue.ingest.ingest` for the options and the failures)."""
-        root = self._root
+        root, started = self._root, time.monotonic()
+        result: Report | BaseException | None = None
         try:
-            return self._reindexed(source, ingest(root.store, root.settings, source, data, **kwargs))
+            result = ingest(root.store, root.settings, source, data, **kwargs)
+            return self._reindexed(source, result)
+        except BaseException as exc:
+            result = exc if result is None else result  # a stored run whose refresh failed is still stored
+            raise
         finally:
             root.changed()
+            root.operations.emit(ingested(result, time.monotonic() - started))  # for /-/metrics
 
     def validate(self, data: bytes, **kwargs: Any) -> Report:
         """Parse and validate a dump without storing anything (a dry run)."""
