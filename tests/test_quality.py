@@ -9,6 +9,7 @@ import html
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 import pytest
@@ -286,3 +287,16 @@ def test_the_level_facet_reads_best_first(catalogue):
     levels = [f.value for f in search(catalogue.search.index(), SearchRequest()).facets["quality"]]
     best_first = ("excellent", "good", "fair", "poor", "insufficient")
     assert len(levels) > 1 and levels == [x for x in best_first if x in levels]
+
+
+def test_a_minimum_quality_applies_to_the_collections_and_publishers_counts(client, catalogue, monkeypatch):
+    """A card's count is what its link finds: /solutions lists by default only what reaches
+    CATALOGUE_MIN_QUALITY, so the collection and publisher cards count the same."""
+    everything = catalogue.browse.collections({}, ("en",))
+    with_settings(catalogue, monkeypatch, min_quality="excellent")
+    fewer = catalogue.browse.collections({}, ("en",))
+    before = {c.iri: c.solutions for c in everything.items}
+    after = {c.iri: c.solutions for c in fewer.items}
+    assert sum(after.values()) < sum(before.values()) and all(after[i] <= before[i] for i in after)
+    iri, count = max(after.items(), key=lambda kv: kv[1])
+    assert count == total(page(client, "/solutions?" + urlencode({"collection": iri})))

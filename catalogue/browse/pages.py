@@ -66,7 +66,8 @@ class Browse:
         def cards() -> dict[str, list[Card]]:
             records, names = self._root.per_version("browse:collections", self._read_collections)
             return collection_cards(records, self._counts()["collection"], names, languages)
-        return collections(self._root.per_version("browse:collection cards:" + ",".join(languages), cards),
+        key = f"browse:collection cards:{self._root.quality.min_score}:" + ",".join(languages)
+        return collections(self._root.per_version(key, cards),
                            request)
 
     def publishers(self, args: Args, languages: Sequence[str] = ()) -> Listing[Card]:
@@ -75,22 +76,28 @@ class Browse:
         :raise BrowseRequestError: a malformed parameter.
         """
         request = ListRequest.parse(PUBLISHERS, args)
-        records, labels = self._root.per_version("browse:publishers", self._read_publishers)
+        records, labels = self._root.per_version(f"browse:publishers:{self._root.quality.min_score}",
+                                                 self._read_publishers)
         return publishers(records, labels, request, languages)
 
     # read once per data version
 
     def _counts(self) -> dict[str, dict[str, int]]:
-        """Solutions per publisher, collection and EIRA block; publishers of anything."""
+        """Solutions per publisher, collection and EIRA block (those ``/solutions`` lists by
+        default: CATALOGUE_MIN_QUALITY applies, so a card's count is what its link finds);
+        publishers of anything."""
+        minimum = self._root.quality.min_score
+
         def read() -> dict[str, dict[str, int]]:
             index = self._root.search.index()
             facets = ("publisher", "collection", "eira")
-            of_solutions = search(index, SearchRequest(filters=SOLUTIONS_ONLY), facet_limit=1, expand=facets)
+            of_solutions = search(index, SearchRequest(filters=SOLUTIONS_ONLY, min_quality=minimum), facet_limit=1,
+                                  expand=facets)
             every = search(index, SearchRequest(), facet_limit=1, expand=("publisher",))
             out = {name: {f.value: f.count for f in of_solutions.facets[name]} for name in facets}
             out["any publisher"] = {f.value: f.count for f in every.facets["publisher"]}
             return out
-        return self._root.per_version("browse:counts", read)
+        return self._root.per_version(f"browse:counts:{minimum}", read)
 
     def _read_collections(self) -> tuple[list[CollectionRecord], dict[str, list[ox.Literal]]]:
         records = read_collections(self._root.select)
