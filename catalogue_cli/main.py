@@ -255,37 +255,37 @@ def cmd_notify(args, settings) -> int:
     return 1 if done["failed"] else 0
 
 
-def cmd_backup(args, settings) -> int:
-    """Back up every graph and document into a new directory (online on the embedded store)."""
+def _backups(settings, act) -> int:
+    """Run ``act(catalogue.backups)`` and print what it says; a refused backup or restore
+    is its message on standard error and exit code 2."""
     from catalogue.backup import BackupError
 
     catalogue = Catalogue(settings)
     try:
-        m = catalogue.backups.backup(args.dir)
+        print(act(catalogue.backups))
     except BackupError as exc:
         print(f"catalogue: {exc}", file=sys.stderr)
         return 2
     finally:
         catalogue.close()
-    print(f"backed up {m.quads:,} quads in {m.graphs:,} graphs and {m.documents:,} documents to {args.dir}")
     return 0
+
+
+def cmd_backup(args, settings) -> int:
+    """Back up every graph and document into a new directory (online on the embedded store)."""
+    def act(backups) -> str:
+        m = backups.backup(args.dir)
+        return f"backed up {m.quads:,} quads in {m.graphs:,} graphs and {m.documents:,} documents to {args.dir}"
+    return _backups(settings, act)
 
 
 def cmd_restore(args, settings) -> int:
     """Restore a backup into an empty store, then rebuild the search index."""
-    from catalogue.backup import BackupError
-
-    catalogue = Catalogue(settings)
-    try:
-        m = catalogue.backups.restore(args.dir)
-    except BackupError as exc:
-        print(f"catalogue: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        catalogue.close()
-    print(f"restored {m.quads:,} quads in {m.graphs:,} graphs and {m.documents:,} documents from {args.dir} "
-          f"(taken {m.created}); the search index is rebuilt")
-    return 0
+    def act(backups) -> str:
+        m = backups.restore(args.dir)
+        return (f"restored {m.quads:,} quads in {m.graphs:,} graphs and {m.documents:,} documents from "
+                f"{args.dir} (taken {m.created}); the search index is rebuilt")
+    return _backups(settings, act)
 
 
 def cmd_serve(args, settings) -> int:

@@ -67,3 +67,17 @@ class Mailbox:
                     raise AssertionError(f"expected {count} mail(s), {len(self.messages)} arrived")
                 self._arrived.wait(left)
             return list(self.messages)
+
+    def to(self, address: str, count: int = 1, timeout: float = 15.0) -> list[EmailMessage]:
+        """The messages to ``address`` once at least ``count`` have arrived (AssertionError,
+        naming who did get mail, after ``timeout``)."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while True:
+                found = [m for m in self.messages if m["To"] == address]
+                if len(found) >= count:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"expected {count} mail(s) to {address}, got {[m['To'] for m in self.messages]}")
+                self._arrived.wait(left)

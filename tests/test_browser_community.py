@@ -69,13 +69,7 @@ def test_sign_up_confirm_join_post_follow(site, box, browser, device):
         no_sideways_scroll()
         page.get_by_role("button", name="Create my account").click()
         page.wait_for_selector("text=Check your mailbox")
-        mail = None
-        for _ in range(200):
-            mail = next((m for m in box.messages if m["To"] == f"{name}@example.org"), None)
-            if mail is not None:
-                break
-            page.wait_for_timeout(50)
-        assert mail is not None
+        [mail] = box.to(f"{name}@example.org")
         link = re.search(r"(http://\S+/register/confirm/\S+)", mail.get_content()).group(1)
         page.goto(link)
         page.get_by_role("button", name="Confirm my address").click()

@@ -82,17 +82,6 @@ def community(s: requests.Session, site: str) -> str:
     return s.get(site + "/community?collection=" + quote(COLLECTION, safe=""), timeout=10).text
 
 
-def mails_to(box: Mailbox, address: str, count: int = 1) -> list:
-    import time
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        found = [m for m in box.messages if m["To"] == address]
-        if len(found) >= count:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"expected {count} mail(s) to {address}, got {[m['To'] for m in box.messages]}")
-
-
 def test_the_community_journey(site, box):
     url, env = site
     # the facilitator: made owner by a moderator; posts wait for a facilitator
@@ -116,7 +105,7 @@ def test_the_community_journey(site, box):
     assert r.status_code == 200 and "You follow" in r.text
     # the reader's address must be confirmed to get mail: through the account page's link
     r = reader.post(url + "/account/email", data={"email": "reader@example.org", "csrf_token": token}, timeout=10)
-    link = re.search(r"(http://\S+/register/confirm/\S+)", mails_to(box, "reader@example.org")[0].get_content())
+    link = re.search(r"(http://\S+/register/confirm/\S+)", box.to("reader@example.org")[0].get_content())
     reader.post(link.group(1), data={"csrf_token": csrf(reader.get(link.group(1), timeout=10).text)}, timeout=10)
 
     # a newcomer signs up and confirms
@@ -127,7 +116,7 @@ def test_the_community_journey(site, box):
         "username": "newcomer", "name": "Nina Newcomer", "email": "nina@example.org", "password": PASSWORD,
         "terms": re.search(r'name="terms" value="([^"]+)"', form).group(1), "csrf_token": csrf(form)}, timeout=10)
     assert r.status_code == 200
-    confirm = re.search(r"(http://\S+/register/confirm/\S+)", mails_to(box, "nina@example.org")[0].get_content())
+    confirm = re.search(r"(http://\S+/register/confirm/\S+)", box.to("nina@example.org")[0].get_content())
     page = newcomer.get(confirm.group(1), timeout=10)
     r = newcomer.post(confirm.group(1), data={"csrf_token": csrf(page.text)}, timeout=10)
     assert r.status_code == 200 and "Nina Newcomer" in r.text
@@ -151,7 +140,7 @@ def test_the_community_journey(site, box):
     # the next digest, sent by `catalogue notify` beside the server
     done = cli(env, "notify", "--frequency", "daily", "--now")
     assert done.returncode == 0, done.stderr
-    digest = [m for m in mails_to(box, "reader@example.org", 2) if "digest" in m["Subject"].lower()][-1]
+    digest = [m for m in box.to("reader@example.org", 2) if "digest" in m["Subject"].lower()][-1]
     text = digest.get_content()
     assert "Nina's pilot goes live" in text
     link = re.search(r"(http://127\.0\.0\.1:\d+/resource\?uri=\S+)", text).group(1)

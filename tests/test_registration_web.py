@@ -70,22 +70,11 @@ def sign_in(s: requests.Session, site: str, username: str, password: str = PASSW
                   timeout=10, allow_redirects=False)
 
 
-def mails_to(box: Mailbox, address: str, count: int = 1) -> list:
-    import time
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        found = [m for m in box.messages if m["To"] == address]
-        if len(found) >= count:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"expected {count} mail(s) to {address}")
-
-
 def test_a_newcomer_signs_up_confirms_and_is_signed_in(site, box):
     s = client()
     r = sign_up(s, site, "newcomer", "newcomer@example.org")
     assert r.status_code == 200 and "newcomer@example.org" in r.text
-    [mail] = mails_to(box, "newcomer@example.org")
+    [mail] = box.to("newcomer@example.org")
     assert mail["Subject"] == "Confirm your e-mail address"
     assert "Newcomer <Tester>" in mail.get_content()  # plain text: not HTML-escaped
     link = link_in(mail, "register/confirm")
@@ -95,7 +84,7 @@ def test_a_newcomer_signs_up_confirms_and_is_signed_in(site, box):
     assert r.status_code == 403 and "Send the link again" in r.text
     r = s.post(site + "/register/resend", data={"csrf_token": csrf(r.text)}, timeout=10)
     assert r.status_code == 200
-    newer = link_in(mails_to(box, "newcomer@example.org", 2)[1], "register/confirm")
+    newer = link_in(box.to("newcomer@example.org", 2)[1], "register/confirm")
     assert s.get(link, timeout=10).status_code == 404  # the first link stopped working
     page = s.get(newer, timeout=10)
     assert page.status_code == 200 and "newcomer@example.org" in page.text
@@ -110,14 +99,14 @@ def test_a_newcomer_signs_up_confirms_and_is_signed_in(site, box):
 def test_a_forgotten_password_is_reset_through_the_mail(site, box):
     s = client()
     sign_up(s, site, "forgetful", "forgetful@example.org")
-    confirm = link_in(mails_to(box, "forgetful@example.org")[0], "register/confirm")
+    confirm = link_in(box.to("forgetful@example.org")[0], "register/confirm")
     s.post(confirm, data={"csrf_token": csrf(s.get(confirm, timeout=10).text)}, timeout=10)
     other = client()
     page = other.get(site + "/password/forgot", timeout=10).text
     r = other.post(site + "/password/forgot", data={"email": "forgetful@example.org", "csrf_token": csrf(page)},
                    timeout=10)
     assert r.status_code == 200 and "one hour" in r.text
-    reset = link_in(mails_to(box, "forgetful@example.org", 2)[1], "password/reset")
+    reset = link_in(box.to("forgetful@example.org", 2)[1], "password/reset")
     form = other.get(reset, timeout=10).text
     r = other.post(reset, data={"password": "a brand new password", "again": "a different one!!",
                                 "csrf_token": csrf(form)}, timeout=10)
@@ -147,7 +136,7 @@ def test_signing_up_with_an_address_in_use_tells_its_owner_only(site, box):
     sign_up(client(), site, "owner", "owner@example.org")
     r = sign_up(client(), site, "intruder", "owner@example.org")
     assert r.status_code == 200 and "Check your mailbox" in r.text  # the same answer as a new address
-    second = mails_to(box, "owner@example.org", 2)[1]
+    second = box.to("owner@example.org", 2)[1]
     assert second["Subject"] == "You already have an account" and "owner" in second.get_content()
     assert sign_in(client(), site, "intruder").status_code == 401  # nothing was created
 
@@ -204,7 +193,7 @@ def test_forged_and_missing_tokens(site):
 def confirmed(site: str, box: Mailbox, username: str) -> requests.Session:
     s = client()
     sign_up(s, site, username, f"{username}@example.org")
-    link = link_in(mails_to(box, f"{username}@example.org")[0], "register/confirm")
+    link = link_in(box.to(f"{username}@example.org")[0], "register/confirm")
     s.post(link, data={"csrf_token": csrf(s.get(link, timeout=10).text)}, timeout=10)
     return s
 
@@ -243,7 +232,7 @@ def test_changing_password_and_address_on_the_account_page(site, box):
     token = csrf(r.text)  # a new session: a new CSRF token
     r = s.post(site + "/account/email", data={"email": "mover@new.example.org", "csrf_token": token}, timeout=10)
     assert r.status_code == 200
-    link = link_in(mails_to(box, "mover@new.example.org")[0], "register/confirm")
+    link = link_in(box.to("mover@new.example.org")[0], "register/confirm")
     assert "mover@example.org" in s.get(site + "/account", timeout=10).text  # until confirmed
     s.post(link, data={"csrf_token": token}, timeout=10)
     assert "mover@new.example.org" in s.get(site + "/account", timeout=10).text
