@@ -355,6 +355,7 @@ def test_a_newcomers_journey_on_a_phone(site, browser):
         page.locator("nav.menu").get_by_role("link", name="EIRA", exact=True).click()
         page.locator(".views-toc").get_by_role("link", name="Semantic view").click()
         assert page.url.endswith("/eira/semantic")
+        page.wait_for_load_state("load")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         gaps = page.locator(".eira-tile.cov-none")
         assert gaps.count() > 5 and gaps.first.locator(".tile-gap").inner_text() == "No solution"
@@ -366,6 +367,7 @@ def test_a_newcomers_journey_on_a_phone(site, browser):
         page.locator(".views-toc").get_by_role("link", name="Technical view - application").click()
         page.get_by_role("link", name="Data Exchange (Application Service)", exact=True).click()
         assert page.url.endswith("/dr8/DataExchangeApplicationService")
+        page.wait_for_load_state("load")  # its stylesheet applied: a busy machine measured it half laid out
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         assert page.locator("h1").inner_text().startswith("Data Exchange")
         solutions = page.locator("main a[href*='solution']")
