@@ -55,6 +55,7 @@ def test_sign_up_confirm_join_post_follow(site, box, browser, device):
     name = f"newcomer-{device}"
 
     def no_sideways_scroll():
+        page.wait_for_load_state("load")  # measured with its stylesheet applied
         assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{page.url} scrolls sideways"
 
     ARTIFACTS.mkdir(exist_ok=True)
