@@ -37,7 +37,7 @@ from werkzeug.http import http_date
 from catalogue.cache import LRU
 from catalogue.labels import LABEL_IRIS, pick
 from catalogue.pages import Statement, is_solution, statement_rows
-from catalogue.terms import PREFIXES
+from catalogue.terms import DCT, PREFIXES
 
 from . import resource_pages
 from .auth import current_user, has_session_user
@@ -51,7 +51,6 @@ from .rich_text import rich_text
 bp = Blueprint("ld", __name__)
 
 EIRA = "http://data.europa.eu/dr8/"
-DCT_TYPE = "http://purl.org/dc/terms/type"  # a solution's kinds: "may be outdated" depends on them
 FORMATS: dict[str, tuple[str, ox.RdfFormat | None]] = {  # suffix -> (media type, serializer)
     "html": ("text/html", None),
     "ttl": ("text/turtle", ox.RdfFormat.TURTLE),
@@ -209,7 +208,7 @@ def _render(iri: str, media: str, triples: list[ox.Triple], url_for_format) -> b
     if is_solution(triples, iri) and not _catalogue().reader.is_release(iri):
         page = _catalogue().reader.solution_page(iri, label_languages())
         quality = _catalogue().quality
-        kinds = [t.object.value for t in triples if t.subject.value == iri and t.predicate.value == DCT_TYPE]
+        kinds = [t.object.value for t in triples if t.subject.value == iri and t.predicate == DCT.type]  # "may be outdated" depends on them
         return render_template("solution.html", page=page, href=href, rich_text=rich_text,
                                quality=quality.of_record(iri), outdated=quality.outdated(page.modified, types=kinds),
                                outdated_days=quality.outdated_after(kinds),

@@ -151,7 +151,7 @@ class Subscriptions:
     # reading
 
     def of_user(self, username: str) -> list[Subscription]:
-        rows = queries.select(self._root.store, "subscriptions_of_user", subscriptions=self._graph,
+        rows = queries.select(self._root.store, "subscriptions_of_user", subscriptions=self._graph, accounts=self._root.graphs.accounts,
                               user=self._root.accounts.user_iri(username))
         return self._subscriptions(rows)
 
@@ -172,7 +172,7 @@ class Subscriptions:
         return next((s for s in self.of_user(username) if s.iri == node), None)
 
     def by_iri(self, iri: str) -> Subscription | None:
-        rows = queries.select(self._root.store, "subscription_by_iri", subscriptions=self._graph,
+        rows = queries.select(self._root.store, "subscription_by_iri", subscriptions=self._graph, accounts=self._root.graphs.accounts,
                               subscription=ox.NamedNode(iri))
         found = self._subscriptions(rows)
         return found[0] if found else None
@@ -286,7 +286,7 @@ class Subscriptions:
     def due(self, frequency: str, now: datetime, *, force: bool = False) -> list[Subscription]:
         """The subscriptions of ``frequency`` whose last mail is at least its period old
         (``force``: all of them)."""
-        rows = queries.select(self._root.store, "subscriptions_by_frequency", subscriptions=self._graph,
+        rows = queries.select(self._root.store, "subscriptions_by_frequency", subscriptions=self._graph, accounts=self._root.graphs.accounts,
                               frequency=ox.Literal(frequency))
         period = FREQUENCIES[frequency]
         return [s for s in self._subscriptions(rows)
