@@ -10,8 +10,11 @@ the user agent and method only to decide whether to count.
 
 Counts are added in memory (:class:`~catalogue.usage.tally.Tally`) and written every
 ``CATALOGUE_USAGE_FLUSH_SECONDS`` by a thread started on the first count, at ``close`` and by
-``flush``: one saved update (``usage_add.ru``) adds them to the stored counts in the private
-graph ``graph/usage``, which neither moves the data version nor is public.
+``flush``: one saved update (``usage_add.ru``) adds them to the private graph ``graph/usage``,
+which neither moves the data version nor is public. A flush only inserts (a node of its own
+per resource and day): several web workers flushing at once never lose each other's counts,
+as a read-and-add update did on Oxigraph (it runs concurrent updates on snapshots). Readers
+sum a day's nodes; ``compact`` (the background worker's, under a lease) merges them.
 
 Pages show counts up to the last completed day (``shown_until``), so a cached page is right
 for the whole day: ``as_of`` is the token a page cache adds to its key.
@@ -33,7 +36,7 @@ from catalogue import queries, updates
 from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.graphs import Graphs
 from catalogue.store import Dataset, Rows
-from catalogue.terms import XSD, Namespace
+from catalogue.terms import RDF_TYPE, XSD, Namespace
 from catalogue.usage.bots import is_bot
 from catalogue.usage.tally import KINDS, Key, Kind, Tally
 
@@ -212,12 +215,49 @@ class Usage:
             graphs = self._root.graphs
             try:
                 updates.run(self._root.store, "usage_add", usage=graphs.usage,
-                            pending=graphs.usage_pending(uuid.uuid4().hex), data=_triples(graphs, counts))
+                            data=_triples(graphs, counts, uuid.uuid4().hex))
             except Exception as exc:
                 self.tally.give_back(counts)
                 log.exception("usage counts not written (kept in memory for the next flush)")
                 raise UsageUnavailable(f"The usage counts could not be written: {exc}") from exc
             return sum(counts.values())
+
+    def compact(self) -> int:
+        """Merge each resource's count nodes of a day (one per flush) into one node; how many
+        (resource, day) counts were merged. For one process at a time (the background
+        worker's ``usage-compaction`` lease): two merges of the same nodes count them twice.
+
+        :raise StoreError: the store failed (each batch is merged whole or not at all).
+        """
+        store, graphs, merged = self._root.store, self._root.graphs, 0
+        while True:
+            rows = queries.select(store, "usage_increments", dataset=Dataset(default_graphs=[graphs.usage]))
+            groups: dict[tuple[str, str], dict[str, dict]] = {}
+            for r in rows:
+                key = (r["resource"].value, r["day"].value)
+                node = groups.setdefault(key, {}).setdefault(r["counter"].value, {"flush": r.get("flush"), "n": {}})
+                node["n"][r["kind"].value] = int(r["n"].value)
+            if not groups:
+                return merged
+            old: list[ox.Triple] = []
+            data: list[ox.Triple] = []
+            for (resource, day), nodes in groups.items():
+                sums: dict[str, int] = {}
+                for counter, node in nodes.items():
+                    c = ox.NamedNode(counter)
+                    old += [ox.Triple(c, RDF_TYPE, Q.UsageCount), ox.Triple(c, Q.resource, ox.NamedNode(resource)),
+                            ox.Triple(c, Q.day, ox.Literal(day, datatype=XSD.date))]
+                    old += [ox.Triple(c, Q.flush, node["flush"])] if node["flush"] is not None else []
+                    for kind, n in node["n"].items():
+                        old.append(ox.Triple(c, ox.NamedNode(kind), ox.Literal(str(n), datatype=XSD.integer)))
+                        sums[kind] = sums.get(kind, 0) + n
+                total = graphs.usage_count(resource, day)
+                data += [ox.Triple(total, RDF_TYPE, Q.UsageCount), ox.Triple(total, Q.resource, ox.NamedNode(resource)),
+                         ox.Triple(total, Q.day, ox.Literal(day, datatype=XSD.date))]
+                data += [ox.Triple(total, ox.NamedNode(k), ox.Literal(str(n), datatype=XSD.integer))
+                         for k, n in sums.items()]
+            updates.run(store, "usage_compact", usage=graphs.usage, old=old, data=data)
+            merged += len(groups)
 
     def _start(self) -> None:
         """The flushing thread, started with the first count (a CLI or a test that counts
@@ -344,14 +384,17 @@ class Usage:
                               dataset=Dataset(default_graphs=[self._root.graphs.usage]), **params)
 
 
-def _triples(graphs: Graphs, counts: dict[Key, int]) -> list[ox.Triple]:
-    """The increments as triples: per (resource, day) node its resource, day and counts."""
+def _triples(graphs: Graphs, counts: dict[Key, int], flush: str) -> list[ox.Triple]:
+    """The increments of one flush as triples: per (resource, day) a node of this flush
+    with its resource, day and counts."""
     out: list[ox.Triple] = []
     nodes: dict[tuple[str, str], ox.NamedNode] = {}
     for (resource, day, kind), n in counts.items():
         node = nodes.get((resource, day))
         if node is None:
-            node = nodes[(resource, day)] = graphs.usage_count(resource, day)
+            node = nodes[(resource, day)] = graphs.usage_increment(resource, day, flush)
+            out.append(ox.Triple(node, RDF_TYPE, Q.UsageCount))
+            out.append(ox.Triple(node, Q.flush, ox.Literal(flush)))
             out.append(ox.Triple(node, Q.resource, ox.NamedNode(resource)))
             out.append(ox.Triple(node, Q.day, ox.Literal(day, datatype=XSD.date)))
         out.append(ox.Triple(node, PROPERTY[kind], ox.Literal(str(n), datatype=XSD.integer)))
