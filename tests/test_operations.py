@@ -56,7 +56,8 @@ def test_health_is_ok_on_a_working_catalogue(site):
     assert checks["store"]["ok"] and checks["store"]["backend"] == "embedded"
     assert checks["search_index"]["state"] == "fresh" and checks["search_index"]["documents"] > 0
     assert {name: checks[name]["state"] for name in BACKGROUND} == {
-        "harvest_scheduler": "off", "link_checks": "off", "notifier": "off", "usage_flush": "idle"}
+        "harvest_scheduler": "off", "link_checks": "off", "notifier": "off", "usage_flush": "idle",
+        "usage_compaction": "off"}
     no_session(answer)
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 from typing import TYPE_CHECKING
+
+from catalogue.background.lease import DEFAULT_TTL, Lease
 
 if TYPE_CHECKING:
     from catalogue.app import Catalogue
@@ -28,9 +31,12 @@ class Notifier:
             self.thread.start()
 
     def _loop(self, catalogue: Catalogue, interval: float) -> None:
+        # one server of those sharing the store mails: never a mail twice
+        lease = Lease(catalogue, "notifications", ttl=max(DEFAULT_TTL, timedelta(seconds=3 * interval)))
         while not self._stop.wait(interval):
             try:
-                done = catalogue.subscriptions.notify()
+                with lease.hold() as held:
+                    done = catalogue.subscriptions.notify() if held else {"sent": 0, "failed": 0, "due": 0}
                 if done["sent"] or done["failed"]:
                     log.info("subscription mails: %(sent)d sent, %(failed)d failed, %(due)d due", done)
             except Exception:  # noqa: BLE001 - e.g. the store briefly unreachable: try next time

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from catalogue.background.lease import DEFAULT_TTL, Lease
 from catalogue.harvesting.run import harvest_due
 
 if TYPE_CHECKING:  # app imports much; importing it lazily keeps this module importable from it
@@ -33,10 +35,13 @@ class Scheduler:
             self.thread.start()
 
     def _loop(self, catalogue: Catalogue) -> None:
+        # one server of those sharing the store harvests (each source's claim guards a source)
+        lease = Lease(catalogue, "harvests", ttl=max(DEFAULT_TTL, timedelta(seconds=3 * self.interval)))
         while not self._stop.is_set():
             try:
-                for o in harvest_due(catalogue):
-                    log.info("harvest of source %s: %s. %s", o.slug, o.status, o.message)
+                with lease.hold() as held:
+                    for o in harvest_due(catalogue) if held else ():
+                        log.info("harvest of source %s: %s. %s", o.slug, o.status, o.message)
             except Exception:  # noqa: BLE001 - e.g. the store briefly unreachable: try next time
                 log.exception("scheduled harvest failed")
             self._stop.wait(self.interval)

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # the server's background threads, as /-/health names them (each "off" until registered)
-BACKGROUND = ("harvest_scheduler", "link_checks", "notifier", "usage_flush")
+BACKGROUND = ("harvest_scheduler", "link_checks", "notifier", "usage_flush", "usage_compaction")
 SEVERITIES = ("violation", "warning", "info")
 # a refusal of what was sent (the sender's to fix), not a failure of the catalogue
 _REFUSALS = (ErrorKind.BAD_INPUT, ErrorKind.REFUSED, ErrorKind.TOO_LARGE, ErrorKind.UNSUPPORTED,

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
+
+from catalogue.background.lease import Lease
 
 if TYPE_CHECKING:  # app imports much; importing it lazily keeps this module importable from it
     from catalogue.app import Catalogue
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 600.0  # after a run that failed (the store unreachable, say)
+LEASE_TTL = timedelta(minutes=5)  # renewed while a run goes on
 
 
 class LinkCheckScheduler:
@@ -34,6 +37,8 @@ class LinkCheckScheduler:
             self.thread.start()
 
     def _loop(self, catalogue: Catalogue) -> None:
+        # one server of those sharing the store checks links; its claim lapses between runs
+        lease = Lease(catalogue, "link-checks", ttl=LEASE_TTL)
         while not self._stop.is_set():
             try:
                 last = catalogue.links.last_run()
@@ -41,7 +46,11 @@ class LinkCheckScheduler:
                 if wait > 0:
                     self._stop.wait(wait)
                     continue
-                run = catalogue.links.run()
+                with lease.hold() as held:
+                    run = catalogue.links.run() if held else None
+                if run is None:  # another server runs it: look again when it should have ended
+                    self._stop.wait(LEASE_TTL.total_seconds())
+                    continue
                 log.info("link check: %d checked, %d ok, %d failing, %d broken, %d refused; rescored %s",
                          run.checked, run.ok, run.failing, run.broken, run.refused, ", ".join(run.rescored) or "none")
             except Exception:  # noqa: BLE001 - e.g. the store briefly unreachable: try again later
