@@ -20,6 +20,14 @@ names of facet values), ``hidden.json`` (the records that duplicate another sour
 out of every search: see ``catalogue/pages/duplicates.py``) and ``VERSION`` (the schema version:
 another version is wiped and must be rebuilt with ``catalogue index``).
 
+Several processes share one index directory (``catalogue serve --workers N`` on one
+machine): one writes at a time (``.writer.lock``, an ``flock`` a writer waits for, so a
+refresh after an ingest is never dropped because another process was writing), and every
+reader reloads when a commit landed (:meth:`SearchIndex.refresh` compares the files' stamps,
+not only the data version: a reader may see the new version before the writer committed).
+``built.json`` records the data version and each source's graph the index was written from,
+so a process can tell that it is behind and catch up (catalogue/search/upkeep.py).
+
 Duplicates are left out when searching rather than when writing documents: a per-source
 refresh rewrites only that source's documents, yet may change which record of *another*
 source is shown, so the whole hidden set is rewritten with every commit instead.
@@ -27,11 +35,14 @@ source is shown, so the whole hidden set is rewritten with every commit instead.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +58,8 @@ STEMMERS = {"da": "danish", "nl": "dutch", "en": "english", "fi": "finnish", "fr
             "ro": "romanian", "sv": "swedish", "es": "spanish"}
 TITLE_BOOST = 5.0
 WRITER_HEAP = 64_000_000
+WRITER_WAIT = 300.0  # seconds a writer waits for another process's write (a full rebuild at 100k)
+STAMPED = ("meta.json", "labels.json", "hidden.json", "built.json")  # a commit changes one of them
 
 
 class SearchIndexError(CatalogueError, RuntimeError):
@@ -60,6 +73,33 @@ class SearchIndexError(CatalogueError, RuntimeError):
 def index_path(store_path: str) -> Path:
     """Where the index of the store at ``store_path`` lives: its sibling ``{store}-search``."""
     return Path(f"{os.path.normpath(store_path)}-search")
+
+
+@contextmanager
+def file_lock(path: Path, *, wait: float) -> Iterator[bool]:
+    """``with file_lock(p, wait=s) as got:`` an exclusive ``flock`` on ``p`` (created), waited
+    for up to ``wait`` seconds (0: not at all); ``got`` says whether it is held. Held by an
+    open file, so it excludes other processes and other threads alike, and ends with them."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                got = True
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    got = False
+                    break
+                time.sleep(0.05)
+        try:
+            yield got
+        finally:
+            if got:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def _analyzer(stemmer: str | None) -> tantivy.TextAnalyzer:
@@ -149,6 +189,7 @@ class SearchIndex:
         self.path = path
         self._write_lock = threading.Lock()
         self._token: str | None = None
+        self._stamp: tuple = ()
         # facet counts by (words, filters): they depend on neither sort nor page, and a
         # state is often seen sorted or paged several ways; emptied when the index changes
         self.counts_cache: dict[tuple, dict[str, dict[str, int]]] = {}
@@ -185,16 +226,30 @@ class SearchIndex:
         tmp.write_text(json.dumps(hidden.as_json(), ensure_ascii=False))
         return tmp
 
+    def built(self) -> dict:
+        """What the index was last written from: ``{"token": data version or None,
+        "sources": {slug: graph IRI}}`` (empty: unknown, e.g. an index of an older release)."""
+        try:
+            found = json.loads((self.path / "built.json").read_text())
+        except (FileNotFoundError, ValueError):
+            return {}
+        return found if isinstance(found, dict) else {}
+
     def replace(self, records: Mapping[str, Iterable[Record]], labels: Mapping[str, Mapping[str, str]], *,
-                everything: bool = False, hidden: Hidden | None = None) -> int:
+                everything: bool = False, hidden: Hidden | None = None,
+                built: Callable[[dict], dict] | None = None) -> int:
         """Replace the documents of the given sources (``everything``: of all sources) in one
         commit; merge ``labels`` into the stored labels; ``hidden`` (of every source, not
-        only those given) replaces the hidden set. Returns the documents written.
+        only those given) replaces the hidden set; ``built`` turns the recorded
+        :meth:`built` into the new one (called while the writer lock is held). Returns the
+        documents written. Waits up to ``WRITER_WAIT`` seconds for another process writing.
 
-        :raise SearchIndexError: another process holds the index's writer lock.
+        :raise SearchIndexError: another process held the index's writer lock all that time.
         """
-        with self._write_lock:
+        with self._write_lock, file_lock(self.path / ".writer.lock", wait=WRITER_WAIT) as got:
             try:
+                if not got:
+                    raise ValueError(f"still locked after {WRITER_WAIT:g} s")
                 writer = self.index.writer(WRITER_HEAP, 1)
             except ValueError as exc:
                 raise SearchIndexError(f"the search index at {self.path} is being written by "
@@ -213,18 +268,37 @@ class SearchIndex:
             tmp = self.path / "labels.json.tmp"
             tmp.write_text(json.dumps(merged, ensure_ascii=False, sort_keys=True))
             hidden_tmp = self._write_hidden(hidden) if hidden is not None else None
+            built_tmp = None
+            if built is not None:
+                built_tmp = self.path / "built.json.tmp"
+                built_tmp.write_text(json.dumps(built(self.built()), sort_keys=True))
             writer.commit()
             writer.wait_merging_threads()
             os.replace(tmp, self.path / "labels.json")
             if hidden_tmp is not None:
                 os.replace(hidden_tmp, self.path / "hidden.json")
+            if built_tmp is not None:
+                os.replace(built_tmp, self.path / "built.json")
             self.refresh(None)
             return n
 
+    def _stamps(self) -> tuple:
+        stamps: list[tuple[int, int, int] | None] = []
+        for name in STAMPED:
+            try:
+                st = os.stat(self.path / name)
+                stamps.append((st.st_ino, st.st_mtime_ns, st.st_size))
+            except FileNotFoundError:
+                stamps.append(None)
+        return tuple(stamps)
+
     def refresh(self, token: str | None) -> None:
-        """Pick up commits (from this or another process) when the data version changed."""
-        if token is not None and token == self._token:
+        """Pick up commits (from this or another process) when the data version changed or a
+        commit landed since the last look (four ``stat`` calls)."""
+        stamp = self._stamps()
+        if token is not None and token == self._token and stamp == self._stamp:
             return
+        self._stamp = stamp
         self.index.reload()
         self.counts_cache = {}
         self.labels = self._read_labels()

@@ -10,6 +10,10 @@ decisions on duplicates meet them.
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -18,10 +22,20 @@ from catalogue.ingest.registry import all_sources
 from catalogue.pages.duplicates import find_duplicates
 from catalogue.quality import level_of
 from catalogue.search.documents import Record, read_labels, read_records
-from catalogue.search.index import Hidden, SearchIndex, index_path, open_index
+from catalogue.search.index import (
+    WRITER_WAIT,
+    Hidden,
+    SearchIndex,
+    SearchIndexError,
+    file_lock,
+    index_path,
+    open_index,
+)
 
 if TYPE_CHECKING:
     from catalogue.app import Catalogue
+
+log = logging.getLogger(__name__)
 
 
 class Search:
@@ -29,21 +43,119 @@ class Search:
 
     def __init__(self, root: Catalogue) -> None:
         self._root = root
+        self._catching_up = threading.Lock()
 
     def index(self) -> SearchIndex:
-        """The index, with the commits of the current data version picked up (for reading)."""
+        """The index, with the commits of the current data version picked up (for reading).
+
+        On a remote store other processes write the data: when the index was written from
+        another data version than the current one, a thread of this process catches it up
+        (:meth:`catch_up`) while this request reads the index as it is."""
         index = open_index(index_path(self._root.settings.store))
-        index.refresh(self._root.data_version().token)
+        token = self._root.data_version().token
+        index.refresh(token)
+        if self._root.settings.remote and index.built().get("token") != token and \
+                self._catching_up.acquire(blocking=False):
+            threading.Thread(target=self._catch_up_then_release, name="search-catch-up", daemon=True).start()
         return index
 
-    def reindex(self, source: str | None = None) -> int:
-        """Rebuild the index from the store: one source's documents, or (``None``) every
-        source's. Returns the documents written.
+    def _catch_up_then_release(self) -> None:
+        try:
+            self.catch_up()
+        except Exception:  # noqa: BLE001 - derived data: the next request tries again
+            log.warning("the search index could not catch up with the store", exc_info=True)
+        finally:
+            self._catching_up.release()
 
-        :raise SearchIndexError: another process is writing the index.
+    def catch_up(self) -> str:
+        """Bring the index up to the store's data version, if no other process on this
+        machine is doing it: the sources whose graph changed since it was written are
+        reindexed; no such source (a moderator's decision, a vocabulary): the hidden set is
+        rewritten; an index that does not say what it was written from is rebuilt. Returns
+        what it did: ``current``, ``busy`` (another process catches up), ``sources``,
+        ``hidden`` or ``rebuilt``.
+
+        :raise SearchIndexError: another process held the writer too long.
         """
         root = self._root
         index = open_index(index_path(root.settings.store))
+        with file_lock(index.path / ".catch-up.lock", wait=0) as got:
+            if not got:
+                return "busy"
+            root.changed()
+            token = root.data_version().token
+            built = index.built()
+            if built.get("token") == token:
+                return "current"
+            if "sources" not in built:
+                self.reindex()
+                return "rebuilt"
+            current = self._graphs()
+            changed = sorted(slug for slug in set(current) | set(built["sources"])
+                             if current.get(slug) != built["sources"].get(slug))
+            for slug in changed:
+                with self._reindexing(index):  # the ingesting process may be at it: then skip
+                    if index.built().get("sources", {}).get(slug) != self._graphs().get(slug):
+                        self._reindex(slug)
+            if not changed:
+                self.rewrite_hidden()
+            return "sources" if changed else "hidden"
+
+    @contextmanager
+    def _reindexing(self, index: SearchIndex) -> Iterator[None]:
+        """Held while this process reads the store for the index and writes it: a process
+        catching up waits for the one refreshing a source after its ingest, then finds
+        that source current instead of reading it again.
+
+        :raise SearchIndexError: held elsewhere for ``WRITER_WAIT`` seconds.
+        """
+        with file_lock(index.path / ".reindex.lock", wait=WRITER_WAIT) as got:
+            if not got:
+                raise SearchIndexError(f"the search index at {index.path} is being rebuilt by "
+                                       f"another process (still after {WRITER_WAIT:g} s)")
+            yield
+
+    def _graphs(self) -> dict[str, str]:
+        """Each source's current graph, as ``built.json`` records it."""
+        return {slug: s.graph.value for slug, s in all_sources(self._root.store, self._root.graphs).items()
+                if s.graph is not None}
+
+    def _built(self, source: str | None) -> Callable[[dict], dict]:
+        """What ``built.json`` says after writing ``source``'s documents (None: every source's,
+        or only the hidden set when ``source`` is ``""``): the data version read before the
+        store was read, if every source's graph then matches what the index holds (else
+        none: a process that reads it catches up)."""
+        root = self._root
+        root.changed()
+        token = root.data_version().token  # before reading: never newer than what is indexed
+        current = self._graphs()
+
+        def after(before: dict) -> dict:
+            if source is not None and "sources" not in before:
+                return {"token": None}  # what else it holds is unknown: a catch-up rebuilds it
+            sources = dict(before.get("sources", {})) if source is not None else dict(current)
+            if source:
+                sources.pop(source, None)
+                if source in current:
+                    sources[source] = current[source]
+            return {"token": token if sources == current else None, "sources": sources}
+        return after
+
+    def reindex(self, source: str | None = None) -> int:
+        """Rebuild the index from the store: one source's documents, or (``None``) every
+        source's. Returns the documents written. One process at a time (on one machine)
+        reads and writes: another waits for it.
+
+        :raise SearchIndexError: another process held the index too long.
+        """
+        index = open_index(index_path(self._root.settings.store))
+        with self._reindexing(index):
+            return self._reindex(source)
+
+    def _reindex(self, source: str | None) -> int:
+        root = self._root
+        index = open_index(index_path(root.settings.store))
+        built = self._built(source)
         states = all_sources(root.store, root.graphs)
         slugs = [source] if source is not None else sorted(states)
         records: dict[str, list[Record]] = {}
@@ -61,7 +173,7 @@ class Search:
         labels = read_labels(root.store, graphs + root.fixed_graphs()) if graphs else {}
         if source is None:  # community content: its documents are written per item, and here
             records.update(root.content.search_records())
-        return index.replace(records, labels, everything=source is None, hidden=self.hidden())
+        return index.replace(records, labels, everything=source is None, hidden=self.hidden(), built=built)
 
     def rewrite_hidden(self) -> None:
         """Rewrite only what every search leaves out (after a moderator's decision).
@@ -69,7 +181,9 @@ class Search:
         :raise SearchIndexError: another process is writing the index.
         """
         index = open_index(index_path(self._root.settings.store))
-        index.replace({}, {}, hidden=self.hidden())
+        with self._reindexing(index):
+            built = self._built("")
+            index.replace({}, {}, hidden=self.hidden(), built=built)
 
     def hidden(self) -> Hidden:
         """What every search leaves out: the records duplicating another source's, and the
