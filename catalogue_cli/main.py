@@ -1,5 +1,5 @@
-"""The ``catalogue`` command: init, validate, ingest, stats, query, export, index, serve
-(and the admin commands of admin.py: publisher, token, user, history, rollback; the
+"""The ``catalogue`` command: init, validate, ingest, stats, query, export, index, serve,
+background (and the admin commands of admin.py: publisher, token, user, history, rollback; the
 harvest commands of harvest.py).
 
 Exit codes: 0 success (validate: conforms; ingest: stored), 1 violations (rejected),
@@ -291,7 +291,16 @@ def cmd_restore(args, settings) -> int:
 def cmd_serve(args, settings) -> int:
     from webapp.server import serve
 
-    return serve(settings, host=args.host, port=args.port, threads=args.threads)
+    return serve(settings, host=args.host, port=args.port, threads=args.threads, workers=args.workers,
+                 background=not args.no_background)
+
+
+def cmd_background(args, settings) -> int:
+    """Run only the background work (harvests, link checks, mails, usage merges) until
+    stopped: the one background worker beside web-only servers (``serve --no-background``)."""
+    from webapp.server import run_background
+
+    return run_background(settings)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -361,8 +370,18 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="serve the site and SPARQL endpoint")
     s.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     s.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    s.add_argument("--threads", type=int, default=8)
+    s.add_argument("--threads", type=int, default=8, help="threads per web worker (default: 8)")
+    s.add_argument("--workers", type=int, default=1,
+                   help="web worker processes (default: 1); above 1 needs a remote "
+                        "store (CATALOGUE_SPARQL_QUERY_URL) and adds a background worker process")
+    s.add_argument("--no-background", action="store_true",
+                   help="serve pages only: no harvests, link checks, mails or usage merges here "
+                        "(run `catalogue background` once elsewhere)")
     s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("background", help="run only the background work: harvests, link checks, mails, "
+                                          "usage merges (each under a lease in the store)")
+    s.set_defaults(func=cmd_background)
 
     cli_admin.register_cli(sub)  # publisher, token, user, history, rollback
     harvest.register_cli(sub)  # harvest [--due | SLUG...], harvest configure|clear|status

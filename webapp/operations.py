@@ -18,6 +18,7 @@ Labels are bounded: a route is a rule such as ``/sources/<slug>``, never a raw p
 from __future__ import annotations
 
 import hmac
+import os
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -170,7 +171,8 @@ def health() -> tuple[Response, int, dict[str, str]]:
 
     :return 503: a check failed; its ``reason`` says why."""
     found = root().operations.health()
-    return jsonify(found.as_json()), 200 if found.ok else 503, NO_STORE
+    # which worker answered: with `serve --workers N` each process is checked by its own answers
+    return jsonify(found.as_json()), 200 if found.ok else 503, {**NO_STORE, "X-Catalogue-Process": str(os.getpid())}
 
 
 @bp.get("/-/metrics")

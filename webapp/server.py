@@ -1,4 +1,5 @@
-"""Run the app with waitress: one process, many threads, the embedded store opened once.
+"""Run the app with waitress: one process, many threads, the embedded store opened once (or
+several web processes over a remote store: ``webapp/workers.py``).
 
 Waitress reads a request's whole body before the app sees it (into a temporary file beyond
 its buffer), so a body limit checked in the app comes after the bytes were taken. Here the
@@ -14,6 +15,9 @@ import dataclasses
 import logging
 import os
 import signal
+import socket
+import threading
+from collections.abc import Callable, Iterable
 
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
@@ -21,9 +25,7 @@ from waitress.server import BaseWSGIServer, create_server
 from waitress.utilities import RequestEntityTooLarge
 
 from catalogue.app import Catalogue
-from catalogue.community import start_notifier
-from catalogue.harvesting import start_scheduler
-from catalogue.quality import start_link_checks
+from catalogue.background import start_background, stop_background
 from catalogue.settings import Settings
 
 from .context import root
@@ -86,42 +88,104 @@ def _flush_usage_on_sigterm(catalogue: Catalogue) -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
-def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> int:
-    from . import create_app
+def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, threads: int = 8,
+          workers: int = 1, background: bool = True) -> int:
+    """Serve the site: one process (``workers`` 1: the background threads in it unless
+    ``background`` is false), or ``workers`` web processes and one background process
+    (webapp/workers.py) over a remote store.
 
+    :raise WorkersRefused: ``workers`` > 1 on the embedded store.
+    """
+    if workers != 1:
+        from .workers import supervise
+
+        return supervise(settings, host=host, port=port, threads=threads, workers=workers,
+                         background=background)
     if not settings.site_url:  # links in mail lead here
         settings = dataclasses.replace(settings, site_url=f"http://{host}:{port}/")
-    app = create_app(settings)
-    catalogue = root(app)
-    catalogue.store  # open now: fail fast with a clear message if it is locked  # noqa: B018
     logging.basicConfig(level=logging.INFO)
+    return serve_one(settings, threads=threads, host=host, port=port, background=background)
+
+
+def _naming_process(app: Callable) -> Callable:
+    """The app, its answers saying which worker process made them (``X-Catalogue-Process``):
+    with several workers behind one address, how an operator (or a test) tells them apart."""
+    pid = str(os.getpid())
+
+    def named(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        def start(status: str, headers: list[tuple[str, str]], exc_info=None):
+            if not any(k.lower() == "x-catalogue-process" for k, _ in headers):
+                headers = [*headers, ("X-Catalogue-Process", pid)]
+            return start_response(status, headers, exc_info)
+        return app(environ, start)
+    return named
+
+
+def _recover(catalogue: Catalogue) -> None:
     recovered = catalogue.publishing.recover()  # uploads a stopped server left running; killed ingests' graphs
     if recovered.failed_jobs or recovered.dropped_graphs:
         print(f"Start-up: {len(recovered.failed_jobs)} unfinished upload(s) of a stopped server "
               f"marked failed, {len(recovered.dropped_graphs)} graph(s) of interrupted ingests "
               "dropped", flush=True)
-    print(f"Serving {catalogue.store.description} on http://{host}:{port}/ (Ctrl-C stops)",
-          flush=True)
-    harvests = start_scheduler(catalogue, settings.harvest_interval)  # 0: off (use cron)
+
+
+def serve_one(settings: Settings, *, threads: int, host: str = "127.0.0.1", port: int = 8000,
+              sockets: list[socket.socket] | None = None, background: bool = True) -> int:
+    """One process serving with waitress's ``threads``: on ``host``:``port``, or on the
+    listening ``sockets`` a supervisor bound (a web worker); with the background threads
+    unless ``background`` is false. Returns when the server stops."""
+    from . import create_app
+
+    app = create_app(settings)
+    catalogue = root(app)
+    catalogue.store  # open now: fail fast with a clear message if it is locked  # noqa: B018
+    _recover(catalogue)
+    if sockets is None:
+        print(f"Serving {catalogue.store.description} on http://{host}:{port}/ (Ctrl-C stops)",
+              flush=True)
+    handles = start_background(catalogue) if background else {}
     _flush_usage_on_sigterm(catalogue)
-    link_checks = start_link_checks(catalogue, settings.linkcheck_interval)  # hours; 0: off
-    notifier = start_notifier(catalogue, settings.notify_interval)  # subscription mails; 0: off
-    for name, handle in (("harvest_scheduler", harvests), ("link_checks", link_checks), ("notifier", notifier)):
-        catalogue.operations.register(name, handle)  # /-/health reports them alive, stopped or off
     try:
-        sockets: dict = {}
-        server = create_server(app, map=sockets, host=host, port=port, threads=threads,
-                               ident="catalogue",
+        listening: dict = {}
+        where: dict = {"sockets": sockets} if sockets is not None else {"host": host, "port": port}
+        served = app if sockets is None else _naming_process(app)
+        server = create_server(served, map=listening, threads=threads, ident="catalogue",
                                max_request_body_size=largest_body(settings.max_upload_bytes),
-                               **_proxy(settings))
+                               **where, **_proxy(settings))
         channel = limited_channel(settings.max_upload_bytes)
-        for listener in list(sockets.values()):  # one per address the host resolves to
+        for listener in list(listening.values()):  # one per address the host resolves to
             if isinstance(listener, BaseWSGIServer):
                 listener.channel_class = channel  # type: ignore[misc]
         server.run()
     finally:
-        harvests.stop()
-        link_checks.stop()
-        notifier.stop()
+        stop_background(handles)
+        catalogue.close()
+    return 0
+
+
+def run_background(settings: Settings) -> int:
+    """The background worker (``catalogue background``, or ``serve --workers N``'s): the
+    harvests, link checks, mails and usage merges, each under its lease in the store, until
+    SIGTERM or Ctrl-C. Serves no request."""
+    logging.basicConfig(level=logging.INFO)
+    catalogue = Catalogue(settings)
+    stopped = threading.Event()
+
+    def stop(signum: int, frame: object) -> None:
+        stopped.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        catalogue.store  # fail fast: the store cannot be opened  # noqa: B018
+        _recover(catalogue)
+        handles = start_background(catalogue)
+        print(f"Background worker {os.getpid()} on {catalogue.store.description}: "
+              + ", ".join(f"{name} {'on' if h.thread else 'off'}" for name, h in handles.items()), flush=True)
+        try:
+            stopped.wait()
+        finally:
+            stop_background(handles)
+    finally:
         catalogue.close()
     return 0

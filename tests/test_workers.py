@@ -1,0 +1,246 @@
+"""Many web workers (issue 17, item 3): `catalogue serve --workers N` over a remote store,
+what they derive kept right across them, background work run once (leases in the store),
+usage counts of several workers adding up."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import requests
+
+from catalogue.app import Catalogue
+from catalogue.background import Lease
+from catalogue.settings import load_settings
+from catalogue.store import RemoteStore
+from tests.conftest import DATA, ROOT, free_port, oxigraph_binary, wait_for
+
+MARK = "Zyxwvutian"  # a word no other record has
+SOLUTION = "http://repo.example.org/workers/solution-1"
+
+
+@pytest.fixture(scope="module")
+def sparql(tmp_path_factory):
+    """An Oxigraph server of this module's own (others' tests drop every graph of the shared one)."""
+    port = free_port()
+    proc = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(tmp_path_factory.mktemp("ox")),
+                             "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url + "/query?query=ASK%7B%7D")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def _env(sparql: str, store: Path, **extra: str) -> dict:
+    return {**os.environ, "CATALOGUE_SPARQL_QUERY_URL": sparql + "/query", "CATALOGUE_STORE": str(store),
+            "CATALOGUE_SHACL_ENGINE": "turbo", **extra}
+
+
+def _cli(env: dict, *args: str, input: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "catalogue_cli", *args], env=env, cwd=ROOT, input=input,
+                          capture_output=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def site(sparql, tmp_path_factory):
+    """`catalogue serve --workers 2` on the demo catalogue in the Oxigraph server; yields
+    (url, env, the server's process)."""
+    env = _env(sparql, tmp_path_factory.mktemp("machine-a") / "store")
+    done = _cli(env, "init", "--no-standards")
+    assert done.returncode == 0, done.stderr.decode()
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "catalogue_cli", "serve", "--workers", "2", "--port", str(port)],
+                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url + "/-/health", timeout=60)
+        yield url, env, proc
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def _by_worker(url: str, path: str, tries: int = 60) -> dict[str, requests.Response]:
+    """An answer to ``path`` from each worker that answered in ``tries`` fresh connections."""
+    found: dict[str, requests.Response] = {}
+    for _ in range(tries):
+        answer = requests.get(url + path, timeout=30, headers={"Connection": "close"})
+        found.setdefault(answer.headers["X-Catalogue-Process"], answer)
+    return found
+
+
+def _workers(url: str) -> set[str]:
+    return set(_by_worker(url, "/-/health"))
+
+
+def test_requests_reach_both_worker_processes(site):
+    url, _, proc = site
+    pids = _workers(url)
+    assert len(pids) == 2 and str(proc.pid) not in pids
+
+
+def test_an_ingest_elsewhere_is_seen_by_every_worker_within_seconds(site, sparql, tmp_path):
+    """Ingested by a process of another machine (another search index directory): each
+    worker finds the new record in its search, on its page and in its counts."""
+    url, _, _ = site
+    before = {pid: r.text for pid, r in _by_worker(url, "/").items()}
+    dump = (DATA / "ingest" / "two-solutions.ttl").read_text().replace("Open e-Invoicing Gateway", f"{MARK} Gateway")
+    dump = dump.replace("<http://repo.example.org/>", "<http://repo.example.org/workers/>")
+    elsewhere = _env(sparql, tmp_path / "machine-b" / "store")
+    done = _cli(elsewhere, "ingest", "-", "--source", "workers-test", "--format", "ttl", input=dump.encode())
+    assert done.returncode == 0, done.stdout.decode() + done.stderr.decode()
+    deadline, seen = time.monotonic() + 20, {}
+    while time.monotonic() < deadline and len(seen) < 2:
+        for pid, answer in _by_worker(url, f"/search?q={MARK}", tries=10).items():
+            if MARK in answer.text:
+                seen[pid] = time.monotonic()
+        time.sleep(0.3)
+    assert len(seen) == 2, f"the new record was found by {len(seen)} of 2 workers in 20 s"
+    for pid, answer in _by_worker(url, f"/resource?uri={SOLUTION}").items():
+        assert answer.status_code == 200 and MARK in answer.text, pid
+    after = _by_worker(url, "/")
+    assert all(after[pid].text != before.get(pid) for pid in after)  # the home page's counts moved
+
+
+def test_a_worker_that_dies_is_replaced(site):
+    url, _, _ = site
+    pids = _workers(url)
+    victim = sorted(pids)[0]
+    os.kill(int(victim), signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    now: set[str] = set()
+    while time.monotonic() < deadline:
+        try:
+            now = _workers(url)
+        except requests.RequestException:
+            now = set()
+        if len(now) == 2 and victim not in now:
+            break
+        time.sleep(0.5)
+    assert len(now) == 2 and victim not in now
+
+
+def test_more_workers_than_one_on_the_embedded_store_are_refused(tmp_path):
+    done = _cli({**os.environ, "CATALOGUE_STORE": str(tmp_path / "store")}, "serve", "--workers", "2",
+                "--port", str(free_port()))
+    assert done.returncode == 2
+    message = done.stderr.decode()
+    assert "embedded store" in message and "CATALOGUE_SPARQL_QUERY_URL" in message
+
+
+RACE = """
+import sys, time
+from datetime import timedelta
+from catalogue.app import Catalogue
+from catalogue.background import Lease
+from catalogue.settings import load_settings
+settings = load_settings({}, store=sys.argv[2], sparql_query_url=sys.argv[1] + "/query")
+catalogue = Catalogue(settings)
+leases = [Lease(catalogue, f"race-{i}", ttl=timedelta(minutes=1)) for i in range(int(sys.argv[4]))]
+catalogue.store  # connected before the start line
+for i, lease in enumerate(leases):
+    time.sleep(max(0.0, float(sys.argv[3]) + 2.0 * i - time.time()))  # all processes at once
+    print(int(lease.take()), flush=True)
+"""
+
+
+def test_of_processes_racing_for_a_lease_exactly_one_holds_it(sparql, tmp_path):
+    rounds = 4
+    start = time.time() + 4
+    procs = [subprocess.Popen([sys.executable, "-c", RACE, sparql, str(tmp_path / f"s{i}"), str(start), str(rounds)],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for i in range(3)]
+    results = []
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err.decode()
+        results.append([int(x) for x in out.split()])
+    assert [sum(r[i] for r in results) for i in range(rounds)] == [1] * rounds
+
+
+def test_two_background_workers_hold_each_lease_once(sparql, tmp_path):
+    """Two `catalogue background` instances on one store: each job's lease has one live
+    claim, so the harvests and the mails run in one of them only."""
+    env = _env(sparql, tmp_path / "store", CATALOGUE_HARVEST_INTERVAL="1", CATALOGUE_NOTIFY_INTERVAL="1")
+    procs = [subprocess.Popen([sys.executable, "-m", "catalogue_cli", "background"], env=env, cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
+    catalogue = Catalogue(load_settings({}, store=str(tmp_path / "reader"), sparql_query_url=sparql + "/query"))
+    try:
+        deadline = time.monotonic() + 40
+        holders: dict[str, list[str]] = {}
+        while time.monotonic() < deadline:
+            now = datetime.now(UTC)
+            holders = {name: [c.owner for c in Lease(catalogue, name).claims() if c.until > now]
+                       for name in ("harvests", "notifications")}
+            if all(holders.values()):
+                break
+            time.sleep(0.5)
+        time.sleep(3)  # several more rounds of both: still one claim each, renewed
+        now = datetime.now(UTC)
+        again = {name: [c.owner for c in Lease(catalogue, name).claims() if c.until > now]
+                 for name in ("harvests", "notifications")}
+        assert all(len(owners) == 1 for owners in holders.values()), holders
+        assert again == holders
+        assert {o.rsplit(":", 1)[1] for owners in again.values() for o in owners} <= {str(p.pid) for p in procs}
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(30)
+        catalogue.close()
+
+
+def test_usage_flushed_by_two_workers_at_once_adds_up_and_merges(sparql, tmp_path):
+    RemoteStore(sparql + "/query", sparql + "/update").update(
+        "DROP SILENT GRAPH <https://catalogue.example.org/graph/usage>")
+    workers = [Catalogue(load_settings({}, store=str(tmp_path / f"w{i}"), sparql_query_url=sparql + "/query"))
+               for i in range(2)]
+    resource, rounds, per_round = "http://example.org/workers/page", 15, 7
+
+    def work(catalogue: Catalogue) -> None:
+        for _ in range(rounds):
+            catalogue.usage.count(resource, "views", per_round)
+            catalogue.usage.flush()
+
+    try:
+        threads = [threading.Thread(target=work, args=(c,)) for c in workers for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        expected = 2 * 2 * rounds * per_round
+        today = workers[0].usage.today()
+        assert workers[0].usage.per_day(resource, 1, until=today)[-1].views == expected
+        assert workers[1].usage.compact() == 1
+        assert workers[0].usage.per_day(resource, 1, until=today)[-1].views == expected
+        nodes = workers[0].store.triples(workers[0].graphs.usage)
+        assert len({t.subject for t in nodes}) == 1
+        assert workers[0].usage.compact() == 0  # nothing left to merge
+    finally:
+        for c in workers:
+            c.close()
+
+
+def test_a_lease_lapses_when_its_holder_stops_renewing(sparql, tmp_path):
+    clock = [datetime.now(UTC)]
+    catalogue = Catalogue(load_settings({}, store=str(tmp_path / "s"), sparql_query_url=sparql + "/query"))
+    try:
+        first = Lease(catalogue, "lapse", ttl=timedelta(seconds=30), settle=0.0, clock=lambda: clock[0])
+        second = Lease(catalogue, "lapse", ttl=timedelta(seconds=30), settle=0.0, clock=lambda: clock[0])
+        assert first.take() and not second.take()
+        assert first.take()  # renewed
+        clock[0] += timedelta(seconds=31)  # the first stopped renewing
+        assert second.take() and not first.take()
+        second.release()
+        assert first.take()
+    finally:
+        catalogue.close()
