@@ -12,6 +12,8 @@ graph                                 holds                                     
 ``graph/provenance``                  one ``prov:Activity`` per ingest run        yes
 ``graph/draft/{slug}``                proposed records awaiting moderation        no
 ``graph/run/{slug}/{version}``        one stored run's report and its diff        no
+``graph/validation/{slug}/{version}`` a version's per-record signatures and SHACL   no
+                                      verdicts (derived: skipped re-validation)
 ``graph/accounts``                    users, roles, API token hashes              no
 ``graph/jobs``                        background uploads: state and report        no
 ``graph/membership``                  collections' members, requests, settings    no
@@ -23,7 +25,7 @@ graph                                 holds                                     
 ``graph/quality-history``             a summary of each quality scoring run (DQV)  yes
 ``graph/links``                       the link checker's last check of each link  yes
 ``graph/usage``                       views and downloads per resource and day    no
-``graph/usage-pending/{id}``          one flush of usage counts, while it runs    no
+``graph/leases``                      which process runs each background job      no
 ``graph/comments``                    visible comments on solutions, releases,    yes
                                       content (SIOC)
 ``graph/comments-private``            pending, hidden and deleted comments, edit  no
@@ -244,6 +246,11 @@ class Graphs:
         """The report and diff of the run that stored ``version`` (seen by its publishers)."""
         return self._g(f"run/{check_slug(slug)}/{check_slug(version, 'version')}")
 
+    def validation(self, slug: str, version: str) -> NamedNode:
+        """What validating ``version`` found per record (catalogue/ingest/verdicts.py), so
+        the next ingest validates only the records that changed; dropped with the version."""
+        return self._g(f"validation/{check_slug(slug)}/{check_slug(version, 'version')}")
+
     @property
     def accounts(self) -> NamedNode:
         return self._g("accounts")
@@ -251,6 +258,21 @@ class Graphs:
     @property
     def jobs(self) -> NamedNode:
         return self._g("jobs")
+
+    @property
+    def leases(self) -> NamedNode:
+        """Claims on the background jobs' leases (catalogue/background/lease.py): which
+        process runs the harvests, link checks, mails... now. Private, outside the data
+        version: renewed every few minutes."""
+        return self._g("leases")
+
+    def lease(self, name: str) -> NamedNode:
+        """One background job's lease (e.g. ``harvests``)."""
+        return self._r(f"lease/{check_slug(name, 'lease')}")
+
+    def lease_claim(self, name: str, ident: str) -> NamedNode:
+        """One process's claim on a lease (``ident``: a hex token of that claim)."""
+        return self._r(f"lease/{check_slug(name, 'lease')}/{check_slug(ident, 'claim')}")
 
     def membership_of(self, collection: str, username: str) -> NamedNode:
         """One account's membership of one collection (catalogue/community/membership.py)."""
@@ -309,13 +331,15 @@ class Graphs:
         version nor reach /sparql and the dumps."""
         return self._g("usage")
 
-    def usage_pending(self, ident: str) -> NamedNode:
-        """The scratch graph of one flush of usage counts (dropped by the same update)."""
-        return self._g(f"usage-pending/{check_slug(ident, 'flush')}")
-
     def usage_count(self, resource: str, day: str) -> NamedNode:
         """The ``q:UsageCount`` node of one resource on one day (``YYYY-MM-DD``, UTC)."""
         return self._r(f"usage/{hashlib.sha256(resource.encode()).hexdigest()[:32]}/{day}")
+
+    def usage_increment(self, resource: str, day: str, flush: str) -> NamedNode:
+        """The ``q:UsageCount`` node of what one flush (``flush``: a hex token) added to one
+        resource's counts of one day, until merged into :meth:`usage_count`'s node."""
+        return self._r(f"usage/{hashlib.sha256(resource.encode()).hexdigest()[:32]}/{day}/"
+                       f"{check_slug(flush, 'flush')}")
 
     @property
     def content(self) -> NamedNode:
