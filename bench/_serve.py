@@ -237,6 +237,15 @@ class Lab:
         if server in self.servers:
             self.servers.remove(server)
 
+    def copy_store(self, data: Data, name: str = "store") -> Path:
+        """A copy of the catalogue's store with its search index beside it (``{name}-search``,
+        where the app looks): without it a solution page has no related solutions."""
+        store = self.copy(data.store, name)
+        index = data.store.with_name(data.store.name + "-search")
+        if index.is_dir():
+            self.copy(index, name + "-search")
+        return store
+
     def paths_file(self, name: str, paths: list[str]) -> Path:
         f = self.tmp / f"{name}.paths"
         f.write_text("".join(p + "\n" for p in paths), encoding="utf-8")
@@ -244,6 +253,8 @@ class Lab:
 
 
 def catalogue_env(store: Path | None = None, remote: str | None = None) -> dict[str, str]:
+    """The environment of a catalogue process: ``store`` is the embedded store or, with
+    ``remote``, the path beside which the search index is read (``{store}-search``)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CATALOGUE_")}
     for k in ("CATALOGUE_SPARQL_WORKERS", "CATALOGUE_SPARQL_TIMEOUT"):
         if k in os.environ:
@@ -253,7 +264,7 @@ def catalogue_env(store: Path | None = None, remote: str | None = None) -> dict[
     if remote is not None:
         env["CATALOGUE_SPARQL_QUERY_URL"] = f"{remote}/query"
         env["CATALOGUE_SPARQL_UPDATE_URL"] = f"{remote}/update"
-        env["CATALOGUE_STORE"] = "/nonexistent-remote-store-is-used"
+        env["CATALOGUE_STORE"] = str(store) if store is not None else "/nonexistent-remote-store-is-used"
     return env
 
 
@@ -264,10 +275,11 @@ def start_app(lab: Lab, store: Path, threads: int) -> Server:
                              "--threads", str(threads)], port, "/hello", env=catalogue_env(store))
 
 
-def start_catalogue_serve(lab: Lab, name: str, remote: str, threads: int, ready: str) -> Server:
+def start_catalogue_serve(lab: Lab, name: str, remote: str, threads: int, ready: str,
+                          index_beside: Path | None = None) -> Server:
     port = free_port()
     return lab.start(name, [exe("catalogue"), "serve", "--port", str(port), "--threads", str(threads)],
-                     port, ready, env=catalogue_env(remote=remote))
+                     port, ready, env=catalogue_env(index_beside, remote=remote))
 
 
 def start_oxigraph(lab: Lab, data: Data) -> Server:
@@ -473,9 +485,12 @@ def serve_app(port: int, threads: int) -> None:
         catalogue.close()
 
 
-def bench_main(description: str, run) -> None:
-    """The command line shared by deref.py and sparql.py: options, wrk check, clean Ctrl-C."""
+def bench_main(description: str, run, options=None) -> None:
+    """The command line shared by deref.py and sparql.py: options (``options(parser)`` adds
+    a script's own), wrk check, clean Ctrl-C."""
     ap = argparse.ArgumentParser(description=description)
+    if options is not None:
+        options(ap)
     ap.add_argument("--duration", type=float, default=8, help="seconds per wrk run (default 8)")
     ap.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
     ap.add_argument("--threads", type=int, default=8, help="waitress threads per process (default 8, as catalogue serve)")

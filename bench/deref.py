@@ -16,11 +16,24 @@ Measures, on one generated catalogue (cached in the temp dir, see bench/_serve.p
 Prints req/s, p50, p99 and the ratios to the bare route and to native. Needs ``wrk``. Usage::
 
     python bench/deref.py [--duration 8] [--connections 8] [--processes 2]
+
+``--cold`` measures only cold solution pages (issue 17, item 5): the HTML page of solutions
+no cache has rendered yet, through ``/resource?uri=`` with a browser's Accept, on the embedded
+store (one process) and on ``oxigraph serve`` with ``--processes`` ``catalogue serve``
+processes, ``--rounds`` times each. Every run requests its own slice of the shuffled solution
+IRIs, each IRI once (a run that outlasts its slice is flagged: its repeats may be cache
+hits); a few pages first compute what is cached per data version (the duplicates, the
+licences' rules, the EIRA model), as the first reader after an ingest does::
+
+    python bench/deref.py --cold --solutions 10000 [--rounds 3] [--duration 5]
+    python bench/deref.py --cold --solutions 100000 --collections 1000
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -65,11 +78,23 @@ def simple_path(iri: str, graphs: list[str]) -> str:
 
 
 def main() -> None:
-    _serve.bench_main(__doc__.splitlines()[0], run)
+    _serve.bench_main(__doc__.splitlines()[0], run, options)
+
+
+def options(ap) -> None:
+    ap.add_argument("--cold", action="store_true",
+                    help="only cold HTML solution pages (each IRI once), embedded and remote")
+    ap.add_argument("--rounds", type=int, default=3, help="with --cold: runs per store (default 3)")
+
+
+WARM_PAGES = 20  # pages requested before a --cold run: per-version work, not a page's
 
 
 def run(args) -> None:
     data = _serve.prepare_data(args.solutions, args.collections, args.seed, refresh=args.refresh)
+    if args.cold:
+        run_cold(args, data)
+        return
     hot = data.solutions[0]
     w = {"duration": args.duration, "connections": args.connections}
     results: dict[str, Result] = {}
@@ -78,7 +103,7 @@ def run(args) -> None:
         native_many = lab.paths_file("native", [native_path(i, data.public_graphs) for i in data.solutions])
 
         print(f"\nembedded store, one process, waitress {args.threads} threads", flush=True)
-        app = _serve.start_app(lab, lab.copy(data.store, "store"), args.threads)
+        app = _serve.start_app(lab, lab.copy_store(data), args.threads)
         _serve.check(app.base + resource_path(hot), TURTLE, want=hot.encode())
         _serve.check(app.base + resource_path(hot), HTML, want=b"<html")
         results["bare"] = _serve.wrk("bare /hello route", app.base + "/hello", warmup=1, **w)
@@ -141,6 +166,104 @@ def run(args) -> None:
         "native Turtle CONSTRUCT of resource_description.rq; the simple CONSTRUCT row is only a "
         "reference). Remote: one wrk per catalogue serve process, run together; "
         "req/s summed, p50 request-weighted, p99 the worst."))
+
+
+
+def run_cold(args, data) -> None:
+    """Cold HTML solution pages: embedded, then remote; each run on IRIs no run asked for."""
+    iris = list(data.solutions)
+    warm, iris = iris[:WARM_PAGES * (1 + args.processes)], iris[WARM_PAGES * (1 + args.processes):]
+    runs = 2 * args.rounds
+    share = len(iris) // runs
+    slices = [iris[k * share:(k + 1) * share] for k in range(runs)]
+    w = {"duration": args.duration, "connections": args.connections}
+    results: list[tuple[str, int, Result]] = []
+
+    def warm_up(base: str, pages: list[str]) -> None:
+        t = time.perf_counter()
+        first = None
+        for iri in pages:
+            _serve.check(base + resource_path(iri), HTML, want=b"<html")
+            first = first or time.perf_counter() - t
+        print(f"  warm-up {base}: first page {first * 1000:,.0f} ms, {len(pages)} pages "
+              f"{(time.perf_counter() - t):.1f} s", flush=True)
+
+    def flag(result: Result, asked: int) -> Result:
+        if result.requests > asked:
+            repeated = f"{result.requests - asked:,} of {result.requests:,} requests repeated an IRI"
+            result.note = f"{result.note}; {repeated}" if result.note else repeated
+            print(f"  warning: {repeated} (use a shorter --duration or more --solutions)", flush=True)
+        return result
+
+    with Lab() as lab:
+        print(f"\ncold solution pages, embedded store, one process, waitress {args.threads} threads",
+              flush=True)
+        store = lab.copy_store(data)
+        app = _serve.start_app(lab, store, args.threads)
+        warm_up(app.base, warm[:WARM_PAGES])
+        for k in range(args.rounds):
+            paths = lab.paths_file(f"cold-e{k}", [resource_path(i) for i in slices[k]])
+            r = _serve.wrk(f"embedded round {k + 1}", app.base, paths=paths, headers=HTML, **w)
+            results.append(("embedded", k, flag(r, len(slices[k]))))
+        lab.stop(app)
+
+        print(f"\ncold solution pages, remote store: {args.processes} × catalogue serve "
+              f"({args.threads} threads each) on oxigraph serve", flush=True)
+        ox = _serve.start_oxigraph(lab, data)
+        index_beside = lab.tmp / "remote"  # its search index: remote-search
+        lab.copy(data.store.with_name(data.store.name + "-search"), "remote-search")
+        servers = [_serve.start_catalogue_serve(lab, f"catalogue-serve-{k}", ox.base, args.threads,
+                                                resource_path(warm[0]), index_beside)
+                   for k in range(args.processes)]
+        for k, s in enumerate(servers):
+            warm_up(s.base, warm[WARM_PAGES * (1 + k):WARM_PAGES * (2 + k)])
+        for k in range(args.rounds):
+            mine = slices[args.rounds + k]
+            part = len(mine) // len(servers)
+            files = [lab.paths_file(f"cold-r{k}-{j}", [resource_path(i) for i in mine[j * part:(j + 1) * part]])
+                     for j in range(len(servers))]
+            r = _cold_spread(f"remote round {k + 1}", [s.base for s in servers], files, **w)
+            results.append(("remote", k, flag(r, len(mine))))
+
+    def summary(where: str) -> str:
+        mine = sorted((r for w_, _, r in results if w_ == where), key=lambda r: r.p99_ms)
+        best, typical = mine[0], mine[len(mine) // 2]
+        return (f"{where}: best p99 {best.p99_ms:.1f} ms (p50 {best.p50_ms:.1f}, {best.rps:,.0f} req/s); "
+                f"median round p99 {typical.p99_ms:.1f} ms (p50 {typical.p50_ms:.1f}, {typical.rps:,.0f} req/s)")
+
+    print(_serve.table(
+        f"Cold HTML solution pages, {len(data.solutions):,} solutions ({data.triples:,} triples), "
+        f"wrk {args.connections} connections, {args.duration:g} s per run, each IRI once",
+        [(w_, r, None, None) for w_, _, r in results],
+        summary("embedded") + "\n" + summary("remote") + "\nGoal (issue 17, item 5): p99 < 50 ms at "
+        "10k solutions, < 100 ms at 100k, on both. Remote: one wrk per process, run together; "
+        "req/s summed, p50 request-weighted, p99 the worst."))
+
+
+def _cold_spread(name: str, bases: list[str], files: list[Path], *, duration: float,
+                 connections: int) -> Result:
+    """``_serve.wrk_spread`` with each server its own list of paths (no IRI asked twice)."""
+    share = max(1, connections // len(bases))
+    procs = [subprocess.Popen(_serve.wrk_cmd(b, duration=duration, connections=share, threads=1,
+                                             headers=HTML, paths=f),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for b, f in zip(bases, files, strict=True)]
+    try:
+        outs = [p.communicate()[0] for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    parts = [_serve.parse_wrk(name, o) for o in outs]
+    n = sum(r.requests for r in parts) or 1
+    result = Result(name, sum(r.rps for r in parts), sum(r.p50_ms * r.requests for r in parts) / n,
+                    max(r.p99_ms for r in parts), n, sum(r.bad for r in parts),
+                    note=f"{len(bases)} processes")
+    print(f"  {name:<46} {result.rps:>9,.0f} req/s  p50 {result.p50_ms:6.2f} ms  "
+          f"p99 {result.p99_ms:7.2f} ms" + (f"  ({result.bad} errors)" if result.bad else ""),
+          flush=True)
+    return result
 
 
 if __name__ == "__main__":

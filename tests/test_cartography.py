@@ -233,6 +233,20 @@ def test_footprint_lights_blocks_and_checks_declared_specifications(catalogue):
         catalogue.cartography.compare([SOLUTION_1] + [f"http://x.example/{n}" for n in range(4)])
 
 
+
+def test_a_solution_pages_footprint_is_the_one_its_queries_give(catalogue):
+    """The solution page draws its footprint from what the page read (footprint_of, no
+    query of its own: issue 17's cold pages), and it is the one footprint's queries give,
+    in each language (each view's blocks in name order are kept per vocabulary and languages)."""
+    for iri in (SOLUTION_1, SOLUTION_2):
+        for languages in (("en",), ("fr", "en"), ("en",)):
+            page = catalogue.reader.solution_page(iri, languages)
+            assert page.dataset and page.titled
+            drawn = catalogue.cartography.footprint_of(
+                iri, page.title, [b.iri for b in page.building_blocks], page.declared, languages)
+            assert drawn == catalogue.cartography.footprint(iri, languages)
+    assert set(catalogue.reader.solution_page(SOLUTION_1, ("en",)).declared) == {REST, SSH}
+
 # the real server
 
 

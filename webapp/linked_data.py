@@ -209,7 +209,11 @@ def _render(iri: str, media: str, triples: list[ox.Triple], url_for_format) -> b
         page = _catalogue().reader.solution_page(iri, label_languages())
         quality = _catalogue().quality
         kinds = [t.object.value for t in triples if t.subject.value == iri and t.predicate == DCT.type]  # "may be outdated" depends on them
-        return render_template("solution.html", page=page, href=href, rich_text=rich_text,
+        # its EIRA footprint from what the page read (no query of its own)
+        footprint = _catalogue().cartography.footprint_of(
+            iri, page.title if page.titled else iri, [b.iri for b in page.building_blocks],
+            page.declared, label_languages()) if page.dataset and page.building_blocks else None
+        return render_template("solution.html", page=page, href=href, rich_text=rich_text, footprint=footprint,
                                quality=quality.of_record(iri), outdated=quality.outdated(page.modified, types=kinds),
                                outdated_days=quality.outdated_after(kinds),
                                definition_text=resource_pages.definition_text,

@@ -115,6 +115,12 @@ class SolutionPage:
     also_published_by: list = field(default_factory=list)
     # records that share a key with it but are not merged (one side's claim only)
     possibly_same_as: list = field(default_factory=list)
+    # what its EIRA footprint needs beyond the building blocks (Cartography.footprint_of):
+    # the specifications it declares (dct:conformsTo) on itself, a release or a distribution,
+    # whether it is a dcat:Dataset (an ADMS asset alone has no footprint), whether it has a title
+    declared: list[str] = field(default_factory=list)
+    dataset: bool = False
+    titled: bool = True
 
 
 class Description:
@@ -220,13 +226,18 @@ def solution_page(describe, releases_of, collections_of, iri: str,
         collections=sorted((Link(c, _title(titles, languages, c))
                             for c, titles in collections_of(iri).items()),
                            key=lambda link: link.label.lower()),
+        dataset=DCAT.Dataset in d.iris(node, RDF_TYPE),
+        titled=title is not None,
     )
+    declared = [x.value for x in d.iris(node, DCT.conformsTo)]
     for r in releases_of(iri):
         rn = ox.NamedNode(r)
         rd = about(rn)
         dists = []
+        declared += [x.value for x in rd.iris(rn, DCT.conformsTo)]
         for dist in rd.iris(rn, DCAT.distribution):
             dd = about(dist)
+            declared += [x.value for x in dd.iris(dist, DCT.conformsTo)]
             dists.append(Distribution(
                 iri=dist.value,
                 title=dd.label(dist, languages) if dd.triples else dist.value,
@@ -244,6 +255,7 @@ def solution_page(describe, releases_of, collections_of, iri: str,
             distributions=sorted(dists, key=lambda x: x.title.lower()),
         ))
     page.releases.sort(key=lambda r: (r.issued or "", r.version or ""), reverse=True)
+    page.declared = list(dict.fromkeys(declared))
     return page
 
 
