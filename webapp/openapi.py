@@ -61,6 +61,9 @@ def document(server: str) -> dict:
                         k: {"type": "array", "items": {"type": "string"}}
                         for k in ("added", "removed", "changed")}},
                     "stored": {"type": "boolean"}, "activity": {"type": ["string", "null"]},
+                    "validated": {"type": ["integer", "null"], "description":
+                                  "records SHACL checked; the others were unchanged since "
+                                  "the source's current version and kept its verdict"},
                     "quality": {"type": "object"}}},
             },
         },

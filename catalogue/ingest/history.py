@@ -18,7 +18,7 @@ and are dropped at start-up (see ``orphans``) and by later ingests of the source
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from catalogue import queries
 from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.graphs import Graphs, check_slug
-from catalogue.ingest.records import Record, RecordIndex
+from catalogue.ingest.records import HAS_VERSION, OWNED_LINKS, Record, RecordIndex
 from catalogue.ingest.registry import current as current_state
 from catalogue.ingest.registry import version_started
 from catalogue.ingest.report import Diff, RecordResult, Report
@@ -42,7 +42,8 @@ NESTED = "(nested description)"
 # process sharing a remote store (its version is named by when it started; validating a
 # large dump takes minutes): it is left alone until then.
 ORPHAN_AGE = timedelta(hours=1)
-RUN_KINDS = ("source", "quarantine", "run")  # the graphs one run of a source writes
+CHUNK = 500  # records' nodes per query
+RUN_KINDS = ("source", "quarantine", "run", "validation")  # the graphs one run of a source writes
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,57 @@ def changes_between(old: RecordIndex, new: RecordIndex, iris: list[str]) -> tupl
                 if len(out) >= MAX_CHANGES:
                     return out, True
     return out, False
+
+
+def old_records(store: Store, graph: ox.NamedNode, iris: list[str]) -> RecordIndex | None:
+    """The records ``iris`` as a version graph holds them (for :func:`changes_between`),
+    read by subject instead of reading the whole version back; None when a record nests
+    blank nodes deeper than the query reads (then the caller reads the whole version).
+
+    Their releases, distributions (and an assessment's statements) are read in up to three
+    rounds, each the objects of the last round's owning links. Blank nodes are told apart
+    per answer (a remote store labels them per answer).
+    """
+    owning = {HAS_VERSION.value, *(link.value for link in OWNED_LINKS)}
+    found: dict[ox.Triple, None] = {}
+    asked: set[ox.NamedNode] = set()
+    todo = [ox.NamedNode(i) for i in iris if not i.startswith("_:")]
+    for _ in range(3):
+        todo = [n for n in dict.fromkeys(todo) if n not in asked]
+        if not todo:
+            break
+        asked.update(todo)
+        nxt: list[ox.NamedNode] = []
+        for start in range(0, len(todo), CHUNK):
+            term = _fresh_blank_nodes()
+            rows = queries.select(store, "version_record_triples", graph=graph,
+                                  resource=todo[start:start + CHUNK])
+            for r in rows:
+                s, p, o = term(r["s"]), r["p"], term(r["o"])
+                found[ox.Triple(s, p, o)] = None  # type: ignore[arg-type]
+                if isinstance(o, ox.NamedNode) and p.value in owning:
+                    nxt.append(o)
+                if "bp" in r:
+                    bo = term(r["bo"])
+                    found[ox.Triple(o, r["bp"], bo)] = None  # type: ignore[arg-type]
+                    if "cp" in r:
+                        if isinstance(r["co"], ox.BlankNode):
+                            return None  # deeper than read: the whole version it is
+                        found[ox.Triple(bo, r["cp"], r["co"])] = None  # type: ignore[arg-type]
+        todo = nxt
+    return RecordIndex(found)
+
+
+def _fresh_blank_nodes() -> Callable[[Term], Term]:
+    """A term as it is, but a blank node as a new one, the same for the same label."""
+    blanks: dict[str, ox.BlankNode] = {}
+
+    def term(t: Term) -> Term:
+        if isinstance(t, ox.BlankNode):
+            return blanks.setdefault(t.value, ox.BlankNode())
+        return t
+
+    return term
 
 
 # the run graph
@@ -338,7 +390,7 @@ def orphans(store: Store, graphs: Graphs, slug: str, found: Iterable[tuple[ox.Na
 
 
 def prune(store: Store, graphs: Graphs, slug: str, keep: int, current: str | None) -> list[str]:
-    """Drop version graphs (and their quarantines) but the current one and ``keep`` earlier,
+    """Drop version graphs (and their quarantines and verdicts) but the current one and ``keep`` earlier,
     and the graphs interrupted ingests of the source left more than ``ORPHAN_AGE`` ago.
 
     Called under the source's ingest lock, once a run is stored. A graph that cannot be
@@ -347,7 +399,8 @@ def prune(store: Store, graphs: Graphs, slug: str, keep: int, current: str | Non
     dropped = []
     earlier = [v for v in versions(store, graphs, slug) if v != current]
     for version in earlier[keep:]:
-        for g in (graphs.source(slug, version), graphs.quarantine(slug, version)):
+        for g in (graphs.source(slug, version), graphs.quarantine(slug, version),
+                  graphs.validation(slug, version)):
             try:
                 store.drop_graph(g)
             except Exception:  # noqa: BLE001 - reclaiming space must not fail a stored run

@@ -361,7 +361,7 @@ def report_of(body: dict) -> Report:
         records=records, dump_findings=dump,
         error=InputError(error["message"], error.get("line"), error.get("column")) if error else None,
         format=body.get("format"), triples=int(body.get("triples") or 0),
-        checksum=body.get("checksum"), activity=body.get("activity"),
+        checksum=body.get("checksum"), activity=body.get("activity"), validated=body.get("validated"),
         counts=(int(counts.get("accepted", 0)), int(counts.get("rejected", 0))))
 
 

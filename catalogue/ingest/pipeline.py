@@ -22,18 +22,18 @@ import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
 from catalogue.errors import ErrorKind
 from catalogue.graphs import Graphs, check_slug
-from catalogue.ingest import history, ownership, parallel
+from catalogue.ingest import history, ownership, parallel, verdicts
 from catalogue.ingest.errors import InputError
 from catalogue.ingest.parse import Limits, ParsedDump, parse_dump
 from catalogue.ingest.records import Record, RecordIndex
-from catalogue.ingest.registry import current, switch_update
+from catalogue.ingest.registry import SourceState, current, switch_update
 from catalogue.ingest.report import Diff, RecordResult, Report
 from catalogue.ingest.shacl import (
     DUMP_SHAPES,
@@ -59,6 +59,10 @@ class Validated:
     parsed: ParsedDump
     index: RecordIndex
     report: Report
+    signatures: dict[Record, str] = field(default_factory=dict)  # RecordIndex.signature
+    key: str = ""  # what the verdicts hold under (verdicts.key)
+    # per record, its SHACL findings (before ownership's), or None: not to be reused
+    verdicts: dict[Record, tuple[Finding, ...] | None] = field(default_factory=dict)
 
 
 def limits_of(settings: Settings) -> Limits:
@@ -75,19 +79,21 @@ def validators(engine: str, profiles: Sequence[str] = ()) -> tuple[Validator, Va
 
 
 def validate_records(
-    index: RecordIndex, validator: Validator, workers: int = 1
+    index: RecordIndex, validator: Validator, workers: int = 1,
+    records: Sequence[Record] | None = None,
 ) -> tuple[dict[Record, list[Finding]], list[Finding]]:
-    """Validate records in batches; give each record the findings on nodes of its graph.
+    """Validate records (all of the index's, or ``records``) in batches; give each record
+    the findings on nodes of its graph.
 
     Returns the findings per record, and those on nodes no record in the batch owns or
     shares (never expected; kept, not dropped, so they still block the dump). A finding on
     another batch's root is dropped here: that root is judged with its own batch.
     With ``workers`` > 1 and a large dump, batches are validated in worker processes.
     """
-    out: dict[Record, list[Finding]] = {r: [] for r in index.records}
+    records = index.records if records is None else records
+    out: dict[Record, list[Finding]] = {r: [] for r in records}
     orphans: list[Finding] = []
     roots = {_key(r.root) for r in index.records}
-    records = index.records
     batches: list[tuple[dict[str, list[Record]], list[ox.Triple]]] = []
     for start in range(0, len(records), BATCH):
         nodes: dict[str, list[Record]] = defaultdict(list)
@@ -134,9 +140,13 @@ def validate_dump(
     filename: str | None = None,
     settings: Settings,
     profiles: Sequence[str] = (),
+    previous: verdicts.Verdicts | None = None,
 ) -> Validated | Report:
     """Parse and validate without touching any store.
 
+    ``previous``: the verdicts of the source's current version; a record whose signature
+    they hold under the same key is not validated again, its findings are theirs
+    (``report.validated`` counts the records SHACL ran on).
     Returns the report alone when the input is unreadable (``report.error`` set).
     """
     report = Report()
@@ -150,15 +160,30 @@ def validate_dump(
     report.checksum = "sha256:" + hashlib.sha256(parsed.data).hexdigest()
     index = RecordIndex(parsed.triples)
     record_validator, dump_validator = validators(settings.shacl_engine, profiles)
-    findings, orphans = validate_records(index, record_validator, settings.validation_workers)
+    key = verdicts.key(record_validator.files, settings.shacl_engine)
+    signatures = {r: index.signature(r) for r in index.records}
+    reused: dict[Record, tuple[Finding, ...]] = {}
+    if previous is not None:
+        for record in index.records:
+            found = previous.reusable(record.iri, signatures[record], key)
+            if found is not None:
+                reused[record] = found
+    todo = [r for r in index.records if r not in reused]
+    findings, orphans = validate_records(index, record_validator, settings.validation_workers,
+                                         records=todo)
+    report.validated = len(todo)
     types = [t for t in parsed.triples if t.predicate == RDF_TYPE]
     report.dump_findings = dump_validator.validate(_distinct_types(types)) + orphans
     dump_ok = not any(f.severity == "Violation" for f in report.dump_findings)
+    kept: dict[Record, tuple[Finding, ...] | None] = {}
     for record in index.records:
-        fs = findings[record]
+        fs = list(reused[record]) if record in reused else findings[record]
+        # findings on nodes no record holds came from some batch: no verdict of this run is kept
+        keep = not orphans and isinstance(record.root, ox.NamedNode) and verdicts.reusable_findings(fs)
+        kept[record] = tuple(fs) if keep else None
         ok = dump_ok and not any(f.severity == "Violation" for f in fs)
         report.records.append(RecordResult(record.iri, record.kind, ok, fs))
-    return Validated(parsed, index, report)
+    return Validated(parsed, index, report, signatures, key, kept)
 
 
 def _distinct_types(types: list[ox.Triple]) -> list[ox.Triple]:
@@ -213,14 +238,17 @@ def ingest(
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     started = datetime.now(UTC)
+    graphs = Graphs(settings.base_uri)
+    # what validating the current version found: records unchanged since are not validated
+    # again (read outside the lock: a verdict holds for its triples whichever version had them)
+    previous = _verdicts(store, graphs, current(store, graphs, source))
     result = validate_dump(data, format=format, filename=filename, settings=settings,
-                           profiles=profiles)
+                           profiles=profiles, previous=previous)
     if isinstance(result, Report):
         result.source, result.mode = source, mode
         return result
     report, index = result.report, result.index
     report.source, report.mode = source, mode
-    graphs = Graphs(settings.base_uri)
     # what is another source's, or the catalogue's own, is refused like a SHACL violation
     ownership.check(store, graphs, source, index, report)
     accepted = [rec for rec, res in zip(index.records, report.records, strict=True) if res.accepted]
@@ -230,20 +258,43 @@ def ingest(
 
     with _locks[source]:
         before = current(store, graphs, source)
-        old_index = RecordIndex(store.triples(before.graph)) if before.graph else None
-        new = {r.iri: index.signature(r) for r in accepted}
-        report.diff = diff_records(signatures(old_index) if old_index else {}, new)
-        changes, truncated = (history.changes_between(old_index, index, report.diff.changed)
-                              if old_index else ([], False))
+        if previous is not None and before.graph is not None \
+                and previous.version != before.graph:  # another run stored meanwhile
+            previous = _verdicts(store, graphs, before)
+        new = {r.iri: result.signatures[r] for r in accepted}
+        old_index: RecordIndex | None = None
+        if before.graph is None:
+            old: dict[str, str] = {}
+        elif previous is not None and previous.published is not None:
+            old = previous.published  # what the current version holds, without reading it
+        else:
+            old_index = RecordIndex(store.iter_triples(before.graph))
+            old = signatures(old_index)
+        report.diff = diff_records(old, new)
+        changes: list[history.Change] = []
+        truncated = False
+        if report.diff.changed and before.graph is not None:
+            # the changed records alone, read by subject (the whole version when they nest deeper)
+            old_index = old_index or history.old_records(store, before.graph, report.diff.changed) \
+                or RecordIndex(store.iter_triples(before.graph))
+            changes, truncated = history.changes_between(old_index, index, report.diff.changed)
         version = new_version(started)
-        graph = graphs.source(source, version)
+        written = index.stored_triples(accepted)
+        # nothing changed under the same shapes: the current version graph is the new one too
+        # (its run generates it, as a roll back's does) instead of a copy written again
+        same = (previous is not None and previous.published is not None and not rejected
+                and before.quarantine is None and previous.key == result.key
+                and not (report.diff.added or report.diff.removed or report.diff.changed))
+        graph = before.graph if same and before.graph is not None else graphs.source(source, version)
         quarantine = graphs.quarantine(source, version) if rejected else None
+        checked = None if same else graphs.validation(source, version)
         run_graph = graphs.run(source, version)
         activity = graphs.run_activity(source, version)
         try:
             # bulk writes into graphs nobody reads yet ...
-            written = index.stored_triples(accepted)
-            store.write_graph(graph, written)
+            if checked is not None:
+                store.write_graph(graph, written)
+                store.write_graph(checked, _verdict_triples(graph, result, accepted, rejected))
             if quarantine is not None:
                 store.write_graph(quarantine, _quarantine_triples(index, rejected, report))
             store.write_graph(run_graph, history.run_triples(activity, report, changes, truncated,
@@ -253,15 +304,38 @@ def ingest(
                                held_back={rec.iri for rec in rejected})
             store.update(switch_update(graphs, source, graph, quarantine, prov))
         except BaseException:
-            _drop_quietly(store, [graph, quarantine, run_graph])
+            _drop_quietly(store, [None if same else graph, quarantine, checked, run_graph])
             raise
         report.stored = True
         report.activity = activity.value
         report.written = (graph, written)
         # older versions beyond those kept for roll back are reclaimed (a crash here only
         # leaves garbage, never a wrong public state)
-        history.prune(store, graphs, source, settings.keep_versions, version)
+        history.prune(store, graphs, source, settings.keep_versions,
+                      before.version if same else version)
     return report
+
+
+def _verdicts(store: Store, graphs: Graphs, state: SourceState) -> verdicts.Verdicts | None:
+    """The verdicts kept for a source's current version, if any (see ``verdicts``)."""
+    if state.graph is None or state.version is None:
+        return None
+    try:
+        return verdicts.read(store, graphs.validation(state.slug, state.version), state.graph)
+    except ValueError:  # a version name that is not a slug: not ours, nothing to reuse
+        return None
+
+
+def _verdict_triples(graph: ox.NamedNode, result: Validated, accepted: list[Record],
+                     rejected: list[Record]) -> list[ox.Triple]:
+    """What this run's validation found, for the next ingest of the source to reuse."""
+    # the published signatures describe the version graph exactly only when nothing was
+    # held back (a quarantined record's types are in others' validated triples) and
+    # every record has an IRI (a blank root has a new label in every parse)
+    exact = not rejected and all(isinstance(r.root, ox.NamedNode) for r in accepted)
+    return verdicts.triples(graph, result.key, {r.iri: s for r, s in result.signatures.items()},
+                            {r.iri for r in accepted},
+                            {r.iri: result.verdicts.get(r) for r in result.signatures}, exact)
 
 
 def new_version(started: datetime) -> str:

@@ -25,7 +25,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pyoxigraph import BlankNode, NamedNode, Triple
+from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple
+from pyoxigraph import serialize as ox_serialize
 
 from catalogue.terms import ADMS, CAT, CAV, CSSV, DCAT, DCT, RDF_TYPE
 
@@ -60,10 +61,12 @@ class RecordIndex:
     def __init__(self, triples: Iterable[Triple]) -> None:
         self.by_subject: dict[Node, list[Triple]] = defaultdict(list)
         self.types: dict[Node, set[NamedNode]] = defaultdict(set)
+        by_subject, types = self.by_subject, self.types
         for t in triples:  # (pyoxigraph's stubs allow a triple-term subject: 0.5 makes none)
-            self.by_subject[t.subject].append(t)  # type: ignore[index]
-            if t.predicate == RDF_TYPE and isinstance(t.object, NamedNode):
-                self.types[t.subject].add(t.object)  # type: ignore[index]
+            s = t.subject
+            by_subject[s].append(t)  # type: ignore[index]
+            if t.predicate == RDF_TYPE and isinstance(o := t.object, NamedNode):
+                types[s].add(o)  # type: ignore[index]
         self.records: list[Record] = []
         self.owner: dict[Node, Record] = {}
         self._split()
@@ -108,7 +111,9 @@ class RecordIndex:
         # what nobody owns or references becomes a record of its own
         referenced: set[Node] = set()
         for record in roots:
-            referenced |= self.references(record)
+            record.referenced = self.references(record)
+            referenced |= record.referenced
+        others = False
         for s in list(self.by_subject):
             if s not in self.owner and s not in referenced and isinstance(s, NamedNode):
                 record = Record(s, "other")
@@ -116,8 +121,10 @@ class RecordIndex:
                 self._own_closure(record)
                 self.records.append(record)
                 referenced |= self.references(record)
-        for record in self.records:
-            record.referenced = self.references(record)
+                others = True
+        if others:  # what they own is no longer shared: what every record references changed
+            for record in self.records:
+                record.referenced = self.references(record)
 
     def _claim(self, record: Record, node: Node) -> None:
         if node not in self.owner:
@@ -193,23 +200,75 @@ class RecordIndex:
         return out
 
     def signature(self, record: Record) -> str:
-        """A hash of what the record says, blank-node labels aside: equal iff unchanged."""
-        memo: dict[Node, str] = {}
+        """A canonical hash of what the record is validated from (:meth:`validation_triples`):
+        equal iff the record, the shared nodes it describes and the types of the records it
+        links to are unchanged, whatever the blank nodes are called.
 
-        def term(o, depth: int) -> str:
-            if isinstance(o, BlankNode):
-                if depth > 6:
-                    return "_:deep"
-                if o not in memo:
-                    memo[o] = "_:" + hashlib.sha1(
-                        "\n".join(sorted(f"{t.predicate} {term(t.object, depth + 1)}"
-                                         for t in self.by_subject.get(o, ()))).encode()
-                    ).hexdigest()
-                return memo[o]
-            return str(o)
+        Blank nodes forming trees below named nodes (what dumps hold: addresses, checksums,
+        nested descriptions) are named by a hash of their own content, so the canonical form
+        costs one sort. Any other shape (a blank node used twice, a cycle, a blank root) goes
+        through RDFC-1.0 canonicalisation (rdflib's ``to_canonical_graph``): slower, exact.
+        """
+        return canonical_hash(self.validation_triples(record))
 
-        lines = sorted(
-            f"{term(t.subject, 0)} {t.predicate} {term(t.object, 0)}"
-            for t in self.validation_triples(record)
-        )
-        return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+def canonical_hash(triples: list[Triple]) -> str:
+    """SHA-256 of the sorted N-Triples of ``triples`` with blank nodes canonicalised (see
+    :meth:`RecordIndex.signature`); duplicates count once."""
+    text = ox_serialize(triples, format=RdfFormat.N_TRIPLES) or b""  # (None: to a file)
+    if b"_:" not in text:  # the common case, no blank node: sorted distinct lines, in Rust
+        return hashlib.sha256(b"\n".join(sorted(set(text.splitlines())))).hexdigest()
+    triples = list(dict.fromkeys(triples))  # a triple said twice is said once
+    below: dict[BlankNode, list[Triple]] = {}
+    uses: dict[BlankNode, int] = {}
+    named: list[Triple] = []
+    for t in triples:
+        if isinstance(t.subject, BlankNode):
+            below.setdefault(t.subject, []).append(t)
+        else:
+            named.append(t)
+        o = t.object
+        if isinstance(o, BlankNode):
+            uses[o] = uses.get(o, 0) + 1
+    if any(n != 1 for n in uses.values()) or any(b not in uses for b in below):
+        return _rdfc_hash(triples)
+    # a tree of blank nodes below named nodes: each is named by a hash of its content. Lines
+    # stay a multiset (the triples are distinct): two blank nodes alike are still two nodes.
+    names: dict[BlankNode, str] = {}
+
+    def name(b: BlankNode, depth: int) -> str | None:
+        if b in names:
+            return names[b]
+        if depth > len(below):  # deeper than there are blank nodes: a cycle
+            return None
+        lines = []
+        for t in below.get(b, ()):
+            o = t.object
+            obj = name(o, depth + 1) if isinstance(o, BlankNode) else str(o)
+            if obj is None:
+                return None
+            lines.append(f"{t.predicate} {obj}")
+        names[b] = "_:" + hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
+        return names[b]
+
+    out: list[str] = []
+    for t in named:
+        o = t.object
+        obj = name(o, 0) if isinstance(o, BlankNode) else str(o)
+        if obj is None:
+            return _rdfc_hash(triples)
+        out.append(f"{t.subject} {t.predicate} {obj}")
+    if len(names) != len(set(below) | set(uses)):  # blank nodes no named node reaches
+        return _rdfc_hash(triples)
+    return hashlib.sha256("\n".join(sorted(out)).encode()).hexdigest()
+
+
+def _rdfc_hash(triples: list[Triple]) -> str:
+    """The hash of the RDFC-1.0 canonical form (any shape of blank nodes)."""
+    from rdflib.compare import to_canonical_graph
+
+    from catalogue.ingest.rdfconv import graph_of
+
+    canonical = to_canonical_graph(graph_of(triples))
+    lines = sorted(set(canonical.serialize(format="nt").splitlines()))
+    return hashlib.sha256("\n".join(line for line in lines if line.strip()).encode()).hexdigest()

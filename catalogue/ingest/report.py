@@ -41,6 +41,10 @@ class Report:
     triples: int = 0
     checksum: str | None = None
     activity: str | None = None
+    # records SHACL ran on: the others had the same signature in the source's current
+    # version and kept its verdict (catalogue/ingest/verdicts.py); None for a run that
+    # validates nothing (roll back, withdrawal) or a report read back from the store
+    validated: int | None = None
     # (accepted, rejected) when ``records`` lists only some records: a stored run keeps
     # just those with findings (see catalogue.ingest.history)
     counts: tuple[int, int] | None = None
@@ -108,6 +112,7 @@ class Report:
             "triples": self.triples,
             "checksum": self.checksum,
             "activity": self.activity,
+            "validated": self.validated,
         }
 
     def as_text(self) -> str:
