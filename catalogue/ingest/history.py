@@ -32,7 +32,7 @@ from catalogue.ingest.registry import current as current_state
 from catalogue.ingest.registry import version_started
 from catalogue.ingest.report import Diff, RecordResult, Report
 from catalogue.ingest.shacl import Finding
-from catalogue.store import Node, Store, Term
+from catalogue.store import Dataset, Node, Store, Term
 from catalogue.terms import CAT, PROV, RDF_TYPE, XSD
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -158,8 +158,8 @@ def old_records(store: Store, graph: ox.NamedNode, iris: list[str]) -> RecordInd
         nxt: list[ox.NamedNode] = []
         for start in range(0, len(todo), CHUNK):
             term = _fresh_blank_nodes()
-            rows = queries.select(store, "version_record_triples", graph=graph,
-                                  resource=todo[start:start + CHUNK])
+            rows = queries.select(store, "version_record_triples", resource=todo[start:start + CHUNK],
+                                  dataset=Dataset(default_graphs=[graph]))
             for r in rows:
                 s, p, o = term(r["s"]), r["p"], term(r["o"])
                 found[ox.Triple(s, p, o)] = None  # type: ignore[arg-type]
