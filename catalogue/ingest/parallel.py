@@ -55,6 +55,23 @@ def _pool(files: tuple[str, ...], engine: str, workers: int) -> ProcessPoolExecu
     )
 
 
+def _ready() -> None:
+    """Nothing: submitted to start a worker (its initializer compiles the shapes)."""
+
+
+def warm(files: Sequence[Path], engine: str, workers: int) -> None:
+    """Start the pool's workers now, without waiting for them: a large dump's parse and
+    split (seconds, in this process) then overlap their start-up (1-2 s: importing the
+    engine, compiling the shapes). A pool that cannot start is left to ``validate_batches``.
+    """
+    try:
+        pool = _pool(tuple(str(f) for f in files), engine, workers)
+        for _ in range(workers):
+            pool.submit(_ready)
+    except (BrokenProcessPool, OSError, RuntimeError) as exc:
+        log.warning("validation workers not started early (%s)", exc)
+
+
 def validate_batches(
     validator: Validator, batches: Sequence[list[ox.Triple]], workers: int
 ) -> list[list[Finding]]:

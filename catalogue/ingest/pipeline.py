@@ -50,6 +50,8 @@ from catalogue.terms import CAT, PROV, RDF_TYPE, XSD
 BATCH = 400
 # below this many records, starting worker processes costs more than it saves
 PARALLEL_MIN_RECORDS = 2000
+# a dump this large (about 2,000 solutions in Turtle) starts the workers before it is parsed
+WARM_BYTES = 8_000_000
 MODES = ("strict", "partial")
 _locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
 
@@ -150,6 +152,13 @@ def validate_dump(
     Returns the report alone when the input is unreadable (``report.error`` set).
     """
     report = Report()
+    workers = effective_workers(settings.validation_workers)
+    if workers > 1 and len(data) >= WARM_BYTES:
+        try:
+            parallel.warm(validators(settings.shacl_engine, profiles)[0].files, settings.shacl_engine,
+                          workers)
+        except (ValueError, FileNotFoundError):  # an unknown profile: said after parsing, as before
+            pass
     try:
         parsed = parse_dump(data, format=format, filename=filename, limits=limits_of(settings))
     except InputError as exc:
