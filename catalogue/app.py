@@ -176,8 +176,9 @@ class Catalogue:
         (counts on the home page) is not recomputed on every request. Once, too, when many
         requests ask at the same moment (after an ingest): the first computes, the others
         wait for its value instead of each computing it (4 threads each building the
-        cartography's data made the first requests' p95 5.6 s at 100k solutions)."""
-        token = self.data_version().token
+        cartography's data made the first requests' p95 5.6 s at 100k solutions). Also once
+        per write of the search index (``Search.generation``): counts are read from it."""
+        token = self.data_version().token + "/" + self.search.generation()
         cached = self._derived.get(name)
         if cached is not None and cached[0] == token:
             return cached[1]

@@ -5,6 +5,7 @@ usage counts of several workers adding up."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -71,11 +72,12 @@ def site(sparql, tmp_path_factory):
 
 
 def _by_worker(url: str, path: str, tries: int = 60) -> dict[str, requests.Response]:
-    """An answer to ``path`` from each worker that answered in ``tries`` fresh connections."""
+    """An answer to ``path`` from each worker that answered in ``tries`` fresh connections
+    (``""``: a server of one process, which does not name it)."""
     found: dict[str, requests.Response] = {}
     for _ in range(tries):
         answer = requests.get(url + path, timeout=30, headers={"Connection": "close"})
-        found.setdefault(answer.headers["X-Catalogue-Process"], answer)
+        found.setdefault(answer.headers.get("X-Catalogue-Process", ""), answer)
     return found
 
 
@@ -244,3 +246,49 @@ def test_a_lease_lapses_when_its_holder_stops_renewing(sparql, tmp_path):
         assert first.take()
     finally:
         catalogue.close()
+
+
+def _solutions_count(answer: requests.Response) -> int:
+    found = re.search(r"<strong>([\d,.\u202f\u00a0 ]+) solutions?</strong>", answer.text)
+    assert found, answer.text[:500]
+    return int(re.sub(r"\D", "", found.group(1)))
+
+
+@pytest.mark.parametrize("workers", [2, 1])
+def test_a_server_whose_index_is_rebuilt_serves_the_full_listing_from_every_worker(site, sparql, tmp_path, workers):
+    """A machine whose search index directory is empty (no ``built.json``) on a store that
+    holds a catalogue: a thread of one worker rebuilds the index under the same data
+    version. Each worker's /solutions then lists every solution within seconds, instead of
+    the 0 it read while the index was being rebuilt, kept by the caches keyed on the data
+    version (issue 17, item 3: the shared response cache kept it for good)."""
+    reference = Catalogue(load_settings({}, store=str(tmp_path / "reference" / "store"),
+                                        sparql_query_url=sparql + "/query"))
+    try:
+        reference.search.reindex()
+        expected = reference.browse.solutions({}).total
+    finally:
+        reference.close()
+    assert expected > 0
+    env = _env(sparql, tmp_path / "machine-c" / "store")
+    (tmp_path / "machine-c" / "store-search").mkdir(parents=True)  # an index dir of nothing
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "catalogue_cli", "serve", "--port", str(port),
+                             *(["--workers", str(workers)] if workers > 1 else [])],
+                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url + "/-/health", timeout=60)
+        first = {pid: _solutions_count(a) for pid, a in _by_worker(url, "/solutions", tries=10).items()}
+        deadline, counts = time.monotonic() + 30, dict(first)
+        while time.monotonic() < deadline:
+            counts = {pid: _solutions_count(a) for pid, a in _by_worker(url, "/solutions", tries=10).items()}
+            if len(counts) == workers and set(counts.values()) == {expected}:
+                break
+            time.sleep(0.5)
+        assert len(counts) == workers and set(counts.values()) == {expected}, (first, counts, expected)
+        time.sleep(1.5)  # and it stays so (the shared cache's entries of the empty index are not back)
+        again = {pid: _solutions_count(a) for pid, a in _by_worker(url, "/solutions", tries=10).items()}
+        assert set(again.values()) == {expected}, again
+    finally:
+        proc.terminate()
+        proc.wait(30)

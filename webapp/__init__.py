@@ -89,9 +89,10 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     guarded = SecurityHeaders(BodyLimit(app.wsgi_app, settings.max_upload_bytes))
     # a page's usage counts change once a day: cached pages are kept for that day (usage.as_of)
     # and the home page lists featured community content: a change of what is featured (rare, never a
-    # mere post) starts a new generation too
+    # mere post) starts a new generation too; so does a write of the search index (a catch-up
+    # on a remote store writes it without moving the data version: Search.generation)
     app.wsgi_app = SharedCache(guarded, lambda: cat.data_version().token + cat.usage.as_of()  # type: ignore[method-assign]
-                               + cat.content.featured_token(),
+                               + cat.content.featured_token() + "/" + cat.search.generation(),
                                settings.response_cache_mb * 1024 * 1024)
     usage.init_app(app)  # /go counts downloads; page views counted outside the shared cache
     operations.init_app(app)  # /-/health, /-/metrics; every request timed, outermost

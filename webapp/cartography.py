@@ -102,7 +102,7 @@ def _render_map(found: Map, view: str | None) -> Response:
     if current_user() is not None:
         html = _render(found, view)
     else:
-        key = (request.full_path, reader_language(), root().data_version().token)
+        key = (request.full_path, reader_language(), root().data_version().token, root().search.generation())
         html = _pages.get(key) or ""
         if not html:
             html = _render(found, view)

@@ -136,8 +136,9 @@ def _dereference(iri: str, ext: str | None, url_for_format) -> Response:
     # HTML is in the reader's language (UI strings, label choice): it is part of the key
     # and a moderator's solution pages carry the buttons that judge possible duplicates;
     # its usage counts change once a day (usage.as_of)
+    # a page lists what the search index finds (related solutions, who uses it): per its writes too
     key = (iri, media, version.token + ("/" + reader_language() + _moderator_mark()
-                                        + "/" + catalogue.usage.as_of()
+                                        + "/" + catalogue.usage.as_of() + "/" + catalogue.search.generation()
                                         if media == "text/html" else ""))
     # an HTML page for a signed-in reader carries their header (name, CSRF token): rendered
     # for them alone, never kept in the cache other readers are served from

@@ -96,7 +96,8 @@ def page():
     if has_session_user():  # the page carries this user's header: never cached, never shared
         return _render(req, catalogue, token)
     # community content is indexed per item without moving the data version: its stamp is part of the key
-    key = (request.full_path, reader_language(), token, catalogue.content.search_stamp())
+    key = (request.full_path, reader_language(), token, catalogue.content.search_stamp(),
+           catalogue.search.generation())
     cached = _cache.get(key)
     if cached is not None:
         return cached

@@ -99,7 +99,7 @@ class Cartography:
         if view is not None:
             vocabulary.view(view)  # raises UnknownView
         request = self.parse(args)
-        key = (self._root.data_version().token, tuple(languages), request.key, view)
+        key = (self._root.data_version().token, self._root.search.generation(), tuple(languages), request.key, view)
         found = self._maps.get(key)
         if found is None:
             found = self._build(vocabulary, request, languages, view)
@@ -208,7 +208,7 @@ class Cartography:
         """(solutions the filters select, block -> (solutions implementing it, the IRIs they
         are typed with)): a solution typed with a block and an EIRA v4 block it replaces
         counts once."""
-        key = (self._root.data_version().token, tuple(sorted(request.filters.items())))
+        key = (self._root.data_version().token, self._root.search.generation(), tuple(sorted(request.filters.items())))
         found = self._counts.get(key)
         if found is not None:
             return found

@@ -298,12 +298,14 @@ class SearchIndex:
         stamp = self._stamps()
         if token is not None and token == self._token and stamp == self._stamp:
             return
-        self._stamp = stamp
         self.index.reload()
         self.counts_cache = {}
         self.labels = self._read_labels()
         self._chosen_labels = {}
         self.hidden = self._read_hidden()
+        # noted once reloaded: another thread that looks meanwhile reloads too rather than
+        # search the old commit under the new stamp (which caches keyed on it would keep)
+        self._stamp = stamp
         self._token = token
 
     def label(self, value: str, languages: Sequence[str] = ()) -> tuple[str, str | None]:
@@ -330,6 +332,19 @@ class SearchIndex:
 
     def num_docs(self) -> int:
         return self.index.searcher().num_docs
+
+
+def generation(path: Path) -> str:
+    """Which write of the index at ``path`` is the latest: the stamp of its ``built.json``,
+    replaced last by every rebuild, per-source refresh, hidden-set rewrite and catch-up
+    (``""``: none yet). What is derived from the index and kept per data version is kept
+    per generation too: on a remote store the index may be written after the data version
+    moved (a catch-up rewrites it under the same one)."""
+    try:
+        st = os.stat(path / "built.json")
+    except FileNotFoundError:
+        return ""
+    return f"{st.st_ino:x}.{st.st_mtime_ns:x}.{st.st_size:x}"
 
 
 _open: dict[Path, SearchIndex] = {}

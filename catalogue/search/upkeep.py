@@ -28,6 +28,7 @@ from catalogue.search.index import (
     SearchIndex,
     SearchIndexError,
     file_lock,
+    generation,
     index_path,
     open_index,
 )
@@ -58,6 +59,13 @@ class Search:
                 self._catching_up.acquire(blocking=False):
             threading.Thread(target=self._catch_up_then_release, name="search-catch-up", daemon=True).start()
         return index
+
+    def generation(self) -> str:
+        """Which write of the index is the latest (one ``stat``): part of the key of whatever
+        is kept per data version and read from the index (counts, listings, pages), since a
+        catch-up or a refresh after an ingest may write the index after the data version
+        moved: a page built from the index before would otherwise be kept all that version."""
+        return generation(index_path(self._root.settings.store))
 
     def _catch_up_then_release(self) -> None:
         try:
