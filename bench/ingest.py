@@ -122,6 +122,16 @@ def child(phase: str, path: str, workdir: str, engine: str) -> dict:
     elif phase == "reingest":
         store = EmbeddedStore(f"{workdir}/store-reingest")
         changed = changed_dump(data)
+
+        def bulk(name: str) -> float:  # the ceiling again, in this process and moment
+            bulk_store = ox.Store(f"{workdir}/bulk-{name}")
+            t = time.perf_counter()
+            bulk_store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES,
+                                 to_graph=ox.NamedNode("http://example.org/g"))
+            bulk_store.flush()
+            return time.perf_counter() - t
+
+        out["bulk_before"] = bulk("before")
         for name, dump in (("first", data), ("unchanged", data), ("changed", changed)):
             t = time.perf_counter()
             report = ingest(store, settings, "bench", dump, format="nt", mode="partial")
@@ -130,6 +140,7 @@ def child(phase: str, path: str, workdir: str, engine: str) -> dict:
             out[name] = {"seconds": seconds, "triples": report.triples, "stored": report.stored,
                          "validated": report.validated,
                          "diff": [len(diff.added), len(diff.removed), len(diff.changed)] if diff else None}
+        out["bulk_after"] = bulk("after")
         out["seconds"] = sum(out[n]["seconds"] for n in ("first", "unchanged", "changed"))
         out["triples"] = out["first"]["triples"]
     elif phase == "ingest":
@@ -216,7 +227,11 @@ def main() -> None:
                 print(f"validated ingest takes {total:.2f}x the time of bulk_load (goal: <= 3x)")
             if "reingest" in results:
                 r = results["reingest"]
-                print("\nre-harvest (one store: first ingest, the same dump again, 1% of solutions changed)")
+                # the machine may be shared: ratios to bulk_load timed in the same process,
+                # before and after the three runs (their mean)
+                ceiling = results["bulk_load"]["triples"] / ((r["bulk_before"] + r["bulk_after"]) / 2)
+                print("\nre-harvest (one store: first ingest, the same dump again, 1% of solutions changed;"
+                      f" bulk_load {r['bulk_before']:.2f} s before, {r['bulk_after']:.2f} s after)")
                 print(f"{'run':<10} {'seconds':>8} {'triples/s':>11} {'vs bulk_load':>13} {'goal':>6} "
                       f"{'validated':>10}  diff +added -removed ~changed")
                 for name, goal in (("first", 0.33), ("unchanged", 0.8), ("changed", 0.6)):
