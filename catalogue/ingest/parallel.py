@@ -82,7 +82,9 @@ def validate_batches(
     """
     key = (tuple(str(f) for f in validator.files), validator.engine, workers)
     try:
-        payloads = [ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) for batch in batches]
+        # serialised one by one as they are submitted: the workers start on the first batch
+        # while this process writes the next
+        payloads = (ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) for batch in batches)
         return list(_pool(*key).map(_validate, payloads))
     except (BrokenProcessPool, OSError, RuntimeError) as exc:
         log.warning("parallel validation unavailable (%s); validating in one process", exc)

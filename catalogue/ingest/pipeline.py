@@ -22,6 +22,7 @@ import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -170,16 +171,24 @@ def validate_dump(
     index = RecordIndex(parsed.triples)
     record_validator, dump_validator = validators(settings.shacl_engine, profiles)
     key = verdicts.key(record_validator.files, settings.shacl_engine)
-    signatures = {r: index.signature(r) for r in index.records}
     reused: dict[Record, tuple[Finding, ...]] = {}
-    if previous is not None:
+    if previous is not None and previous.key == key:
+        signatures = {r: index.signature(r) for r in index.records}
         for record in index.records:
             found = previous.reusable(record.iri, signatures[record], key)
             if found is not None:
                 reused[record] = found
-    todo = [r for r in index.records if r not in reused]
-    findings, orphans = validate_records(index, record_validator, settings.validation_workers,
-                                         records=todo)
+        todo = [r for r in index.records if r not in reused]
+        findings, orphans = validate_records(index, record_validator, settings.validation_workers,
+                                             records=todo)
+    else:  # nothing to reuse: the signatures (for the diff, kept for next time) are computed
+        # while the records are validated (in worker processes, or natively: waits without the GIL)
+        todo = index.records
+        with ThreadPoolExecutor(1, thread_name_prefix="validate") as running:
+            validating = running.submit(validate_records, index, record_validator,
+                                        settings.validation_workers)
+            signatures = {r: index.signature(r) for r in index.records}
+            findings, orphans = validating.result()
     report.validated = len(todo)
     types = [t for t in parsed.triples if t.predicate == RDF_TYPE]
     report.dump_findings = dump_validator.validate(_distinct_types(types)) + orphans
