@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 DESCRIBED = 4096  # descriptions kept per process (a few KB each)
 LABELLED = 200_000  # IRIs whose labels are kept per process (a few hundred bytes each)
+CHUNK = 100  # resources asked in one resources_own.rq query
 
 
 @dataclass(frozen=True)
@@ -110,12 +111,45 @@ class Reader:
             return hit[1]
         node = ox.NamedNode(iri)
         own = ownership.description_from_owner(self.select("resource_own", resource=node))
-        targets = list(dict.fromkeys(t.object for t in own
-                                     if t.subject == node and isinstance(t.object, ox.NamedNode)))
-        labels = self._labels(targets, token)
-        triples = list(dict.fromkeys(own + [t for x in targets for t in labels[x]]))
-        self._described.put(iri, (token, triples))
-        return triples
+        return self._labelled_descriptions({node: own}, token)[iri]
+
+    def describe_many(self, iris: list[str]) -> dict[str, list[ox.Triple]]:
+        """What :meth:`describe` gives for each of ``iris``, in one round: the descriptions
+        not kept are asked in one query (resources_own.rq, by chunks of ``CHUNK``), then the
+        labels of everything they point to in one more (a solution's page describes its
+        releases, distributions and contact points so: 2 queries instead of 2 each)."""
+        token = self._root.data_version().token
+        out: dict[str, list[ox.Triple]] = {}
+        rows: dict[ox.NamedNode, list[dict]] = {}
+        for iri in dict.fromkeys(iris):
+            hit = self._described.get(iri)
+            if hit is not None and hit[0] == token:
+                out[iri] = hit[1]
+            else:
+                rows[ox.NamedNode(iri)] = []
+        missing = list(rows)
+        for start in range(0, len(missing), CHUNK):
+            for r in self.select("resources_own", resource=missing[start:start + CHUNK]):
+                rows[r["resource"]].append(r)  # type: ignore[index]
+        own = {node: ownership.description_from_owner(Rows(["resource", "g", "p", "o", "bp", "bo"], found))
+               for node, found in rows.items()}
+        out.update(self._labelled_descriptions(own, token))
+        return {iri: out[iri] for iri in dict.fromkeys(iris)}  # in the order asked
+
+    def _labelled_descriptions(self, own: dict[ox.NamedNode, list[ox.Triple]],
+                               token: str) -> dict[str, list[ox.Triple]]:
+        """Each resource's own triples with the labels of the IRIs it points to (asked
+        together), kept for the data version ``token``."""
+        targets = {node: list(dict.fromkeys(t.object for t in triples if t.subject == node
+                                            and isinstance(t.object, ox.NamedNode)))
+                   for node, triples in own.items()}
+        labels = self._labels(list(dict.fromkeys(x for xs in targets.values() for x in xs)), token)
+        out = {}
+        for node, triples in own.items():
+            described = list(dict.fromkeys(triples + [t for x in targets[node] for t in labels[x]]))
+            self._described.put(node.value, (token, described))
+            out[node.value] = described
+        return out
 
     def _labels(self, iris: list[ox.NamedNode], token: str) -> dict[ox.NamedNode, list[ox.Triple]]:
         """The label triples of each IRI (see labels_of.rq), asking only for those not known
@@ -194,10 +228,8 @@ class Reader:
         the other sources' records of it, which are left out of its related solutions (they
         share every building block, being the same), and each release's licences checked
         against each other by the Licensing Assistant (``Catalogue.licences``)."""
-        page = pages.solution_page(
-            self.describe,
-            lambda x: [r["release"].value for r in self.select("releases_of", solution=ox.NamedNode(x))],
-            self._collections_of, iri, languages)
+        page = pages.solution_page(self.describe_many, self._releases_of, self._collections_of,
+                                   iri, languages)
         pages.check_licences(page, self._root.licences, languages)
         page.also_published_by = self.also_published_by(iri)
         page.possibly_same_as = self.possibly_same_as(iri)
@@ -205,6 +237,15 @@ class Reader:
         page.related = [r for r in self.related(iri, [b.iri for b in page.building_blocks])
                         if r.iri not in same]
         return page
+
+    def _releases_of(self, iri: str) -> dict[str, list[str]]:
+        """A solution's releases, each with the distributions some public graph gives it."""
+        out: dict[str, list[str]] = {}
+        for r in self.select("release_distributions_of", solution=ox.NamedNode(iri)):
+            distributions = out.setdefault(r["release"].value, [])
+            if "distribution" in r:
+                distributions.append(r["distribution"].value)
+        return out
 
     def _collections_of(self, iri: str) -> dict[str, list[ox.Literal]]:
         """The collections listing a solution, with their titles (describing a collection

@@ -174,19 +174,30 @@ def _title(titles: list[ox.Literal], languages: tuple[str, ...], iri: str) -> st
     return chosen.value if chosen else iri.rstrip("/#").rsplit("/", 1)[-1]
 
 
-def solution_page(describe, releases_of, collections_of, iri: str,
+def solution_page(describe_many, releases_of, collections_of, iri: str,
                   languages: tuple[str, ...] = ("en",)) -> SolutionPage:
-    """Gather a solution's page. ``describe(iri)`` gives a resource's published description,
-    ``releases_of(iri)`` its releases' IRIs, ``collections_of(iri)`` the collections listing
-    it with their titles ({collection IRI: [title literals]})."""
+    """Gather a solution's page. ``describe_many(iris)`` gives resources' published
+    descriptions ({IRI: triples}), ``releases_of(iri)`` its releases' IRIs, each with the
+    distributions to describe with it ({release IRI: [distribution IRIs]}; a release lists
+    those its own description names), ``collections_of(iri)`` the collections listing it
+    with their titles ({collection IRI: [title literals]}).
+
+    The releases, distributions, contact points and building blocks are described in one
+    call of ``describe_many``, after the solution itself."""
     node = ox.NamedNode(iri)
-    d = Description(describe(iri))
+    d = Description(describe_many([iri])[iri])
+    releases = releases_of(iri)
     cache: dict[str, Description] = {}
 
     def about(x: ox.NamedNode) -> Description:
         if x.value not in cache:
-            cache[x.value] = Description(describe(x.value))
+            cache[x.value] = Description(describe_many([x.value])[x.value])
         return cache[x.value]
+
+    parts = [*releases, *(x for xs in releases.values() for x in xs),
+             *(x.value for x in d.iris(node, DCAT.contactPoint)),
+             *(x.value for x in d.iris(node, DCT.type) if x.value.startswith(EIRA))]
+    cache.update((x, Description(triples)) for x, triples in describe_many(parts).items())
 
     def links(p, *, detail=None) -> list[Link]:
         out = []
@@ -230,7 +241,7 @@ def solution_page(describe, releases_of, collections_of, iri: str,
         titled=title is not None,
     )
     declared = [x.value for x in d.iris(node, DCT.conformsTo)]
-    for r in releases_of(iri):
+    for r in releases:
         rn = ox.NamedNode(r)
         rd = about(rn)
         dists = []

@@ -355,12 +355,17 @@ class Usage:
         if not self.enabled:
             return None
         until = self.shown_until()
+        nodes = [ox.NamedNode(i) for i in dict.fromkeys([resource, *distributions])]
+        found: dict[str, dict] = {}
+        for start in range(0, len(nodes), CHUNK):  # one query a page (usage_shown.rq)
+            for r in self._select("usage_shown", resource=nodes[start:start + CHUNK],
+                                  recent=_day(until - timedelta(days=VIEW_DAYS - 1)), until=_day(until)):
+                found[r["resource"].value] = r
         downloads = None
         if distributions:
-            downloads = sum(t.downloads for t in self.totals_for_records(distributions, until=until).values())
-        views = self.totals_for_records(
-            [resource], since=until - timedelta(days=VIEW_DAYS - 1), until=until).get(resource, Totals())
-        return Shown(downloads, views.views, until)
+            downloads = sum(_ints(found[d], "downloads")[0] for d in dict.fromkeys(distributions) if d in found)
+        views = _ints(found[resource], "views")[0] if resource in found else 0
+        return Shown(downloads, views, until)
 
     def public_series(self, iri: str, days: int = VIEW_DAYS) -> list[DayCount]:
         """A published resource's counts on each of the last ``days`` completed days (up to
