@@ -46,6 +46,29 @@ class Settings:
         "Update URL of the remote endpoint (defaults to the query URL with /query replaced by /update).",
         "CATALOGUE_SPARQL_UPDATE_URL",
     )
+    sparql_store_url: str = _setting(
+        "",
+        "Graph Store Protocol URL of the remote endpoint, for bulk loads (defaults: Oxigraph's "
+        "/store beside /query; Virtuoso's /sparql-graph-crud-auth beside /sparql-auth).",
+        "CATALOGUE_SPARQL_STORE_URL",
+    )
+    sparql_user: str = _setting(
+        "",
+        "User the catalogue authenticates as on the remote endpoint (HTTP digest on Virtuoso, "
+        "basic elsewhere), for updates and reads; empty: no authentication.",
+        "CATALOGUE_SPARQL_USER",
+    )
+    sparql_password: str = _setting(
+        "",
+        "Password of CATALOGUE_SPARQL_USER.",
+        "CATALOGUE_SPARQL_PASSWORD",
+    )
+    sparql_dialect: str = _setting(
+        "",
+        "How to talk to the remote endpoint: 'oxigraph', 'virtuoso' or 'generic' (README, "
+        "\"Remote stores\"); empty: read from the server's Server header at the first request.",
+        "CATALOGUE_SPARQL_DIALECT",
+    )
     base_uri: str = _setting(
         "https://catalogue.example.org/",
         "Namespace of minted PURIs and named graphs; absolute http(s) IRI ending in '/'.",
@@ -384,6 +407,11 @@ class Settings:
         if not 0 < self.smtp_port < 65536 or self.smtp_timeout <= 0:
             raise SettingsError("CATALOGUE_SMTP_PORT must be a port (1-65535) and CATALOGUE_SMTP_TIMEOUT positive")
         self._validate_linkcheck()
+        if self.sparql_dialect not in ("", "oxigraph", "virtuoso", "generic"):
+            raise SettingsError("CATALOGUE_SPARQL_DIALECT must be 'oxigraph', 'virtuoso' or 'generic' "
+                                f"(or empty: detected), got {self.sparql_dialect!r}")
+        if self.sparql_password and not self.sparql_user:
+            raise SettingsError("CATALOGUE_SPARQL_PASSWORD is set but CATALOGUE_SPARQL_USER is not")
         if self.sparql_update_url and not self.sparql_query_url:
             raise SettingsError("CATALOGUE_SPARQL_UPDATE_URL is set but CATALOGUE_SPARQL_QUERY_URL is not")
         if self.trusted_proxy:

@@ -18,17 +18,20 @@ from catalogue.store.base import (
     StoreLockedError,
     Term,
 )
+from catalogue.store.dialect import Dialect
 from catalogue.store.embedded import EmbeddedStore
-from catalogue.store.remote import RemoteStore
+from catalogue.store.remote import RemoteStore, ResultCapError
 
 __all__ = [
     "ALL",
     "Bindings",
     "Dataset",
+    "Dialect",
     "EmbeddedStore",
     "Node",
     "QuerySyntaxError",
     "RemoteStore",
+    "ResultCapError",
     "Rows",
     "Store",
     "StoreError",
@@ -45,6 +48,8 @@ def open_store(settings: Settings) -> Store:
     """
     if settings.remote:
         return RemoteStore(
-            settings.sparql_query_url, settings.update_url, timeout=settings.remote_timeout
+            settings.sparql_query_url, settings.update_url, timeout=settings.remote_timeout,
+            store_url=settings.sparql_store_url or None, user=settings.sparql_user or None,
+            password=settings.sparql_password or None, dialect=settings.sparql_dialect or None,
         )
     return EmbeddedStore(settings.store)
