@@ -11,7 +11,9 @@ stay fast.
 Workers never open the live embedded store (RocksDB allows one writer process, and a
 read-only opening beside a writer is undefined behaviour). They read a **snapshot**: a
 RocksDB checkpoint of the store (hard links, taken in milliseconds), made once per data
-version and opened read-only. On a remote store the workers query the remote endpoint.
+version and opened read-only. On a remote store they read a local copy of the public graphs
+alone, made per data version in the background (``_remote_snapshot``): privacy never rests on
+how a server reads the protocol's graph parameters.
 
 The checkpoint holds every graph, private ones too, so a query on it lists the ~20 public
 graphs as its default graph, and Oxigraph evaluates that 7-8x slower than its union default
@@ -130,6 +132,47 @@ def _copy_graphs(checkpoint: str, target: str, graphs: tuple[str, ...]) -> None:
         dump.unlink(missing_ok=True)
 
 
+def _copy_remote_graphs(settings: Settings, target: str, graphs: tuple[str, ...]) -> None:
+    """Bulk-load ``graphs`` of the remote store into a new local store at ``target``."""
+    import pyoxigraph as ox
+
+    remote = open_store(settings)
+    copy = ox.Store(target)
+    try:
+        for g in graphs:
+            graph = ox.NamedNode(g)
+            batch: list[ox.Triple] = []
+            for t in remote.iter_triples(graph):
+                batch.append(t)
+                if len(batch) >= 100_000:
+                    copy.bulk_load(input=ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES),
+                                   format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+                    batch = []
+            if batch:
+                copy.bulk_load(input=ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES),
+                               format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+        copy.flush()
+    finally:
+        remote.close()
+
+
+def _remove_orphans(root: Path) -> None:
+    """Public copies left by a process that no longer runs (named ``{version}-{pid}-...``):
+    several web workers of one machine share the directory, each removes only the dead's."""
+    if not root.is_dir():
+        return
+    for entry in root.iterdir():
+        parts = entry.name.split("-")
+        if len(parts) < 3 or not parts[1].isdigit():
+            continue
+        try:
+            os.kill(int(parts[1]), 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry, ignore_errors=True)
+        except PermissionError:
+            continue
+
+
 class _Worker:
     def __init__(self, ctx, settings: Settings) -> None:
         self.conn, child = ctx.Pipe()
@@ -160,17 +203,24 @@ class QueryWorkers:
         self._public: dict[str, str] = {}  # version -> public snapshot, once copied
         self._public_ready = threading.Condition(self._snapshot_lock)
         self.snapshot_root = Path(f"{settings.store}-query-snapshots")
+        self._building: set[str] = set()  # remote: versions whose public copy is being made
+        self._latest: str | None = None  # remote: the newest public copy ready
         if isinstance(store, EmbeddedStore):
             # left by an earlier server that was killed: only the store's one owner makes them
             shutil.rmtree(self.snapshot_root, ignore_errors=True)
+        else:
+            _remove_orphans(self.snapshot_root)
 
     # snapshots (embedded store only)
 
     def snapshot(self, version: str, public: Sequence[str] = ()) -> Snapshot | None:
         """Where a query of this data version reads: the public snapshot once it is ready,
         else the checkpoint (made on first use, and the public snapshot started from it).
-        ``public``: the public graphs of this version (to copy). None on a remote store."""
-        if not isinstance(self.store, EmbeddedStore) or self.store.path is None:
+        ``public``: the public graphs of this version (to copy). On a remote store see
+        :meth:`_remote_snapshot`."""
+        if not isinstance(self.store, EmbeddedStore):
+            return self._remote_snapshot(version, public)
+        if self.store.path is None:
             return None
         with self._snapshot_lock:
             ready = self._public.get(version)
@@ -215,6 +265,70 @@ class QueryWorkers:
                          version, len(graphs), time.monotonic() - started)
                 return
         shutil.rmtree(target, ignore_errors=True)  # that version was forgotten meanwhile
+
+    def _remote_snapshot(self, version: str, public: Sequence[str]) -> Snapshot | None:
+        """On a remote store visitors' queries read a local copy of the public graphs alone,
+        so that privacy never rests on how a server reads the protocol's graph parameters
+        (Virtuoso ignores ``named-graph-uri`` for ``GRAPH <iri>``) and every answer is
+        written by pyoxigraph in the formats it promises. A new data version's copy is made
+        in the background while the previous copy answers (seconds stale). Before the first
+        copy is ready, an Oxigraph server answers itself (it honours the dataset parameters);
+        any other server makes the query wait for the copy, then answer busy.
+
+        :raise EndpointBusy: no public copy is ready yet on a server other than Oxigraph.
+        """
+        from catalogue.store import Dialect, RemoteStore
+
+        with self._snapshot_lock:
+            ready = self._public.get(version)
+            if ready is not None:
+                return Snapshot(ready, public_only=True)
+            if version not in self._building and public:
+                self._building.add(version)
+                threading.Thread(target=self._copy_remote, args=(version, tuple(public)),
+                                 name="catalogue-public-snapshot", daemon=True).start()
+            latest = self._latest
+        if latest is not None:
+            return Snapshot(latest, public_only=True)
+        if isinstance(self.store, RemoteStore) and self.store.dialect is Dialect.OXIGRAPH:
+            return None
+        if self.wait_public(version, timeout=min(20.0, self.timeout)):
+            return Snapshot(self._public[version], public_only=True)
+        raise EndpointBusy("this endpoint is still making its copy of the public data (the first "
+                           "after the server starts takes a while on a big catalogue); try again "
+                           "in a minute")
+
+    def _copy_remote(self, version: str, graphs: tuple[str, ...]) -> None:
+        """Copy ``graphs`` from the remote store into a new local store (in a child process:
+        its memory is given back when it exits), then offer it for ``version``."""
+        self.snapshot_root.mkdir(parents=True, exist_ok=True)
+        target = str(self.snapshot_root / f"{version}-{os.getpid()}-{time.time_ns()}-public")
+        building = target + ".building"
+        started = time.monotonic()
+        try:
+            child = self._ctx.Process(target=_copy_remote_graphs, args=(self.settings, building, graphs),
+                                      name="catalogue-public-snapshot", daemon=True)
+            child.start()
+            child.join()
+            if child.exitcode != 0:
+                raise RuntimeError(f"the copying process ended with exit code {child.exitcode}")
+            os.rename(building, target)
+        except Exception:  # noqa: BLE001 - the previous copy goes on answering
+            log.exception("could not copy the public graphs of data version %s", version)
+            shutil.rmtree(building, ignore_errors=True)
+            with self._snapshot_lock:
+                self._building.discard(version)
+            return
+        with self._snapshot_lock:
+            self._building.discard(version)
+            self._public[version] = target
+            self._latest = target
+            self._public_ready.notify_all()
+            while len(self._public) > 2:  # keep the previous copy: a query may still read it
+                old = self._public.pop(next(iter(self._public)))
+                shutil.rmtree(old, ignore_errors=True)
+        log.info("public copy of data version %s ready: %d graphs copied in %.1f s",
+                 version, len(graphs), time.monotonic() - started)
 
     def wait_public(self, version: str, timeout: float = 30.0) -> bool:
         """Whether the public snapshot of ``version`` became ready within ``timeout`` s."""
