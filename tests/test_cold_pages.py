@@ -115,3 +115,25 @@ def test_a_page_counts_downloads_ever_and_views_of_the_last_30_days(demo):
         [SOLUTION], since=until - timedelta(days=29), until=until)[SOLUTION].views
     assert usage.shown(SOLUTION).downloads is None
     assert usage.shown(DIST, [DIST]).downloads == 7
+
+
+@pytest.mark.parametrize("script_root", ["", "/catalogue"])
+def test_a_link_to_a_resource_is_what_url_for_builds(demo, script_root):
+    """href() builds the /resource?uri= link from a prefix instead of url_for (a page has
+    dozens); the menus' links are built once per app and script root."""
+    from flask import url_for
+
+    from webapp import create_app
+    from webapp.layout import MENU, fixed_url, href
+    from webapp.linked_data import href as resource_href
+
+    app = create_app(demo.settings, demo)
+    iris = [SOLUTION, "http://a.example/x y", "https://a.example/é?q=1&r=2#f", "http://x/%41+b~c",
+            "http://x/a;b,c:d@e!f$g'h(i)j*k", "http://x/[]{}|\\^`\"<>\u2028\U0001F600"]
+    for _ in range(2):  # the second time from what was kept
+        with app.test_request_context("/", base_url="http://localhost" + script_root):
+            for iri in iris:
+                assert resource_href(iri) == url_for("ld.resource", uri=iri)
+            for endpoint, _label in MENU:
+                assert fixed_url(endpoint) == href(endpoint) == url_for(endpoint)
+            assert fixed_url("no.such_endpoint") is None

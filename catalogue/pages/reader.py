@@ -262,15 +262,23 @@ class Reader:
         those sharing the most blocks first; ``detail`` is the number shared."""
         if not blocks:
             return []
-        index = self._root.search.index()
         shared: dict[str, list] = {}
         for block in blocks:
-            result = search(index, SearchRequest(sort="title", filters={"eira": (block,), "type": ("solution",)}))
-            for h in result.hits:
-                if h.iri != iri:
-                    shared.setdefault(h.iri, [h.title, 0])[1] += 1
+            for other, title in self._implementing(block):
+                if other != iri:
+                    shared.setdefault(other, [title, 0])[1] += 1
         ranked = sorted(shared.items(), key=lambda kv: (-kv[1][1], kv[1][0].lower()))
         return [pages.Link(other, title, str(n)) for other, (title, n) in ranked[:limit]]
+
+    def _implementing(self, block: str) -> list[tuple[str, str]]:
+        """The first solutions implementing ``block`` by title, (IRI, title): the same for
+        every page naming the block, so searched once per data version (a cold page saved
+        1 ms)."""
+        def first() -> list[tuple[str, str]]:
+            result = search(self._root.search.index(), SearchRequest(
+                sort="title", filters={"eira": (block,), "type": ("solution",)}))
+            return [(h.iri, h.title) for h in result.hits]
+        return self._root.per_version(f"implementing:{block}", first)
 
     def resource_page(self, iri: str, triples: list[ox.Triple],
                       languages: tuple[str, ...] = ("en",)
