@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 
-.PHONY: help run init test lint bench clean chromium messages compile fuzz
+.PHONY: help run init test lint bench clean chromium virtuoso messages compile fuzz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -27,7 +27,7 @@ init: $(VENV)/.installed ## load vocabularies and the demo catalogue into the em
 run: init ## set up, load the demo catalogue and serve the site on http://$(HOST):$(PORT)/
 	$(VENV)/bin/catalogue serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test chromium ## install what the tests need and run them all
+test: $(VENV)/.installed-test chromium virtuoso ## install what the tests need and run them all
 	$(PY) -m pytest
 
 chromium: ## Debian's chromium for the browser tests (Playwright drives it; no browser download)
@@ -35,6 +35,12 @@ chromium: ## Debian's chromium for the browser tests (Playwright drives it; no b
 	  echo "installing Debian's chromium for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+virtuoso: ## Debian's Virtuoso 7 for the store contract tests (the tests start it on 127.0.0.1)
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  echo "installing Debian's virtuoso-opensource-7-bin for the store tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq virtuoso-opensource-7-bin; }
 
 fuzz: $(VENV)/.installed-test ## a longer fuzzing run of the parse guards and the upload API (2,000 cases each, random)
 	FUZZ_EXAMPLES=2000 FUZZ_RANDOM=1 $(PY) -m pytest tests/test_fuzz.py -q

@@ -79,20 +79,41 @@ def oxigraph_server(tmp_path_factory):
         proc.wait(10)
 
 
-@pytest.fixture(params=["embedded", "remote"])
-def store(request, tmp_path):
-    """Each test using this runs twice: on an embedded store and on a real Oxigraph server."""
-    if request.param == "embedded":
-        s = EmbeddedStore(tmp_path / "store")
-        yield s
-        s.close()
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    """A real Virtuoso 7 on 127.0.0.1, set up as the README documents (tests/virtuoso.py),
+    shared by the session."""
+    from tests.virtuoso import running
+
+    with running(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
+
+
+BACKENDS = ["embedded", "remote", "virtuoso"]
+
+
+def backend_store(request, tmp_path, backend: str):
+    """A store of ``backend``: embedded in ``tmp_path``, or an emptied shared server."""
+    if backend == "embedded":
+        return EmbeddedStore(tmp_path / "store")
+    if backend == "virtuoso":
+        s = request.getfixturevalue("virtuoso_server").store()
     else:
         url = request.getfixturevalue("oxigraph_server")
         s = RemoteStore(url + "/query", url + "/update")
+    s.update("DROP SILENT ALL")  # on Virtuoso: the catalogue's graphs, never its own
+    return s
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path):
+    """Each test using this runs three times: on an embedded store, on a real Oxigraph server
+    and on a real Virtuoso."""
+    s = backend_store(request, tmp_path, request.param)
+    yield s
+    if request.param != "embedded":
         s.update("DROP SILENT ALL")
-        yield s
-        s.update("DROP SILENT ALL")
-        s.close()
+    s.close()
 
 
 @pytest.fixture
