@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from catalogue.store.sparql_lexer import SparqlShapeError, check_parses, tokens
+from catalogue.store.sparql_lexer import SparqlShapeError, check_parses, skip_group, tokens
 
 Slot = ox.NamedNode | ox.Literal | ox.BlankNode | str  # str: a variable's name
 
@@ -45,28 +45,14 @@ def plan(sparql: str) -> ConstructPlan:
         raise SparqlShapeError("not a CONSTRUCT query")
     prologue = sparql[:toks[at].start]
     if at + 1 < len(toks) and toks[at + 1].text == "{":
-        depth, close = 0, None
-        for j in range(at + 1, len(toks)):
-            depth += {"{": 1, "}": -1}.get(toks[j].text, 0)
-            if depth == 0:
-                close = j
-                break
-        if close is None:
-            raise SparqlShapeError("the CONSTRUCT template is never closed")
+        close = skip_group(toks, at + 1) - 1
         template_text = sparql[toks[at + 1].start:toks[close].end]
         rest = sparql[toks[close].end:]
     else:  # CONSTRUCT WHERE { triple patterns }: the pattern is the template
         where = next((j for j in range(at + 1, len(toks)) if toks[j].text == "{"), None)
         if where is None:
             raise SparqlShapeError("CONSTRUCT WHERE without a group")
-        depth, close = 0, None
-        for j in range(where, len(toks)):
-            depth += {"{": 1, "}": -1}.get(toks[j].text, 0)
-            if depth == 0:
-                close = j
-                break
-        if close is None:
-            raise SparqlShapeError("a group opened with '{' is never closed")
+        close = skip_group(toks, where) - 1
         template_text = sparql[toks[where].start:toks[close].end]
         rest = sparql[toks[at].end:]
     template = _template(prologue, template_text)

@@ -26,10 +26,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
-from pyoxigraph import BlankNode, NamedNode
+from pyoxigraph import NamedNode
 
 from catalogue.store.base import Bindings, Dataset
 from catalogue.store.sparql_lexer import SparqlShapeError, check_parses, query_shape
+from catalogue.store.sparql_text import values_block
 
 NO_GRAPH = NamedNode("urn:x-catalogue:no-graph")  # names no graph: how an empty dataset is asked for
 
@@ -67,22 +68,6 @@ def is_system_graph(dialect: Dialect, graph: NamedNode) -> bool:
         return False
     g = graph.value
     return g.startswith(VIRTUOSO_SYSTEM_PREFIXES) or (g.startswith("http://localhost:") and g.endswith("/sparql"))
-
-
-def values_block(bindings: Bindings) -> str:
-    """``VALUES (?a ?b) { (t1 t2) }`` from pyoxigraph-serialised terms.
-
-    :raise ValueError: a name is not a variable name, or a value is a blank node.
-    """
-    names = list(bindings)
-    for name in names:
-        if not name.isidentifier():
-            raise ValueError(f"not a SPARQL variable name: {name!r}")
-        if isinstance(bindings[name], BlankNode):
-            raise ValueError(f"cannot bind ?{name} to a blank node")
-    head = " ".join(f"?{n}" for n in names)
-    row = " ".join(str(bindings[n]) for n in names)
-    return f"VALUES ({head}) {{ ({row}) }}"
 
 
 def dataset_clauses(dataset: Dataset) -> str:

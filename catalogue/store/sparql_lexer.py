@@ -101,7 +101,7 @@ def query_shape(text: str) -> QueryShape:
         raise SparqlShapeError("no SELECT, ASK, CONSTRUCT or DESCRIBE at the top of the query")
     i += 1
     if form == "CONSTRUCT" and i < len(toks) and toks[i].text == "{":
-        i = _skip_group(toks, i)  # the template
+        i = skip_group(toks, i)  # the template
     parens, has_dataset = 0, False
     while i < len(toks):
         t = toks[i]
@@ -121,7 +121,7 @@ def query_shape(text: str) -> QueryShape:
         elif parens == 0 and t.text == "{":
             return QueryShape(form, t.start, t.end, has_dataset)
         elif t.text == "{":  # EXISTS { } inside a projected expression
-            i = _skip_group(toks, i)
+            i = skip_group(toks, i)
             continue
         i += 1
     return QueryShape(form, len(text), None, has_dataset)
@@ -132,7 +132,7 @@ def _template_skipped(toks: list[Token], where: int) -> bool:
     return where > 0 and toks[where - 1].text == "}"
 
 
-def _skip_group(toks: list[Token], i: int) -> int:
+def skip_group(toks: list[Token], i: int) -> int:
     """The index after the ``}`` that closes the ``{`` at ``toks[i]``."""
     depth = 0
     for j in range(i, len(toks)):
@@ -198,7 +198,7 @@ def operations(update: str) -> list[Operation]:
         if kind in ("INSERT", "DELETE") and i + 1 < j and toks[i + 1].keyword == "DATA":
             kind += " DATA"
             if i + 2 < j and toks[i + 2].text == "{":
-                close = _skip_group(toks, i + 2) - 1
+                close = skip_group(toks, i + 2) - 1
                 data = (offset + toks[i + 2].end - start, offset + toks[close].start - start)
         out.append(Operation(text, kind, data, head))
         i = j

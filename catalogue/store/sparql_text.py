@@ -16,8 +16,14 @@ from catalogue.store.base import Bindings
 
 def values_clause(bindings: Bindings) -> str:
     """A trailing ``VALUES (?a ?b) { (t1 t2) }`` block for the remote backend."""
-    if not bindings:
-        return ""
+    return "\n" + values_block(bindings) if bindings else ""
+
+
+def values_block(bindings: Bindings) -> str:
+    """``VALUES (?a ?b) { (t1 t2) }`` from pyoxigraph-serialised terms.
+
+    :raise ValueError: a name is not a variable name, or a value is a blank node.
+    """
     names = list(bindings)
     for name in names:
         if not name.isidentifier():
@@ -26,7 +32,7 @@ def values_clause(bindings: Bindings) -> str:
             raise ValueError(f"cannot bind ?{name} to a blank node")
     head = " ".join(f"?{n}" for n in names)
     row = " ".join(str(bindings[n]) for n in names)
-    return f"\nVALUES ({head}) {{ ({row}) }}"
+    return f"VALUES ({head}) {{ ({row}) }}"
 
 
 def values_list(name: str, terms: Sequence[NamedNode]) -> str:
