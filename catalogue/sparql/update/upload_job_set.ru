@@ -4,9 +4,14 @@
 #+ param: job iri The job
 #+ param: replaced iris The properties replaced
 #+ param: data triples The job's new state
-DELETE { GRAPH ?jobs { ?job ?replaced ?o } } WHERE { GRAPH ?jobs { ?job ?replaced ?o }
-#+ values replaced
-} ;
-INSERT DATA { GRAPH ?jobs {
+# one operation, so a reader never sees the job between its old state and its new one
+# (Virtuoso runs a request's operations one by one)
+DELETE { GRAPH ?jobs { ?job ?replaced ?o } }
+INSERT { GRAPH ?jobs {
 #+ triples data
 } }
+WHERE {
+  OPTIONAL { GRAPH ?jobs { ?job ?replaced ?o }
+#+ values replaced
+  }
+}
