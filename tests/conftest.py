@@ -61,14 +61,14 @@ def oxigraph_binary() -> str:
     return found
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory):
-    """A real `oxigraph serve` on 127.0.0.1, shared by the session; yields its base URL."""
+@contextmanager
+def running_oxigraph(location: Path) -> Iterator[str]:
+    """A real `oxigraph serve` on a free port of 127.0.0.1 storing in ``location``; yields
+    its base URL and stops it on exit."""
     port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
     proc = subprocess.Popen(
         [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -77,6 +77,13 @@ def oxigraph_server(tmp_path_factory):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """A real `oxigraph serve` on 127.0.0.1, shared by the session; yields its base URL."""
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

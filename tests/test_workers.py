@@ -21,7 +21,7 @@ from catalogue.app import Catalogue
 from catalogue.background import Lease
 from catalogue.settings import load_settings
 from catalogue.store import RemoteStore
-from tests.conftest import DATA, ROOT, free_port, oxigraph_binary, wait_for
+from tests.conftest import DATA, ROOT, free_port, running_oxigraph, wait_for
 
 MARK = "Zyxwvutian"  # a word no other record has
 SOLUTION = "http://repo.example.org/workers/solution-1"
@@ -30,16 +30,8 @@ SOLUTION = "http://repo.example.org/workers/solution-1"
 @pytest.fixture(scope="module")
 def sparql(tmp_path_factory):
     """An Oxigraph server of this module's own (others' tests drop every graph of the shared one)."""
-    port = free_port()
-    proc = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(tmp_path_factory.mktemp("ox")),
-                             "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + "/query?query=ASK%7B%7D")
+    with running_oxigraph(tmp_path_factory.mktemp("ox")) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def _env(sparql: str, store: Path, **extra: str) -> dict:

@@ -33,7 +33,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -240,22 +240,10 @@ class QueryWorkers:
             return Snapshot(path, public_only=False)
 
     def _copy_public(self, version: str, checkpoint: str, graphs: tuple[str, ...]) -> None:
-        """Copy ``graphs`` from the checkpoint into a new store (in a child process: the bulk
-        loader takes ~2 GB at 100k solutions, given back when it exits), then offer it for
-        ``version``."""
-        target, building = checkpoint + "-public", checkpoint + "-public.building"
+        """Copy ``graphs`` from the checkpoint into a new store, then offer it for ``version``."""
+        target = checkpoint + "-public"
         started = time.monotonic()
-        try:
-            child = self._ctx.Process(target=_copy_graphs, args=(checkpoint, building, graphs),
-                                      name="catalogue-public-snapshot", daemon=True)
-            child.start()
-            child.join()
-            if child.exitcode != 0:
-                raise RuntimeError(f"the copying process ended with exit code {child.exitcode}")
-            os.rename(building, target)
-        except Exception:  # noqa: BLE001 - queries go on reading the checkpoint
-            log.exception("could not copy the public graphs of data version %s", version)
-            shutil.rmtree(building, ignore_errors=True)
+        if not self._build(version, target, _copy_graphs, checkpoint, graphs):  # the checkpoint answers
             return
         with self._snapshot_lock:
             if self._snapshots.get(version) == checkpoint:
@@ -265,6 +253,26 @@ class QueryWorkers:
                          version, len(graphs), time.monotonic() - started)
                 return
         shutil.rmtree(target, ignore_errors=True)  # that version was forgotten meanwhile
+
+    def _build(self, version: str, target: str, copy: Callable[..., None], source: object,
+               graphs: tuple[str, ...]) -> bool:
+        """Run ``copy(source, building, graphs)`` in a child process (the bulk loader takes
+        ~2 GB at 100k solutions, given back when it exits), then move the result to
+        ``target``; whether it worked (a failure is logged and its directory removed)."""
+        building = target + ".building"
+        try:
+            child = self._ctx.Process(target=copy, args=(source, building, graphs),
+                                      name="catalogue-public-snapshot", daemon=True)
+            child.start()
+            child.join()
+            if child.exitcode != 0:
+                raise RuntimeError(f"the copying process ended with exit code {child.exitcode}")
+            os.rename(building, target)
+            return True
+        except Exception:  # noqa: BLE001 - the caller keeps answering from what it has
+            log.exception("could not copy the public graphs of data version %s", version)
+            shutil.rmtree(building, ignore_errors=True)
+            return False
 
     def _remote_snapshot(self, version: str, public: Sequence[str]) -> Snapshot | None:
         """On a remote store visitors' queries read a local copy of the public graphs alone,
@@ -299,24 +307,13 @@ class QueryWorkers:
                            "in a minute")
 
     def _copy_remote(self, version: str, graphs: tuple[str, ...]) -> None:
-        """Copy ``graphs`` from the remote store into a new local store (in a child process:
-        its memory is given back when it exits), then offer it for ``version``."""
+        """Copy ``graphs`` from the remote store into a new local store, then offer it for
+        ``version``."""
         self.snapshot_root.mkdir(parents=True, exist_ok=True)
         target = str(self.snapshot_root / f"{version}-{os.getpid()}-{time.time_ns()}-public")
-        building = target + ".building"
         started = time.monotonic()
-        try:
-            child = self._ctx.Process(target=_copy_remote_graphs, args=(self.settings, building, graphs),
-                                      name="catalogue-public-snapshot", daemon=True)
-            child.start()
-            child.join()
-            if child.exitcode != 0:
-                raise RuntimeError(f"the copying process ended with exit code {child.exitcode}")
-            os.rename(building, target)
-        except Exception:  # noqa: BLE001 - the previous copy goes on answering
-            log.exception("could not copy the public graphs of data version %s", version)
-            shutil.rmtree(building, ignore_errors=True)
-            with self._snapshot_lock:
+        if not self._build(version, target, _copy_remote_graphs, self.settings, graphs):
+            with self._snapshot_lock:  # the previous copy goes on answering
                 self._building.discard(version)
             return
         with self._snapshot_lock:
