@@ -14,6 +14,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import requests
 
@@ -163,7 +164,8 @@ def test_of_processes_racing_for_a_lease_exactly_one_holds_it(sparql, tmp_path):
 
 def test_two_background_workers_hold_each_lease_once(sparql, tmp_path):
     """Two `catalogue background` instances on one store: each job's lease has one live
-    claim, so the harvests and the mails run in one of them only."""
+    claim marked as holding it (a racing claim lives a moment, unmarked, until withdrawn), so
+    the harvests and the mails run in one of them only."""
     env = _env(sparql, tmp_path / "store", CATALOGUE_HARVEST_INTERVAL="1", CATALOGUE_NOTIFY_INTERVAL="1")
     procs = [subprocess.Popen([sys.executable, "-m", "catalogue_cli", "background"], env=env, cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
@@ -173,14 +175,14 @@ def test_two_background_workers_hold_each_lease_once(sparql, tmp_path):
         holders: dict[str, list[str]] = {}
         while time.monotonic() < deadline:
             now = datetime.now(UTC)
-            holders = {name: [c.owner for c in Lease(catalogue, name).claims() if c.until > now]
+            holders = {name: [c.owner for c in Lease(catalogue, name).claims() if c.until > now and c.held]
                        for name in ("harvests", "notifications")}
             if all(holders.values()):
                 break
             time.sleep(0.5)
         time.sleep(3)  # several more rounds of both: still one claim each, renewed
         now = datetime.now(UTC)
-        again = {name: [c.owner for c in Lease(catalogue, name).claims() if c.until > now]
+        again = {name: [c.owner for c in Lease(catalogue, name).claims() if c.until > now and c.held]
                  for name in ("harvests", "notifications")}
         assert all(len(owners) == 1 for owners in holders.values()), holders
         assert again == holders
@@ -236,6 +238,62 @@ def test_a_lease_lapses_when_its_holder_stops_renewing(sparql, tmp_path):
         assert second.take() and not first.take()
         second.release()
         assert first.take()
+    finally:
+        catalogue.close()
+
+
+def _claims_blindly(run):
+    """``updates.run`` as if this claimant's ``lease_claim`` ran on a snapshot taken before
+    any other claim was added (its condition asks about another lease, so it adds its claim)."""
+    def blind(store, name, **params):
+        if name == "lease_claim":
+            params = {**params, "lease": ox.NamedNode(params["lease"].value + "-seen-empty")}
+        return run(store, name, **params)
+    return blind
+
+
+def test_a_claim_that_lands_after_the_holder_read_the_claims_does_not_hold_too(sparql, tmp_path, monkeypatch):
+    """The race the read-back alone lost under load: the second claimant's update ran on a
+    snapshot without the first claim but ended after the first claimant had read the claims
+    back (and found itself alone). Its claim is the earlier by its clock, yet it does not
+    hold, because the first claim is marked; the first keeps the lease."""
+    from catalogue.background import lease as lease_module
+
+    catalogue = Catalogue(load_settings({}, store=str(tmp_path / "s"), sparql_query_url=sparql + "/query"))
+    real = lease_module.updates.run
+    try:
+        first = Lease(catalogue, "late", settle=0.0)
+        second = Lease(catalogue, "late", settle=0.0, clock=lambda: datetime.now(UTC) - timedelta(seconds=5))
+        assert first.take()
+        monkeypatch.setattr(lease_module.updates, "run", _claims_blindly(real))
+        assert not second.take()
+        monkeypatch.setattr(lease_module.updates, "run", real)
+        assert first.take() and Lease(catalogue, "late").holder() == first.owner
+        assert [c.claim for c in first.claims()] == [first._claim_iri().value]  # the loser withdrew
+    finally:
+        catalogue.close()
+
+
+def test_of_two_claimants_that_both_marked_the_later_reader_withdraws(sparql, tmp_path, monkeypatch):
+    """Both found themselves earliest (they read different claims) and marked their claims:
+    each reads the claims again after its own mark, so the later reader sees both marks and
+    withdraws. Nobody runs the job twice."""
+    from catalogue.background import lease as lease_module
+
+    catalogue = Catalogue(load_settings({}, store=str(tmp_path / "s"), sparql_query_url=sparql + "/query"))
+    real = lease_module.updates.run
+    try:
+        other = Lease(catalogue, "marks", settle=0.0)
+        assert other.take()  # marked, and read the claims after its mark
+        monkeypatch.setattr(lease_module.updates, "run", _claims_blindly(real))
+        mine = Lease(catalogue, "marks", settle=0.0, clock=lambda: datetime.now(UTC) - timedelta(seconds=5))
+        settled = mine._settled  # read the claims before the other marked: found itself earliest, alone
+        monkeypatch.setattr(mine, "_settled", lambda claim, marked: marked and settled(claim, marked=True)
+                            or not marked)
+        assert not mine.take()
+        monkeypatch.setattr(lease_module.updates, "run", real)
+        assert other.take() and Lease(catalogue, "marks").holder() == other.owner
+        assert len(other.claims()) == 1
     finally:
         catalogue.close()
 

@@ -2,17 +2,26 @@
 mails and usage compaction run in one process at a time, however many servers share the store.
 
 A lease is claims in the private ``graph/leases``: each claim names the process that made
-it, when, and until when it holds. A process takes a lease by dropping its expired claims
-and adding its own unless a live one is there (``lease_claim.ru``: one update), then
-reading the claims back after a pause (``SETTLE_SECONDS``): the earliest live claim holds
-the lease, and the others withdraw theirs.
+it, when, and until when it holds. A process takes a lease in three steps:
 
-Why the read back: Oxigraph runs concurrent updates on snapshots without write conflicts,
-so two conditional updates at the same moment may both see no claim and both add theirs
-(measured on Oxigraph 0.5 server: 2 of 30 trials of 6 racing claimants). Both claims are
-visible once both updates ended (milliseconds, well within the pause), every claimant then
-reads the same claims, and the same one is the earliest: exactly one holds the lease. On
-the embedded store only one process exists and the pause is skipped.
+1. it drops the expired claims and adds its own unless a live one is there
+   (``lease_claim.ru``: one update);
+2. after a pause (``SETTLE_SECONDS``) it reads the claims back; unless its claim is the
+   earliest live one and no other live claim is marked as holding, it withdraws;
+3. it marks its claim as holding (``lease_mark.ru``) and reads the claims once more: if
+   another live claim is marked too, it withdraws; else it holds the lease.
+
+Why: Oxigraph runs concurrent updates on snapshots without write conflicts, so two
+conditional updates at the same moment may both see no claim and both add theirs
+(measured on Oxigraph 0.5 server: 2 of 30 trials of 6 racing claimants). Step 2 settles the
+usual race: both claims are visible once both updates ended, every claimant reads the same
+claims and the same one is the earliest. It cannot settle an update that ends after another
+claimant's read (a loaded server): the two then read different claims and may each find
+itself earliest, which made two holders before step 3. Step 3 makes that safe: each reads
+after its own mark, so the later reader sees both marks and withdraws (both may withdraw;
+then nobody holds the lease until the next try, which is safe: no job runs twice). Nothing
+rests on the pause but how often a race leaves the lease free for one round. On the
+embedded store only one process exists and the pause is skipped.
 
 A process keeps the lease between runs by renewing its claim before each run (and while a
 long run goes on, see :meth:`Lease.hold`); a process that dies stops renewing, and the lease
@@ -60,6 +69,7 @@ class Claim:
     owner: str
     taken: datetime
     until: datetime
+    held: bool = False  # marked by its process as holding the lease
 
 
 def _time(moment: datetime) -> ox.Literal:
@@ -119,14 +129,19 @@ class Lease:
                             ox.Triple(mine, CAT.leaseUntil, until)]
                     updates.run(root.store, "lease_claim", leases=graphs.leases, lease=lease,
                                 now=_time(now), data=data)
-                pause = self._settle if self._settle is not None else (
-                    0.0 if isinstance(root.store, EmbeddedStore) else SETTLE_SECONDS)
-                if pause:
-                    time.sleep(pause)
-                holder = self._holder(self._clock())
-                self._held = holder is not None and holder.claim == mine.value
-                if not self._held and any(c.claim == mine.value for c in self.claims()):
-                    updates.run(root.store, "lease_release", leases=graphs.leases, claim=mine)
+                if self._held:  # kept while its claim lives (a lapsed claim is dropped by others)
+                    self._held = any(c.claim == mine.value for c in self._live(self._clock()))
+                else:
+                    pause = self._settle if self._settle is not None else (
+                        0.0 if isinstance(root.store, EmbeddedStore) else SETTLE_SECONDS)
+                    if pause:
+                        time.sleep(pause)
+                    self._held = self._settled(mine, marked=False)
+                    if self._held:
+                        updates.run(root.store, "lease_mark", leases=graphs.leases, claim=mine)
+                        self._held = self._settled(mine, marked=True)
+                    if not self._held and any(c.claim == mine.value for c in self.claims()):
+                        updates.run(root.store, "lease_release", leases=graphs.leases, claim=mine)
             except Exception:
                 self._held = False
                 raise
@@ -149,11 +164,25 @@ class Lease:
         rows = queries.select(root.store, "lease_claims", dataset=Dataset(default_graphs=[root.graphs.leases]),
                               lease=root.graphs.lease(self.name))
         found = [Claim(r["claim"].value, r["owner"].value, datetime.fromisoformat(r["taken"].value),
-                       datetime.fromisoformat(r["until"].value)) for r in rows]
+                       datetime.fromisoformat(r["until"].value), "held" in r and r["held"].value == "true")
+                 for r in rows]
         return sorted(found, key=lambda c: (c.taken, c.claim))
 
+    def _live(self, now: datetime) -> list[Claim]:
+        return [c for c in self.claims() if c.until > now]
+
+    def _settled(self, mine: ox.NamedNode, *, marked: bool) -> bool:
+        """Whether the claims read now let this claim hold the lease: before its mark
+        (``marked=False``), it is the earliest live claim and no other is marked; after,
+        no other live claim is marked."""
+        live = self._live(self._clock())
+        others = [c for c in live if c.claim != mine.value]
+        if len(others) == len(live) or any(c.held for c in others):
+            return False
+        return marked or live[0].claim == mine.value
+
     def _holder(self, now: datetime) -> Claim | None:
-        return next((c for c in self.claims() if c.until > now), None)
+        return next((c for c in self._live(now) if c.held), None)
 
     def holder(self) -> str | None:
         """The process holding the lease now (its host and process id), if any."""

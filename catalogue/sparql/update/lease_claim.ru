@@ -1,5 +1,5 @@
 #+ title: Claim a background job's lease
-#+ description: Drops the lease's expired claims, then adds this claim unless another live one is there. Two processes may still both add theirs at the same moment (a store without write conflicts, such as Oxigraph, runs both): the caller reads the claims back after a pause, and the earliest live claim holds the lease.
+#+ description: Drops the lease's expired claims, then adds this claim unless another live one is there. Two processes may still both add theirs at the same moment (a store without write conflicts, such as Oxigraph, runs both): the caller reads the claims back after a pause and marks its claim only if it is the earliest live one (lease_mark.ru).
 #+ param: leases iri The leases graph (private)
 #+ param: lease iri The lease
 #+ param: now literal The time claims are compared with (xsd:dateTime)
