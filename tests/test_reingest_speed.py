@@ -256,3 +256,102 @@ def test_on_every_backend_a_reingest_reuses_verdicts_and_lists_changes(store, se
     changes = {(ch.subject.rsplit("›", 1)[-1].strip(), ch.old, ch.new) for ch in detail.changes}
     assert ("Two @en" in {v for _, _, new in changes for v in new})
     assert any(old == ("0" * 39 + "2",) and new == ("f" * 40,) for _, old, new in changes), changes
+
+
+@pytest.fixture
+def heads(monkeypatch):
+    """What the write-ahead did in each run: the graphs it started writing and whether the
+    run published them (``finish`` True) or dropped them."""
+    from catalogue.ingest import ahead
+
+    seen: list[dict] = []
+    start, finish, discard = ahead.WriteAhead.start, ahead.WriteAhead.finish, ahead.WriteAhead.discard
+
+    def spy_start(self, index):
+        seen.append({"graph": self.graph.value, "kept": None})
+        start(self, index)
+
+    def spy_finish(self, accepted):
+        kept = finish(self, accepted)
+        seen[-1]["kept"] = kept
+        return kept
+
+    def spy_discard(self):
+        if self._thread is not None and seen and seen[-1]["graph"] == self.graph.value:
+            seen[-1]["kept"] = False
+        discard(self)
+
+    monkeypatch.setattr(ahead.WriteAhead, "start", spy_start)
+    monkeypatch.setattr(ahead.WriteAhead, "finish", spy_finish)
+    monkeypatch.setattr(ahead.WriteAhead, "discard", spy_discard)
+    return seen
+
+
+def _graphs(catalogue: Catalogue) -> set[str]:
+    return {g.value for g in catalogue.store.named_graphs()}
+
+
+def _current(catalogue: Catalogue):
+    return catalogue.graphs.source("example", catalogue.publishing.source("example").version)
+
+
+def test_a_changed_dump_publishes_the_version_written_while_it_was_validated(catalogue, heads):
+    """The new version is written from the first record known to differ on, alongside
+    the validation, and published as is; an unchanged dump starts no write."""
+    first = ingest(catalogue, dump())
+    assert first.stored and len(heads) == 1 and heads[0]["kept"] is True
+    assert heads[0]["graph"] == _current(catalogue).value
+    ingest(catalogue, dump())
+    assert len(heads) == 1  # unchanged: nothing written ahead
+    changed = ingest(catalogue, dump(titles={9: "Solution nine, renamed"}))
+    assert changed.stored and changed.validated == 1 and len(heads) == 2 and heads[1]["kept"] is True
+    assert heads[1]["graph"] == _current(catalogue).value
+    fresh = Catalogue(load_settings({}, store=str(catalogue.settings.store) + "-fresh", shacl_engine="turbo"),
+                      EmbeddedStore(None))
+    fresh.publishing.register_source("example", "Example repository")
+    ingest(fresh, dump(titles={9: "Solution nine, renamed"}))
+    assert len(catalogue.store.triples(_current(catalogue))) == len(fresh.store.triples(_current(fresh)))
+    assert "Solution nine, renamed" in str(catalogue.store.triples(_current(catalogue)))
+    fresh.close()
+
+
+def test_a_refused_dump_leaves_no_graph_written_ahead(catalogue, heads):
+    """A first ingest is written ahead at once; refused (strict), the graph is dropped
+    and the store is as it was."""
+    before = _graphs(catalogue)
+    broken = dump(agent_name=False)
+    report = ingest(catalogue, broken)
+    assert not report.stored and heads and heads[0]["kept"] is False
+    assert _graphs(catalogue) == before
+
+
+def test_partial_mode_stores_only_accepted_records_though_all_were_written_ahead(catalogue, heads):
+    broken = dump().replace(b'ex:solution-4-v1-zip a dcat:Distribution ;\n  dcat:accessURL <https://code.example.org/4.zip> ;',
+                            b'ex:solution-4-v1-zip a dcat:Distribution ;')
+    report = ingest(catalogue, broken, mode="partial")
+    assert report.stored and report.rejected == 1 and heads[0]["kept"] is False
+    graph = _current(catalogue)
+    subjects = {t.subject.value for t in catalogue.store.triples(graph) if hasattr(t.subject, "value")}
+    assert EX + "solution-4" not in subjects and EX + "solution-5" in subjects
+    # the next run of a source that held a record back starts no write ahead (it would be redone)
+    again = ingest(catalogue, broken.replace(b"Solution number 9", b"Solution nine"), mode="partial")
+    assert again.stored and len(heads) == 1
+
+
+def test_a_failed_write_ahead_fails_the_run_and_changes_nothing(catalogue, monkeypatch):
+    from catalogue.store import StoreError
+
+    ingest(catalogue, dump())
+    before, version = _graphs(catalogue), catalogue.publishing.source("example").version
+    real = catalogue.store.write_graph
+
+    def failing(graph, triples):
+        if "/graph/source/" in graph.value:
+            raise StoreError("disk full")
+        return real(graph, triples)
+
+    monkeypatch.setattr(catalogue.store, "write_graph", failing)
+    with pytest.raises(StoreError, match="disk full"):
+        ingest(catalogue, dump(titles={3: "Three"}))
+    monkeypatch.undo()
+    assert _graphs(catalogue) == before and catalogue.publishing.source("example").version == version

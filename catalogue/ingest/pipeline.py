@@ -21,7 +21,7 @@ import os
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,6 +31,7 @@ import pyoxigraph as ox
 from catalogue.errors import ErrorKind
 from catalogue.graphs import Graphs, check_slug
 from catalogue.ingest import history, ownership, parallel, verdicts
+from catalogue.ingest.ahead import WriteAhead
 from catalogue.ingest.errors import InputError
 from catalogue.ingest.parse import Limits, ParsedDump, parse_dump
 from catalogue.ingest.records import Record, RecordIndex
@@ -144,12 +145,16 @@ def validate_dump(
     settings: Settings,
     profiles: Sequence[str] = (),
     previous: verdicts.Verdicts | None = None,
+    differs: Callable[[RecordIndex], None] | None = None,
 ) -> Validated | Report:
     """Parse and validate without touching any store.
 
     ``previous``: the verdicts of the source's current version; a record whose signature
     they hold under the same key is not validated again, its findings are theirs
     (``report.validated`` counts the records SHACL ran on).
+    ``differs`` is called with the records, before they are validated, at the first record
+    known to differ from ``previous`` (at once without it; never if ``previous`` held
+    records back): ``ingest`` starts writing the new version then (:class:`WriteAhead`).
     Returns the report alone when the input is unreadable (``report.error`` set).
     """
     report = Report()
@@ -173,9 +178,19 @@ def validate_dump(
     key = verdicts.key(record_validator.files, settings.shacl_engine)
     reused: dict[Record, tuple[Finding, ...]] = {}
     if previous is not None and previous.key == key:
-        signatures = {r: index.signature(r) for r in index.records}
+        # the new version is written from the first record known to differ on, unless the
+        # current one held a record back (likely again: the write would be dropped and redone)
+        unsaid = previous.published if differs is not None else None
+        if unsaid is not None and differs is not None and len(unsaid) != len(index.records):
+            differs(index)
+            unsaid = None
+        signatures = {}
         for record in index.records:
-            found = previous.reusable(record.iri, signatures[record], key)
+            signature = signatures[record] = index.signature(record)
+            if unsaid is not None and differs is not None and unsaid.get(record.iri) != signature:
+                differs(index)
+                unsaid = None
+            found = previous.reusable(record.iri, signature, key)
             if found is not None:
                 reused[record] = found
         todo = [r for r in index.records if r not in reused]
@@ -184,6 +199,8 @@ def validate_dump(
     else:  # nothing to reuse: the signatures (for the diff, kept for next time) are computed
         # while the records are validated (in worker processes, or natively: waits without the GIL)
         todo = index.records
+        if differs is not None:
+            differs(index)
         with ThreadPoolExecutor(1, thread_name_prefix="validate") as running:
             validating = running.submit(validate_records, index, record_validator,
                                         settings.validation_workers)
@@ -260,8 +277,24 @@ def ingest(
     # what validating the current version found: records unchanged since are not validated
     # again (read outside the lock: a verdict holds for its triples whichever version had them)
     previous = _verdicts(store, graphs, current(store, graphs, source))
+    version = new_version(started)
+    # the new version is written while its records are validated, when the dump differs
+    ahead = WriteAhead(store, graphs.source(source, version))
+    try:
+        return _ingest(store, settings, graphs, source, data, ahead, version, previous, started,
+                       format=format, filename=filename, mode=mode, profiles=profiles, origin=origin,
+                       agent=agent)
+    finally:
+        ahead.discard()  # a no-op once the run published the graph it wrote
+
+
+def _ingest(store: Store, settings: Settings, graphs: Graphs, source: str, data: bytes, ahead: WriteAhead,
+            version: str, previous: verdicts.Verdicts | None, started: datetime, *, format: str | None,
+            filename: str | None, mode: str, profiles: Sequence[str], origin: str | None,
+            agent: str | None) -> Report:
+    """:func:`ingest` once its run is named: its version, and the graph written ahead."""
     result = validate_dump(data, format=format, filename=filename, settings=settings,
-                           profiles=profiles, previous=previous)
+                           profiles=profiles, previous=previous, differs=ahead.start)
     if isinstance(result, Report):
         result.source, result.mode = source, mode
         return result
@@ -296,7 +329,6 @@ def ingest(
             old_index = old_index or history.old_records(store, before.graph, report.diff.changed) \
                 or RecordIndex(store.iter_triples(before.graph))
             changes, truncated = history.changes_between(old_index, index, report.diff.changed)
-        version = new_version(started)
         written = index.stored_triples(accepted)
         # nothing changed under the same shapes: the current version graph is the new one too
         # (its run generates it, as a roll back's does) instead of a copy written again
@@ -311,7 +343,8 @@ def ingest(
         try:
             # bulk writes into graphs nobody reads yet ...
             if checked is not None:
-                store.write_graph(graph, written)
+                if not (graph == ahead.graph and ahead.finish(len(accepted))):
+                    store.write_graph(graph, written)
                 store.write_graph(checked, _verdict_triples(graph, result, accepted, rejected))
             if quarantine is not None:
                 store.write_graph(quarantine, _quarantine_triples(index, rejected, report))
