@@ -341,15 +341,16 @@ def _ingest(store: Store, settings: Settings, graphs: Graphs, source: str, data:
         run_graph = graphs.run(source, version)
         activity = graphs.run_activity(source, version)
         try:
-            # bulk writes into graphs nobody reads yet ...
+            # bulk writes into graphs nobody reads yet (the small ones while the version may
+            # still be being written ahead) ...
             if checked is not None:
-                if not (graph == ahead.graph and ahead.finish(len(accepted))):
-                    store.write_graph(graph, written)
                 store.write_graph(checked, _verdict_triples(graph, result, accepted, rejected))
             if quarantine is not None:
                 store.write_graph(quarantine, _quarantine_triples(index, rejected, report))
             store.write_graph(run_graph, history.run_triples(activity, report, changes, truncated,
                                                              report.diff, agent))
+            if checked is not None and not (graph == ahead.graph and ahead.finish(len(accepted))):
+                store.write_graph(graph, written)
             # ... published by one small transaction: old version or new, never a mix
             prov = _provenance(activity, source, graph, report, started, origin,
                                held_back={rec.iri for rec in rejected})
