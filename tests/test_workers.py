@@ -342,3 +342,16 @@ def test_a_server_whose_index_is_rebuilt_serves_the_full_listing_from_every_work
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def test_on_every_backend_a_lease_is_marked_held_and_a_second_claimant_defers(store, settings):
+    """The mark reads back as held from each store (Virtuoso keeps booleans as integers),
+    so a second claimant defers to it; released, the lease is free for the second."""
+    catalogue = Catalogue(settings, store)
+    first = Lease(catalogue, "marked", settle=0.0)
+    second = Lease(catalogue, "marked", settle=0.0)
+    assert first.take()
+    assert [c.held for c in first.claims()] == [True]
+    assert not second.take() and second.holder() == first.owner
+    first.release()
+    assert second.take() and [c.held for c in second.claims()] == [True]
