@@ -168,8 +168,9 @@ class Catalogue:
         return version
 
     def changed(self) -> None:
-        """Published data changed through this instance: read the data version again."""
+        """Published data changed through this instance: read the data version again (and the index's generation)."""
         self._version = None
+        self.search.changed()
 
     def per_version(self, name: str, compute: Callable[[], T]) -> T:
         """``compute()`` once per data version: what only changes when published data does

@@ -44,6 +44,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import tantivy
@@ -60,6 +61,8 @@ TITLE_BOOST = 5.0
 WRITER_HEAP = 64_000_000
 WRITER_WAIT = 300.0  # seconds a writer waits for another process's write (a full rebuild at 100k)
 STAMPED = ("meta.json", "labels.json", "hidden.json", "built.json")  # a commit changes one of them
+GENERATION_TTL = 1.0  # seconds a generation is trusted (another process may write the index)
+_generations: dict[Path, tuple[float, str]] = {}  # index path -> (when looked, generation)
 
 
 class SearchIndexError(CatalogueError, RuntimeError):
@@ -70,8 +73,10 @@ class SearchIndexError(CatalogueError, RuntimeError):
     public_message = False  # names the index's path
 
 
+@lru_cache(maxsize=16)
 def index_path(store_path: str) -> Path:
-    """Where the index of the store at ``store_path`` lives: its sibling ``{store}-search``."""
+    """Where the index of the store at ``store_path`` lives: its sibling ``{store}-search``
+    (kept: a page asks it a score of times)."""
     return Path(f"{os.path.normpath(store_path)}-search")
 
 
@@ -279,6 +284,7 @@ class SearchIndex:
                 os.replace(hidden_tmp, self.path / "hidden.json")
             if built_tmp is not None:
                 os.replace(built_tmp, self.path / "built.json")
+                forget_generations()  # seen at once by this process
             self.refresh(None)
             return n
 
@@ -339,12 +345,30 @@ def generation(path: Path) -> str:
     replaced last by every rebuild, per-source refresh, hidden-set rewrite and catch-up
     (``""``: none yet). What is derived from the index and kept per data version is kept
     per generation too: on a remote store the index may be written after the data version
-    moved (a catch-up rewrites it under the same one)."""
+    moved (a catch-up rewrites it under the same one).
+
+    Looked at once per ``GENERATION_TTL`` seconds (a cold page asked it ~20 times, one
+    ``stat`` each), and at once after this process writes (:meth:`SearchIndex.replace`):
+    another process's write is seen within the TTL, as its data version is. Read before
+    what it keys is computed, a stale generation is never newer than the index read."""
+    now = time.monotonic()
+    seen = _generations.get(path)
+    if seen is not None and now - seen[0] < GENERATION_TTL:
+        return seen[1]
     try:
         st = os.stat(path / "built.json")
     except FileNotFoundError:
-        return ""
-    return f"{st.st_ino:x}.{st.st_mtime_ns:x}.{st.st_size:x}"
+        found = ""
+    else:
+        found = f"{st.st_ino:x}.{st.st_mtime_ns:x}.{st.st_size:x}"
+    _generations[path] = (now, found)
+    return found
+
+
+def forget_generations() -> None:
+    """Look at every index's generation again on next asking (this process wrote one, or
+    was told another did)."""
+    _generations.clear()
 
 
 _open: dict[Path, SearchIndex] = {}

@@ -28,6 +28,7 @@ from catalogue.search.index import (
     SearchIndex,
     SearchIndexError,
     file_lock,
+    forget_generations,
     generation,
     index_path,
     open_index,
@@ -66,6 +67,10 @@ class Search:
         catch-up or a refresh after an ingest may write the index after the data version
         moved: a page built from the index before would otherwise be kept all that version."""
         return generation(index_path(self._root.settings.store))
+
+    def changed(self) -> None:
+        """The index may have been written by another process: look at its generation again."""
+        forget_generations()
 
     def _catch_up_then_release(self) -> None:
         try:
