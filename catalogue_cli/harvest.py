@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from catalogue.app import Catalogue
+from catalogue.background import Lease
 from catalogue.graphs import check_slug
 from catalogue.harvesting import (
     DEFAULT_EVERY,
@@ -120,7 +121,18 @@ def _cli_status(catalogue: Catalogue, as_json: bool) -> int:
 
 def _cli_harvest(catalogue: Catalogue, args) -> int:
     if args.due:
-        outcomes = harvest_due(catalogue)
+        # the harvests' lease, as a server's scheduler takes it: a cron job and a server
+        # sharing the store (or two cron jobs) never harvest the same source twice at once
+        lease = Lease(catalogue, "harvests")
+        with lease.hold() as held:
+            if not held:
+                print(f"the harvests are being run by {lease.holder() or 'another process'}: "
+                      "nothing done", file=sys.stderr)
+                return 0
+            try:
+                outcomes = harvest_due(catalogue)
+            finally:
+                lease.release()
     else:
         for slug in args.targets:  # all known before any runs: a typo harvests nothing
             if harvest_state(catalogue.store, catalogue.graphs, check_slug(slug)) is None:

@@ -351,3 +351,29 @@ def test_cli_configure_harvest_due_status_and_exit_codes(run_cli, web):
         proc = run_cli("harvest", *bad)
         assert proc.returncode == 2, (bad, proc.stderr.decode())
         assert proc.stderr
+
+
+def test_harvest_due_from_cron_defers_to_the_process_running_the_harvests(tmp_path, monkeypatch, capsys):
+    """`catalogue harvest --due` takes the harvests' lease as a server's scheduler does: while
+    another process holds it, the cron run harvests nothing and says who does; once it is
+    free, the run takes it, harvests and gives it back."""
+    import argparse
+
+    from catalogue.background import Lease
+    from catalogue.settings import load_settings
+    from catalogue_cli import harvest as cli
+
+    catalogue = Catalogue(load_settings({}, store=str(tmp_path / "store")))
+    ran: list[bool] = []
+    monkeypatch.setattr(cli, "harvest_due", lambda c: ran.append(True) or [])
+    args = argparse.Namespace(due=True, json=False, targets=[])
+    try:
+        scheduler = Lease(catalogue, "harvests")  # a server's scheduler, in another process
+        assert scheduler.take()
+        assert cli._cli_harvest(catalogue, args) == 0 and ran == []
+        assert "harvests are being run by" in capsys.readouterr().err
+        scheduler.release()
+        assert cli._cli_harvest(catalogue, args) == 0 and ran == [True]
+        assert Lease(catalogue, "harvests").holder() is None  # given back
+    finally:
+        catalogue.close()
