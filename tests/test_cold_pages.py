@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -88,13 +89,58 @@ def test_a_cold_solution_page_describes_its_parts_in_one_round(demo, monkeypatch
     page = demo.reader.solution_page(SOLUTION)
     assert len(page.releases) >= 2 and any(r.distributions for r in page.releases) and page.contacts
     assert asked["resources_own"] == 2  # the solution (not yet described here), then its parts
-    assert asked["resource_own"] == 0 and asked["labels_of"] == 2
+    # the labels of what the solution and its parts point to, then its collections' titles
+    # (kept per data version: a collection's members' pages ask them once)
+    assert asked["resource_own"] == 0 and asked["labels_of"] == 3
     assert asked["release_distributions_of"] == 1 and "releases_of" not in asked
+    # its collections: read for every solution once per data version, not per page
+    assert "collections_of" not in asked and asked["solutions_collections"] <= 1
+    asked.clear()
+    demo.reader._described.clear()
+    demo.reader.solution_page(SOLUTION)
+    assert asked["labels_of"] == 0 and asked["solutions_collections"] == 0  # labels known
     # what it described is what describing each alone gives
     monkeypatch.undo()
     demo.reader._described.clear()
     alone = {iri: demo.reader.describe(iri) for iri in subjects(demo)}
     assert demo.reader.describe_many(list(alone)) == alone
+
+
+def test_a_solutions_collections_are_what_collections_of_gives(demo):
+    """Every solution's collections come from one read per data version
+    (solutions_collections.rq) and the labels kept per version: what collections_of.rq
+    gives for the solution alone."""
+    solutions = [r["s"].value for r in demo.store.select(
+        "SELECT DISTINCT ?s WHERE { ?s a <http://www.w3.org/ns/dcat#Dataset> FILTER(isIRI(?s)) }",
+        dataset=demo.public_dataset())]
+    listed = 0
+    for iri in solutions:
+        alone: dict[str, set] = {}
+        for r in demo.select("collections_of", solution=iri):
+            alone.setdefault(r["collection"].value, set()).update([r["title"]] if "title" in r else [])
+        kept = demo.reader._collections_of(iri)
+        assert {c: set(titles) for c, titles in kept.items()} == alone, iri
+        listed += bool(kept)
+    assert listed > 5
+
+
+def test_a_solutions_collections_follow_an_ingest(tmp_path):
+    """A solution moved to another collection by a new ingest is listed in that one at once."""
+    dump = (Path(__file__).parent / "data" / "ingest" / "two-solutions.ttl").read_text()
+    c = Catalogue(load_settings({}, store=str(tmp_path / "store"), shacl_engine="turbo"))
+    try:
+        c.publishing.register_source("alpha", "Alpha")
+        assert c.publishing.ingest("alpha", dump.encode(), filename="alpha.ttl").stored
+        solution = "http://repo.example.org/solution-2"
+        assert [x.label for x in c.reader.solution_page(solution).collections] == ["Example repository"]
+        moved = dump.replace("dcat:dataset ex:solution-1, ex:solution-2 .", """dcat:dataset ex:solution-1 .
+ex:other a dcat:Catalog ; dct:title "Other repository"@en ; dct:description "Elsewhere."@en ;
+  dct:publisher ex:agency ; dcat:dataset ex:solution-2 .""")
+        assert moved != dump
+        assert c.publishing.ingest("alpha", moved.encode(), filename="alpha.ttl").stored
+        assert [x.label for x in c.reader.solution_page(solution).collections] == ["Other repository"]
+    finally:
+        c.close()
 
 
 def test_a_page_counts_downloads_ever_and_views_of_the_last_30_days(demo):
