@@ -8,11 +8,15 @@ browser's ``Accept-Language``; English otherwise.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, get_translations
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 LANGUAGES = {"en": "English", "fr": "Français", "de": "Deutsch"}
 COOKIE = "lang"
@@ -62,6 +66,15 @@ def _translations():
     return found
 
 
+@pass_eval_context
+def _gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> str:
+    """What Jinja2's newstyle ``gettext`` gives (the translation, marked safe when the
+    template escapes, always formatted with ``variables``, which are then escaped), in one
+    call instead of three."""
+    found = _translations().ugettext(string)
+    return (Markup(found) if eval_ctx.autoescape else found) % variables
+
+
 def number(value: int | float | None) -> str:
     """A number as the reader writes it (62,411 in English, 62 411 in French, 62.411 in
     German); empty for None."""
@@ -90,6 +103,9 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
     )
+    # ``_("...")`` and ``{% trans %}`` straight to the lookup: the extension's newstyle
+    # gettext goes through three template calls (a page has ~60 strings, 0.3 ms)
+    app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = _gettext
 
     @app.after_request
     def remember(response):
