@@ -170,7 +170,7 @@ def test_a_link_to_a_resource_is_what_url_for_builds(demo, script_root):
     from flask import url_for
 
     from webapp import create_app
-    from webapp.layout import MENU, fixed_url, href
+    from webapp.layout import MENU, fixed_url, href, links
     from webapp.linked_data import href as resource_href
 
     app = create_app(demo.settings, demo)
@@ -183,3 +183,9 @@ def test_a_link_to_a_resource_is_what_url_for_builds(demo, script_root):
             for endpoint, _label in MENU:
                 assert fixed_url(endpoint) == href(endpoint) == url_for(endpoint)
             assert fixed_url("no.such_endpoint") is None
+            assert fixed_url("static", filename="site.css") == url_for("static", filename="site.css")
+    for lang, solutions in (("en", "Solutions"), ("fr", "Solutions"), ("de", "Lösungen"), ("fr", "Solutions")):
+        with app.test_request_context("/", headers={"Accept-Language": lang}):  # labels kept per language
+            assert [(e, u, str(label)) for e, u, label in links(MENU)] == [
+                (e, fixed_url(e), str(label)) for e, label in MENU]
+            assert links(MENU)[0][2] == solutions

@@ -55,7 +55,7 @@ def label_languages() -> tuple[str, ...]:
     return (lang,) if lang == "en" else (lang, "en")
 
 
-def _translations():
+def translations():
     """This request's translations, looked up once: Flask-Babel looks them up again for
     every string (~25 µs each, and a page has 30 or more)."""
     if not has_request_context():
@@ -71,7 +71,7 @@ def _gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> str:
     """What Jinja2's newstyle ``gettext`` gives (the translation, marked safe when the
     template escapes, always formatted with ``variables``, which are then escaped), in one
     call instead of three."""
-    found = _translations().ugettext(string)
+    found = translations().ugettext(string)
     return (Markup(found) if eval_ctx.autoescape else found) % variables
 
 
@@ -97,11 +97,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["day"] = day
     Babel(app, locale_selector=reader_language, default_translation_directories="translations")
     app.jinja_env.install_gettext_callables(  # as Flask-Babel's, with the lookup above
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
         newstyle=True,
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
     # ``_("...")`` and ``{% trans %}`` straight to the lookup: the extension's newstyle
     # gettext goes through three template calls (a page has ~60 strings, 0.3 ms)

@@ -11,6 +11,7 @@ from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import lazy_gettext as _
 from werkzeug.routing import BuildError
 
+from .i18n import translations
 from .rich_text import iris_as_code
 
 MENU: tuple[tuple[str, object], ...] = (  # endpoint, label: the public menu, in order
@@ -45,27 +46,39 @@ def href(endpoint: str, **values: object) -> str | None:
 _UNKNOWN = object()
 
 
-def fixed_url(endpoint: str) -> str | None:
-    """:func:`href` of an endpoint without values, built once per app and script root: the
-    same on every page (the menus and the footer cost a page 15 URL builds otherwise)."""
+def fixed_url(endpoint: str, **values: str) -> str | None:
+    """:func:`href` of an endpoint with fixed ``values`` (a static file's name), built once
+    per app and script root: the same on every page (the menus, the footer and the header
+    cost a page 23 URL builds otherwise)."""
     if not has_request_context():
-        return href(endpoint)
-    built: dict[tuple[str, str], str | None] = current_app.extensions.setdefault("layout.urls", {})
-    key = (request.script_root, endpoint)
+        return href(endpoint, **values)
+    built: dict[tuple, str | None] = current_app.extensions.setdefault("layout.urls", {})
+    key = (request.script_root, endpoint, *sorted(values.items()))
     found = built.get(key, _UNKNOWN)
     if found is _UNKNOWN:
-        found = built[key] = href(endpoint)
+        found = built[key] = href(endpoint, **values)
     return found  # type: ignore[return-value]
 
 
 def links(table: tuple[tuple[str, object], ...]) -> list[tuple[str, str, object]]:
-    """(endpoint, url, label) for the entries of ``table`` this app serves."""
-    return [(endpoint, url, label) for endpoint, label in table
-            if (url := fixed_url(endpoint)) is not None]
+    """(endpoint, url, label) for the entries of ``table`` this app serves, the labels
+    translated once per app, script root and language (each lazy label looked its
+    translations up again on every page: 14 a page)."""
+    if not has_request_context():
+        return [(endpoint, url, label) for endpoint, label in table
+                if (url := fixed_url(endpoint)) is not None]
+    built: dict[tuple, list[tuple[str, str, object]]] = current_app.extensions.setdefault("layout.links", {})
+    key = (request.script_root, table, translations())  # the templates' translations (i18n.py)
+    found = built.get(key)
+    if found is None:
+        found = built[key] = [(endpoint, url, str(label)) for endpoint, label in table
+                              if (url := fixed_url(endpoint)) is not None]
+    return found
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["iris_as_code"] = iris_as_code
     @app.context_processor
     def layout():
-        return {"menu": lambda: links(MENU), "footer_links": lambda: links(FOOTER), "link_to": href}
+        return {"menu": lambda: links(MENU), "footer_links": lambda: links(FOOTER), "link_to": href,
+                "fixed_url": fixed_url}
