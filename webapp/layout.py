@@ -68,7 +68,8 @@ def links(table: tuple[tuple[str, object], ...]) -> list[tuple[str, str, object]
         return [(endpoint, url, label) for endpoint, label in table
                 if (url := fixed_url(endpoint)) is not None]
     built: dict[tuple, list[tuple[str, str, object]]] = current_app.extensions.setdefault("layout.links", {})
-    key = (request.script_root, table, translations())  # the templates' translations (i18n.py)
+    # by the table's id: hashing it would hash its lazy labels, translating each
+    key = (request.script_root, id(table), translations())  # the templates' translations (i18n.py)
     found = built.get(key)
     if found is None:
         found = built[key] = [(endpoint, url, str(label)) for endpoint, label in table
