@@ -47,6 +47,7 @@ import pyoxigraph as ox
 from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.settings import PACKAGE
 from catalogue.store import ALL, Dataset, Rows, Store
+from catalogue.store.base import IN_DATASET
 from catalogue.store.sparql_text import values_clause, values_list
 from catalogue.terms import XSD
 
@@ -134,20 +135,27 @@ class SavedQuery:
 
     def prepare(
         self, bindings: Mapping[str, ox.NamedNode | ox.Literal | list[ox.NamedNode]],
-        dataset: Dataset = ALL,
+        dataset: Dataset = ALL, *, by_function: bool = False,
     ) -> tuple[str, dict, Dataset]:
         """The text to send, the bindings left for the store to apply, and the dataset.
 
         With a ``#+ values`` line the bindings are written there as an inline ``VALUES``
         block (from pyoxigraph-serialised terms) and none are left; otherwise every binding
         is left. ``#+ in-dataset ?g`` lines become filters on ``dataset``'s default graphs,
-        and the query then runs over the whole store (see the module docstring).
+        and the query then runs over the whole store (see the module docstring): the
+        graphs listed in the text, or (``by_function``, for a store with
+        ``scopes_by_function``) tested by the function ``IN_DATASET`` against the returned
+        dataset's ``scope``, the same answer without parsing a list per line.
         """
         text = self.text
         if self.graph_scoped:
-            text = _scoped_text(text, None if dataset.default_graphs is None
-                                else tuple(g.value for g in dataset.default_graphs))
-            dataset = ALL
+            if by_function and dataset.default_graphs is not None:
+                text = _function_scoped_text(text)
+                dataset = Dataset(scope=frozenset(dataset.default_graphs))
+            else:
+                text = _scoped_text(text, None if dataset.default_graphs is None
+                                    else tuple(g.value for g in dataset.default_graphs))
+                dataset = ALL
         lists = {k: v for k, v in bindings.items() if isinstance(v, list)}
         if not self.has_values_line:
             if lists:
@@ -274,6 +282,14 @@ class WrongForm(QueryError):
     """The saved query is not of the form asked for (a SELECT run by :func:`ask`...)."""
 
 
+@lru_cache(maxsize=256)
+def _function_scoped_text(text: str) -> str:
+    """``text`` with each ``#+ in-dataset ?g`` line made a test of ``?g`` by the store's
+    ``IN_DATASET`` function (:attr:`Dataset.scope`)."""
+    function = str(ox.NamedNode(IN_DATASET))
+    return _IN_DATASET_MARK.sub(lambda m: f"{m.group(1)}FILTER ({function}(?{m.group(2)}))", text)
+
+
 def select(store: Store, name: str, *, dataset: Dataset | None = None, **values: Value) -> Rows:
     """The rows of a saved SELECT, with its parameters (text values are converted by
     declared type, terms bound as they are).
@@ -282,14 +298,14 @@ def select(store: Store, name: str, *, dataset: Dataset | None = None, **values:
     :raise WrongForm: the query is not a SELECT.
     :raise ParameterError: a parameter is unknown, missing or malformed.
     """
-    text, bindings, ds = _prepared(name, ("SELECT",), values, dataset)
+    text, bindings, ds = _prepared(name, ("SELECT",), values, dataset, store.scopes_by_function)
     return store.select(text, bindings, dataset=ds)
 
 
 def ask(store: Store, name: str, *, dataset: Dataset | None = None, **values: Value) -> bool:
     """The answer of a saved ASK; parameters and failures as for :func:`select`
     (:raise WrongForm: the query is not an ASK)."""
-    text, bindings, ds = _prepared(name, ("ASK",), values, dataset)
+    text, bindings, ds = _prepared(name, ("ASK",), values, dataset, store.scopes_by_function)
     return store.ask(text, bindings, dataset=ds)
 
 
@@ -298,12 +314,14 @@ def construct(
 ) -> list[ox.Triple]:
     """The triples of a saved CONSTRUCT or DESCRIBE; parameters and failures as for
     :func:`select` (:raise WrongForm: the query is neither)."""
-    text, bindings, ds = _prepared(name, ("CONSTRUCT", "DESCRIBE"), values, dataset)
+    text, bindings, ds = _prepared(name, ("CONSTRUCT", "DESCRIBE"), values, dataset,
+                                   store.scopes_by_function)
     return store.construct(text, bindings, dataset=ds)
 
 
 def _prepared(
-    name: str, forms: tuple[str, ...], values: Mapping[str, Value], dataset: Dataset | None
+    name: str, forms: tuple[str, ...], values: Mapping[str, Value], dataset: Dataset | None,
+    by_function: bool = False,
 ) -> tuple[str, dict, Dataset]:
     q = get(name)
     if q.form not in forms:
@@ -313,7 +331,7 @@ def _prepared(
                                           else v.value for k, v in values.items()
                                           if not isinstance(v, str)}})
     bindings.update({k: v for k, v in values.items() if not isinstance(v, str)})
-    return q.prepare(bindings, dataset or Dataset())
+    return q.prepare(bindings, dataset or Dataset(), by_function=by_function)
 
 
 def run_query(

@@ -179,6 +179,37 @@ def test_a_graph_scoped_query_sees_only_the_dataset_graphs(loaded):
     text, _, ds = q.prepare({}, only_one)
     assert f"IN ({G1})" in text and ds.default_graphs is None
     assert not re.search(r"^\s*#\+\s*in-dataset", text, flags=re.M)
+    text, _, ds = q.prepare({}, only_one, by_function=True)  # the embedded store's way
+    assert str(G1) not in text and ds.scope == frozenset([G1]) and ds.default_graphs is None
+
+
+@pytest.mark.parametrize("name", sorted(n for n, q in queries.all_queries().items() if q.graph_scoped))
+def test_a_graph_scoped_query_answers_alike_by_function_and_by_list(name, tmp_path):
+    """The embedded store tests ``#+ in-dataset`` graphs with a function over a set
+    (``scopes_by_function``): the answer of the same query with the graphs listed in its text,
+    one graph in the dataset and one outside it."""
+    from catalogue.store import EmbeddedStore
+
+    store = EmbeddedStore(tmp_path / "e")
+    try:
+        store.write_graph(G1, small())
+        store.write_graph(G2, [ox.Triple(t.subject, t.predicate, ox.Literal("two")) for t in small()]
+                          + [ox.Triple(ox.NamedNode(EX + "sol"), ox.NamedNode(EX + "p"), ox.NamedNode(EX + "other"))])
+        q = queries.get(name)
+        bindings = q.bind({p.name: SAMPLE_PARAMS[p.type] for p in q.params})
+        answers = []
+        for dataset in (Dataset(default_graphs=[G1], named_graphs=[G1]), Dataset(default_graphs=[], named_graphs=[])):
+            for by_function in (False, True):
+                text, left, ds = q.prepare(bindings, dataset, by_function=by_function)
+                assert (ds.scope is not None) == by_function
+                run = {"SELECT": store.select, "ASK": store.ask}.get(q.form, store.construct)
+                result = run(text, left, dataset=ds)
+                answers.append(sorted(sorted((k, str(v)) for k, v in r.items()) for r in result)
+                               if isinstance(result, Rows) else result if isinstance(result, bool)
+                               else sorted(str(t) for t in result))
+        assert answers[0] == answers[1] and answers[2] == answers[3], name
+    finally:
+        store.close()
 
 
 SAMPLE_PARAMS = {"iri": EX + "sol", "iris": f"{EX}sol {EX}other", "string": "demo", "integer": "3", "date": "2024-01-01", "datetime": "2024-01-01T00:00:00+00:00",

@@ -101,9 +101,13 @@ class Dataset:
     default_graphs: Sequence[NamedNode] | None = None
     named_graphs: Sequence[NamedNode] | None = None
     union: bool = False
+    # the graphs a saved query's ``#+ in-dataset ?g`` patterns may match, tested by the
+    # function ``IN_DATASET`` in the query's text (stores with ``scopes_by_function``)
+    scope: frozenset[NamedNode] | None = None
 
 
 ALL = Dataset()
+IN_DATASET = "urn:x-catalogue:in-dataset"  # FILTER (<IN_DATASET>(?g)): ?g is in Dataset.scope
 
 
 class Store(ABC):
@@ -111,6 +115,9 @@ class Store(ABC):
 
     #: a human-readable name of the backend and where it lives
     description: str = ""
+    #: whether it answers ``<IN_DATASET>(?g)`` from ``Dataset.scope`` (else saved queries
+    #: list the graphs in their text: ``FILTER (?g IN (...))``)
+    scopes_by_function: bool = False
 
     @abstractmethod
     def select(self, sparql: str, bindings: Bindings | None = None, *, dataset: Dataset = ALL) -> Rows:

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 
 from catalogue.store.base import (
     ALL,
+    IN_DATASET,
     Bindings,
     Dataset,
     QuerySyntaxError,
@@ -34,7 +35,17 @@ def _kwargs(bindings: Bindings | None, dataset: Dataset) -> dict:
         kw["named_graphs"] = list(dataset.named_graphs or [])
     elif dataset.named_graphs is not None:
         kw["named_graphs"] = list(dataset.named_graphs)
+    if dataset.scope is not None:
+        scope = dataset.scope
+        kw["custom_functions"] = {_IN_DATASET: lambda g: _TRUE if g in scope else _FALSE}
     return kw
+
+
+# a graph list in a query's text costs Oxigraph ~3 µs an IRI to parse, for each
+# ``#+ in-dataset`` line (0.3 ms of a description's 0.6 ms over 33 public graphs, growing
+# with every source): the embedded store tests membership in a set instead
+_IN_DATASET = ox.NamedNode(IN_DATASET)
+_TRUE, _FALSE = ox.Literal(True), ox.Literal(False)
 
 
 class EmbeddedStore(Store):
@@ -42,6 +53,8 @@ class EmbeddedStore(Store):
 
     :raise StoreLockedError: another process has the store open.
     """
+
+    scopes_by_function = True
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
