@@ -100,6 +100,15 @@ class SavedQuery:
                          if not re.match(r"^#\+\s*\w+\s*:", ln)).strip()
 
     @cached_property
+    def sent(self) -> str:
+        """The text :meth:`prepare` starts from: without its comment lines, but the ``#+
+        values`` and ``#+ in-dataset`` markers. Oxigraph's parser spends ~0.1 µs a character
+        of comment (and some on each empty line), as much as the rest of a small query
+        (release_solution.rq: 0.09 -> 0.06 ms)."""
+        return "\n".join(ln for ln in self.text.splitlines() if not ln.lstrip().startswith("#")
+                         or _VALUES_MARK.match(ln) or _IN_DATASET_MARK.match(ln))
+
+    @cached_property
     def form(self) -> str:
         body = "\n".join(ln for ln in self.text.splitlines() if not ln.lstrip().startswith("#"))
         body = re.sub(r"^\s*(PREFIX|BASE)\s+[^\n]*$", "", body, flags=re.I | re.M)
@@ -147,7 +156,7 @@ class SavedQuery:
         ``scopes_by_function``) tested by the function ``IN_DATASET`` against the returned
         dataset's ``scope``, the same answer without parsing a list per line.
         """
-        text = self.text
+        text = self.sent
         if self.graph_scoped:
             if by_function and dataset.default_graphs is not None:
                 text = _function_scoped_text(text)
