@@ -31,6 +31,9 @@ runs over the whole store. Oxigraph evaluates that about twice as fast as the sa
 patterns over the ~20 graphs listed as the default graph (1.5 vs 3.7 ms for a resource's
 description at 10k solutions), because a bound subject is then one index lookup, not one
 per listed graph. Every ``GRAPH ?var`` of such a query must have its marker (a test checks).
+The embedded store (``Store.scopes_by_function``) gets ``FILTER (<IN_DATASET>(?g))``
+instead, a function testing ``?g`` against the dataset's graphs as a set: the same answer
+without Oxigraph parsing the list on every line (~3 µs an IRI, 0.1 ms a line at 33 graphs).
 """
 
 from __future__ import annotations
