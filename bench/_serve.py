@@ -88,10 +88,18 @@ def _run(cmd: list[str], env: dict[str, str], what: str, **kw) -> None:
     print(f"  {what}: {time.perf_counter() - t:.1f} s", flush=True)
 
 
+# the cached catalogue's build: bump when what `catalogue ingest` stores changes what is
+# measured (2: quality scores, which cold pages read, were missing from older caches)
+CACHE_FORMAT = 2
+
+
 def prepare_data(solutions: int, collections: int, seed: int, *, refresh: bool = False) -> Data:
     """Generate, ingest, export and bulk-load once; later runs reuse the cache directory."""
     cache = Path(tempfile.gettempdir()) / f"catalogue-bench-{solutions}s-{collections}c-seed{seed}"
     meta = cache / "meta.json"
+    if not refresh and meta.exists() and json.loads(meta.read_text()).get("format") != CACHE_FORMAT:
+        print(f"the data in {cache} was built by an older bench: building it again", flush=True)
+        refresh = True
     if refresh or not meta.exists():
         shutil.rmtree(cache, ignore_errors=True)
         build = cache.with_name(cache.name + f".build-{os.getpid()}")
@@ -148,8 +156,8 @@ def _build(d: Path, solutions: int, collections: int, seed: int) -> None:
     iris = sorted(set(iris))
     random.Random(seed).shuffle(iris)
     (d / "all.nq").unlink()
-    (d / "meta.json").write_text(json.dumps({"solutions": iris, "public_graphs": public,
-                                             "triples": triples}))
+    (d / "meta.json").write_text(json.dumps({"format": CACHE_FORMAT, "solutions": iris,
+                                             "public_graphs": public, "triples": triples}))
 
 
 # processes
