@@ -59,6 +59,32 @@ def test_for_block_gives_each_specification_with_its_reason_best_assessed_first(
     assert cat.standards.for_block("http://data.europa.eu/dr8/NoSuchBlock") == []
 
 
+def test_a_blocks_specifications_are_built_once_per_index_and_language(cat, monkeypatch):
+    """Every solution page of a block asks for the same cards: kept for the index they were
+    built from (a new data version builds a new index, and they are built again)."""
+    index = cat.standards.index()
+    built: list[str] = []
+    card = type(index).card
+
+    def counting(self, rec, languages, block=None):
+        built.append(rec.iri)
+        return card(self, rec, languages, block)
+
+    monkeypatch.setattr(type(index), "card", counting)
+    first = cat.standards.for_block(DXS, ("fr", "en"))
+    assert len(built) == len(first) > 0
+    again = cat.standards.for_block(DXS, ("fr", "en"))
+    assert again == first and len(built) == len(first)  # kept
+    again.clear()  # a caller's copy: what is kept stays whole
+    assert cat.standards.for_block(DXS, ("fr", "en")) == first
+    cat.standards.for_block(DXS, ("de",))
+    assert len(built) == 2 * len(first)  # another language list: built for it
+    fresh = cat.standards._build()  # what the next data version's first reader builds
+    monkeypatch.setattr(cat.standards, "index", lambda: fresh)
+    assert cat.standards.for_block(DXS, ("fr", "en")) == first
+    assert len(built) == 3 * len(first)  # built again from the new index
+
+
 def test_the_list_searches_words_and_counts_facets(cat):
     everything = cat.standards.listing({})
     assert everything.total == 829 and len(everything.items) == 20
