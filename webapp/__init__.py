@@ -8,6 +8,7 @@ from catalogue.app import Catalogue
 from catalogue.settings import Settings, load_settings
 
 from .context import install, root
+from .heap import SettleHeap
 from .response_cache import SharedCache
 from .security import BodyLimit, SecurityHeaders
 
@@ -94,6 +95,8 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.wsgi_app = SharedCache(guarded, lambda: cat.data_version().token + cat.usage.as_of()  # type: ignore[method-assign]
                                + cat.content.featured_token() + "/" + cat.search.generation(),
                                settings.response_cache_mb * 1024 * 1024)
+    # what a data version builds is collected once and frozen: no full collection mid-page
+    app.wsgi_app = SettleHeap(app.wsgi_app, lambda: cat.data_version().token)  # type: ignore[method-assign]
     usage.init_app(app)  # /go counts downloads; page views counted outside the shared cache
     operations.init_app(app)  # /-/health, /-/metrics; every request timed, outermost
     return app
