@@ -38,6 +38,12 @@ class WriteAhead:
         self._records = 0
         self._error: BaseException | None = None
 
+    def __enter__(self) -> WriteAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()  # a no-op once the run published the graph it wrote
+
     def start(self, index: RecordIndex) -> None:
         """Write every record of ``index`` into the graph, in a thread."""
         if self._thread is not None:

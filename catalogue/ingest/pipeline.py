@@ -278,94 +278,82 @@ def ingest(
     # again (read outside the lock: a verdict holds for its triples whichever version had them)
     previous = _verdicts(store, graphs, current(store, graphs, source))
     version = new_version(started)
-    # the new version is written while its records are validated, when the dump differs
-    ahead = WriteAhead(store, graphs.source(source, version))
-    try:
-        return _ingest(store, settings, graphs, source, data, ahead, version, previous, started,
-                       format=format, filename=filename, mode=mode, profiles=profiles, origin=origin,
-                       agent=agent)
-    finally:
-        ahead.discard()  # a no-op once the run published the graph it wrote
+    # the new version is written while its records are validated, when the dump differs;
+    # leaving the block drops it, unless this run published it
+    with WriteAhead(store, graphs.source(source, version)) as ahead:
+        result = validate_dump(data, format=format, filename=filename, settings=settings,
+                               profiles=profiles, previous=previous, differs=ahead.start)
+        if isinstance(result, Report):
+            result.source, result.mode = source, mode
+            return result
+        report, index = result.report, result.index
+        report.source, report.mode = source, mode
+        # what is another source's, or the catalogue's own, is refused like a SHACL violation
+        ownership.check(store, graphs, source, index, report)
+        accepted = [rec for rec, res in zip(index.records, report.records, strict=True) if res.accepted]
+        rejected = [rec for rec, res in zip(index.records, report.records, strict=True) if not res.accepted]
+        if (mode == "strict" and rejected) or not accepted:
+            return report
 
-
-def _ingest(store: Store, settings: Settings, graphs: Graphs, source: str, data: bytes, ahead: WriteAhead,
-            version: str, previous: verdicts.Verdicts | None, started: datetime, *, format: str | None,
-            filename: str | None, mode: str, profiles: Sequence[str], origin: str | None,
-            agent: str | None) -> Report:
-    """:func:`ingest` once its run is named: its version, and the graph written ahead."""
-    result = validate_dump(data, format=format, filename=filename, settings=settings,
-                           profiles=profiles, previous=previous, differs=ahead.start)
-    if isinstance(result, Report):
-        result.source, result.mode = source, mode
-        return result
-    report, index = result.report, result.index
-    report.source, report.mode = source, mode
-    # what is another source's, or the catalogue's own, is refused like a SHACL violation
-    ownership.check(store, graphs, source, index, report)
-    accepted = [rec for rec, res in zip(index.records, report.records, strict=True) if res.accepted]
-    rejected = [rec for rec, res in zip(index.records, report.records, strict=True) if not res.accepted]
-    if (mode == "strict" and rejected) or not accepted:
+        with _locks[source]:
+            before = current(store, graphs, source)
+            if previous is not None and before.graph is not None \
+                    and previous.version != before.graph:  # another run stored meanwhile
+                previous = _verdicts(store, graphs, before)
+            new = {r.iri: result.signatures[r] for r in accepted}
+            old_index: RecordIndex | None = None
+            if before.graph is None:
+                old: dict[str, str] = {}
+            elif previous is not None and previous.published is not None:
+                old = previous.published  # what the current version holds, without reading it
+            else:
+                old_index = RecordIndex(store.iter_triples(before.graph))
+                old = signatures(old_index)
+            report.diff = diff_records(old, new)
+            changes: list[history.Change] = []
+            truncated = False
+            if report.diff.changed and before.graph is not None:
+                # the changed records alone, read by subject (the whole version when they nest deeper)
+                old_index = old_index or history.old_records(store, before.graph, report.diff.changed) \
+                    or RecordIndex(store.iter_triples(before.graph))
+                changes, truncated = history.changes_between(old_index, index, report.diff.changed)
+            written = index.stored_triples(accepted)
+            # nothing changed under the same shapes: the current version graph is the new one too
+            # (its run generates it, as a roll back's does) instead of a copy written again
+            same = (previous is not None and previous.published is not None and not rejected
+                    and before.quarantine is None and previous.key == result.key
+                    and not (report.diff.added or report.diff.removed or report.diff.changed))
+            graph = before.graph if same and before.graph is not None else graphs.source(source, version)
+            quarantine = graphs.quarantine(source, version) if rejected else None
+            checked = None if same else graphs.validation(source, version)
+            run_graph = graphs.run(source, version)
+            activity = graphs.run_activity(source, version)
+            try:
+                # bulk writes into graphs nobody reads yet (the small ones while the version may
+                # still be being written ahead) ...
+                if checked is not None:
+                    store.write_graph(checked, _verdict_triples(graph, result, accepted, rejected))
+                if quarantine is not None:
+                    store.write_graph(quarantine, _quarantine_triples(index, rejected, report))
+                store.write_graph(run_graph, history.run_triples(activity, report, changes, truncated,
+                                                                 report.diff, agent))
+                if checked is not None and not (graph == ahead.graph and ahead.finish(len(accepted))):
+                    store.write_graph(graph, written)
+                # ... published by one small transaction: old version or new, never a mix
+                prov = _provenance(activity, source, graph, report, started, origin,
+                                   held_back={rec.iri for rec in rejected})
+                store.update(switch_update(graphs, source, graph, quarantine, prov))
+            except BaseException:
+                _drop_quietly(store, [None if same else graph, quarantine, checked, run_graph])
+                raise
+            report.stored = True
+            report.activity = activity.value
+            report.written = (graph, written)
+            # older versions beyond those kept for roll back are reclaimed (a crash here only
+            # leaves garbage, never a wrong public state)
+            history.prune(store, graphs, source, settings.keep_versions,
+                          before.version if same else version)
         return report
-
-    with _locks[source]:
-        before = current(store, graphs, source)
-        if previous is not None and before.graph is not None \
-                and previous.version != before.graph:  # another run stored meanwhile
-            previous = _verdicts(store, graphs, before)
-        new = {r.iri: result.signatures[r] for r in accepted}
-        old_index: RecordIndex | None = None
-        if before.graph is None:
-            old: dict[str, str] = {}
-        elif previous is not None and previous.published is not None:
-            old = previous.published  # what the current version holds, without reading it
-        else:
-            old_index = RecordIndex(store.iter_triples(before.graph))
-            old = signatures(old_index)
-        report.diff = diff_records(old, new)
-        changes: list[history.Change] = []
-        truncated = False
-        if report.diff.changed and before.graph is not None:
-            # the changed records alone, read by subject (the whole version when they nest deeper)
-            old_index = old_index or history.old_records(store, before.graph, report.diff.changed) \
-                or RecordIndex(store.iter_triples(before.graph))
-            changes, truncated = history.changes_between(old_index, index, report.diff.changed)
-        written = index.stored_triples(accepted)
-        # nothing changed under the same shapes: the current version graph is the new one too
-        # (its run generates it, as a roll back's does) instead of a copy written again
-        same = (previous is not None and previous.published is not None and not rejected
-                and before.quarantine is None and previous.key == result.key
-                and not (report.diff.added or report.diff.removed or report.diff.changed))
-        graph = before.graph if same and before.graph is not None else graphs.source(source, version)
-        quarantine = graphs.quarantine(source, version) if rejected else None
-        checked = None if same else graphs.validation(source, version)
-        run_graph = graphs.run(source, version)
-        activity = graphs.run_activity(source, version)
-        try:
-            # bulk writes into graphs nobody reads yet (the small ones while the version may
-            # still be being written ahead) ...
-            if checked is not None:
-                store.write_graph(checked, _verdict_triples(graph, result, accepted, rejected))
-            if quarantine is not None:
-                store.write_graph(quarantine, _quarantine_triples(index, rejected, report))
-            store.write_graph(run_graph, history.run_triples(activity, report, changes, truncated,
-                                                             report.diff, agent))
-            if checked is not None and not (graph == ahead.graph and ahead.finish(len(accepted))):
-                store.write_graph(graph, written)
-            # ... published by one small transaction: old version or new, never a mix
-            prov = _provenance(activity, source, graph, report, started, origin,
-                               held_back={rec.iri for rec in rejected})
-            store.update(switch_update(graphs, source, graph, quarantine, prov))
-        except BaseException:
-            _drop_quietly(store, [None if same else graph, quarantine, checked, run_graph])
-            raise
-        report.stored = True
-        report.activity = activity.value
-        report.written = (graph, written)
-        # older versions beyond those kept for roll back are reclaimed (a crash here only
-        # leaves garbage, never a wrong public state)
-        history.prune(store, graphs, source, settings.keep_versions,
-                      before.version if same else version)
-    return report
 
 
 def _verdicts(store: Store, graphs: Graphs, state: SourceState) -> verdicts.Verdicts | None:
