@@ -117,8 +117,9 @@ class Lease:
             graphs, mine = root.graphs, self._claim_iri()
             until = _time(now + self.ttl)
             try:
-                if self._held:
+                if self._held:  # kept while its claim lives (a lapsed claim is dropped by others)
                     updates.run(root.store, "lease_renew", leases=graphs.leases, claim=mine, until=until)
+                    self._held = any(c.claim == mine.value for c in self._live(self._clock()))
                 else:
                     self._token = uuid.uuid4().hex  # a fresh claim: an old one may linger, expired
                     mine = self._claim_iri()
@@ -129,9 +130,6 @@ class Lease:
                             ox.Triple(mine, CAT.leaseUntil, until)]
                     updates.run(root.store, "lease_claim", leases=graphs.leases, lease=lease,
                                 now=_time(now), data=data)
-                if self._held:  # kept while its claim lives (a lapsed claim is dropped by others)
-                    self._held = any(c.claim == mine.value for c in self._live(self._clock()))
-                else:
                     pause = self._settle if self._settle is not None else (
                         0.0 if isinstance(root.store, EmbeddedStore) else SETTLE_SECONDS)
                     if pause:
