@@ -260,19 +260,27 @@ def test_on_every_backend_a_reingest_reuses_verdicts_and_lists_changes(store, se
 
 @pytest.fixture
 def heads(monkeypatch):
-    """What the write-ahead did in each run: the graphs it started writing and whether the
-    run published them (``finish`` True) or dropped them."""
+    """What the write-ahead did in each run: the graphs it started writing, from what
+    (``dump``: the bytes being parsed; ``records``) and whether the run published them
+    (``finish`` True) or dropped them."""
     from catalogue.ingest import ahead
 
     seen: list[dict] = []
-    start, finish, discard = ahead.WriteAhead.start, ahead.WriteAhead.finish, ahead.WriteAhead.discard
+    start, start_dump = ahead.WriteAhead.start, ahead.WriteAhead.start_dump
+    finish, discard = ahead.WriteAhead.finish, ahead.WriteAhead.discard
 
     def spy_start(self, index):
-        seen.append({"graph": self.graph.value, "kept": None})
+        if self._thread is None:
+            seen.append({"graph": self.graph.value, "kept": None, "from": "records"})
         start(self, index)
 
-    def spy_finish(self, accepted):
-        kept = finish(self, accepted)
+    def spy_start_dump(self, data, fmt):
+        start_dump(self, data, fmt)
+        if self._thread is not None and (not seen or seen[-1]["graph"] != self.graph.value):
+            seen.append({"graph": self.graph.value, "kept": None, "from": "dump"})
+
+    def spy_finish(self, index, accepted):
+        kept = finish(self, index, accepted)
         seen[-1]["kept"] = kept
         return kept
 
@@ -282,6 +290,7 @@ def heads(monkeypatch):
         discard(self)
 
     monkeypatch.setattr(ahead.WriteAhead, "start", spy_start)
+    monkeypatch.setattr(ahead.WriteAhead, "start_dump", spy_start_dump)
     monkeypatch.setattr(ahead.WriteAhead, "finish", spy_finish)
     monkeypatch.setattr(ahead.WriteAhead, "discard", spy_discard)
     return seen
@@ -350,8 +359,84 @@ def test_a_failed_write_ahead_fails_the_run_and_changes_nothing(catalogue, monke
             raise StoreError("disk full")
         return real(graph, triples)
 
+    def failing_load(graph, data, fmt):
+        raise StoreError("disk full")
+
     monkeypatch.setattr(catalogue.store, "write_graph", failing)
+    monkeypatch.setattr(catalogue.store, "load_graph", failing_load)
     with pytest.raises(StoreError, match="disk full"):
         ingest(catalogue, dump(titles={3: "Three"}))
     monkeypatch.undo()
     assert _graphs(catalogue) == before and catalogue.publishing.source("example").version == version
+
+
+def test_a_new_dump_is_loaded_while_it_is_parsed_and_published_as_its_records(catalogue, heads):
+    """A first ingest, and a dump not byte for byte the one the current version was made
+    from, are loaded by the store from their bytes while Python parses them; the version
+    published is the records' triples (blank nodes aside), as if they had been written."""
+    from catalogue.ingest.parse import parse_dump
+
+    assert ingest(catalogue, dump()).stored
+    changed = dump(titles={9: "Solution nine, renamed"})
+    assert ingest(catalogue, changed).stored
+    assert [(h["from"], h["kept"]) for h in heads] == [("dump", True), ("dump", True)]
+    index = RecordIndex(parse_dump(changed, filename="x.ttl").triples)
+    stored = catalogue.store.triples(_current(catalogue))
+    assert canonical_hash(stored) == canonical_hash(index.stored_triples(index.records))
+
+
+def test_an_unchanged_dump_in_new_bytes_is_loaded_then_dropped(catalogue, heads):
+    """Other bytes, same records: the load started at the parse is dropped, the current
+    version stays current and no graph is left behind."""
+    ingest(catalogue, dump())
+    before, version = _graphs(catalogue), catalogue.publishing.source("example").version
+    report = ingest(catalogue, b"# exported again\n" + dump())
+    assert report.stored and report.validated == 0 and diff_of(report) == ([], [], [])
+    assert [(h["from"], h["kept"]) for h in heads] == [("dump", True), ("dump", False)]
+    assert catalogue.publishing.source("example").version == version
+    assert {g for g in _graphs(catalogue) if "/graph/source/" in g} == \
+        {g for g in before if "/graph/source/" in g}
+
+
+def test_a_dump_with_triples_no_record_stores_is_written_from_its_records(catalogue, heads):
+    """A blank node nothing points at belongs to no record: the dump as loaded holds it, so
+    the load is dropped and the records alone are written."""
+    stray = dump() + b'\n[] <http://repo.example.org/note> "stray" .\n'
+    report = ingest(catalogue, stray)
+    assert report.stored and heads[0]["from"] == "dump" and heads[0]["kept"] is False
+    stored = catalogue.store.triples(_current(catalogue))
+    assert "stray" not in {t.object.value for t in stored}
+    assert EX + "solution-9" in {t.subject.value for t in stored}
+
+
+def test_a_dump_the_store_cannot_load_ahead_is_written_from_its_records(catalogue, monkeypatch):
+    """The head start failing is not the run failing: the records are written as before."""
+    def refusing(graph, data, fmt):
+        catalogue.store.write_graph(graph, _parse(b"@prefix ex: <http://x/> . ex:a ex:b ex:c ."))
+        raise SyntaxError("the loader disagrees")
+
+    monkeypatch.setattr(catalogue.store, "load_graph", refusing)
+    report = ingest(catalogue, dump())
+    assert report.stored
+    stored = catalogue.store.triples(_current(catalogue))
+    index = RecordIndex(_parse(dump()))
+    assert canonical_hash(stored) == canonical_hash(index.stored_triples(index.records))
+
+
+def test_no_load_ahead_of_a_dataset_format_or_on_a_store_that_loads_in_python(catalogue, tmp_path):
+    """Graph names are merged by the parse, not by a load into one graph; a store whose
+    loader is Python would slow the parse it runs beside."""
+    import pyoxigraph as ox
+
+    from catalogue.formats import rdf_format
+    from catalogue.ingest.ahead import WriteAhead
+
+    graph = ox.NamedNode(EX + "graph/ahead")
+    with WriteAhead(catalogue.store, graph) as ahead:
+        ahead.start_dump(b"<http://x/a> <http://x/b> <http://x/c> <http://x/g> .\n", rdf_format("nq"))
+        assert ahead._thread is None
+    catalogue.store.loads_natively = False
+    with WriteAhead(catalogue.store, graph) as ahead:
+        ahead.start_dump(dump(), rdf_format("ttl"))
+        assert ahead._thread is None
+    assert catalogue.store.count(graph) == 0

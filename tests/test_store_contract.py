@@ -148,6 +148,20 @@ def test_blank_nodes_survive_a_round_trip(store):
     assert [r["v"].value for r in rows] == ["deep"]
 
 
+def test_load_graph_adds_a_documents_triples_with_its_blank_nodes(store):
+    """A document loaded into a graph (an ingest's head start) reads back as its triples;
+    one blank node label is one node, within the document."""
+    doc = (b"@prefix ex: <http://example.org/> .\n"
+           b"ex:s ex:p _:b ; ex:q [ ex:v 2 ] .\n_:b ex:v 1 .\n")
+    store.load_graph(G1, doc, ox.RdfFormat.TURTLE)
+    assert store.count(G1) == 4
+    rows = store.select("SELECT ?g ?v WHERE { GRAPH ?g { <http://example.org/s> <http://example.org/p> ?b . "
+                        "?b <http://example.org/v> ?v } }", {"g": G1})
+    assert [r["v"].value for r in rows] == ["1"]
+    with pytest.raises(SyntaxError):
+        store.load_graph(G2, b"<http://example.org/s> <http://example.org/p> .", ox.RdfFormat.N_TRIPLES)
+
+
 def test_query_serialized_gives_the_requested_media_type(loaded):
     media, body = loaded.query_serialized(
         "SELECT ?s WHERE { GRAPH ?g { ?s a <http://www.w3.org/ns/dcat#Catalog> } }",

@@ -23,7 +23,7 @@ import gzip
 import io
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -316,8 +316,12 @@ def parse_dump(
     filename: str | None = None,
     base_iri: str | None = None,
     limits: Limits = Limits(),
+    ready: Callable[[bytes, Format], None] | None = None,
 ) -> ParsedDump:
     """Parse a dump into triples after the guards above.
+
+    ``ready`` is called with the bytes about to be parsed and their format once the guards
+    passed (an ingest may start writing them then: :class:`catalogue.ingest.ahead.WriteAhead`).
 
     :raise InputError: unreadable or refused input, with line and column when known.
     :raise TooLargeError: over a size limit.
@@ -328,6 +332,8 @@ def parse_dump(
         data = guard_xml(data, limits)
     elif fmt.rdf == ox.RdfFormat.JSON_LD:
         guard_json(data, limits.max_json_depth)
+    if ready is not None:
+        ready(data, fmt)
     try:
         # distinct triples in the order read (dict.fromkeys: the loop's cost, not ours, is C's)
         triples = list(dict.fromkeys(_checked(ox.parse(data, format=fmt.rdf, base_iri=base_iri),

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 import pyoxigraph as ox
 
 from catalogue.errors import ErrorKind
+from catalogue.formats import Format
 from catalogue.graphs import Graphs, check_slug
 from catalogue.ingest import history, ownership, parallel, verdicts
 from catalogue.ingest.ahead import WriteAhead
@@ -146,6 +147,7 @@ def validate_dump(
     profiles: Sequence[str] = (),
     previous: verdicts.Verdicts | None = None,
     differs: Callable[[RecordIndex], None] | None = None,
+    parsing: Callable[[bytes, Format], None] | None = None,
 ) -> Validated | Report:
     """Parse and validate without touching any store.
 
@@ -155,6 +157,8 @@ def validate_dump(
     ``differs`` is called with the records, before they are validated, at the first record
     known to differ from ``previous`` (at once without it; never if ``previous`` held
     records back): ``ingest`` starts writing the new version then (:class:`WriteAhead`).
+    ``parsing`` is called with the bytes about to be parsed and their format (``parse_dump``'s
+    ``ready``): ``ingest`` may start writing them then.
     Returns the report alone when the input is unreadable (``report.error`` set).
     """
     report = Report()
@@ -166,7 +170,8 @@ def validate_dump(
         except (ValueError, FileNotFoundError):  # an unknown profile: said after parsing, as before
             pass
     try:
-        parsed = parse_dump(data, format=format, filename=filename, limits=limits_of(settings))
+        parsed = parse_dump(data, format=format, filename=filename, limits=limits_of(settings),
+                            ready=parsing)
     except InputError as exc:
         report.error = exc
         return report
@@ -276,13 +281,24 @@ def ingest(
     graphs = Graphs(settings.base_uri)
     # what validating the current version found: records unchanged since are not validated
     # again (read outside the lock: a verdict holds for its triples whichever version had them)
-    previous = _verdicts(store, graphs, current(store, graphs, source))
+    state = current(store, graphs, source)
+    previous = _verdicts(store, graphs, state)
+    # the dumps the current version was made from (a byte-identical dump changes nothing)
+    known = _dumps_of(store, graphs, state.graph) if previous and previous.published is not None else set()
     version = new_version(started)
-    # the new version is written while its records are validated, when the dump differs;
+
+    # the new version is written while the dump is parsed, when it is new (no current version,
+    # or not byte for byte a dump that made it), or from the first record that differs;
     # leaving the block drops it, unless this run published it
+    def parsing(data: bytes, fmt: Format) -> None:
+        if previous is None or (previous.published is not None
+                                and "sha256:" + hashlib.sha256(data).hexdigest() not in known):
+            ahead.start_dump(data, fmt)
+
     with WriteAhead(store, graphs.source(source, version)) as ahead:
         result = validate_dump(data, format=format, filename=filename, settings=settings,
-                               profiles=profiles, previous=previous, differs=ahead.start)
+                               profiles=profiles, previous=previous, differs=ahead.start,
+                               parsing=parsing)
         if isinstance(result, Report):
             result.source, result.mode = source, mode
             return result
@@ -337,7 +353,7 @@ def ingest(
                     store.write_graph(quarantine, _quarantine_triples(index, rejected, report))
                 store.write_graph(run_graph, history.run_triples(activity, report, changes, truncated,
                                                                  report.diff, agent))
-                if checked is not None and not (graph == ahead.graph and ahead.finish(len(accepted))):
+                if checked is not None and not (graph == ahead.graph and ahead.finish(index, len(accepted))):
                     store.write_graph(graph, written)
                 # ... published by one small transaction: old version or new, never a mix
                 prov = _provenance(activity, source, graph, report, started, origin,
@@ -509,14 +525,18 @@ def withdraw_all(store: Store, settings: Settings, source: str, *, by: str | Non
 
 
 def _checksum_of(store: Store, graphs: Graphs, source: str, version: str) -> str:
-    """The checksum of the dump that made ``version`` (the run that generated it)."""
+    """The checksum of a dump that made ``version`` (a run that generated it)."""
+    return min(_dumps_of(store, graphs, graphs.source(source, version)), default="")
+
+
+def _dumps_of(store: Store, graphs: Graphs, graph: ox.NamedNode | None) -> set[str]:
+    """The checksums of the dumps whose runs generated the version ``graph``."""
     from catalogue import queries
 
-    rows = queries.select(store, "version_checksum", provenance=graphs.provenance,
-                          graph=graphs.source(source, version))
-    for r in rows:
-        return r["checksum"].value
-    return ""
+    if graph is None:
+        return set()
+    rows = queries.select(store, "version_checksum", provenance=graphs.provenance, graph=graph)
+    return {r["checksum"].value for r in rows}
 
 
 def _drop_quietly(store: Store, graphs: list[ox.NamedNode | None]) -> None:

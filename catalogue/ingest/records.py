@@ -199,6 +199,15 @@ class RecordIndex:
             out.extend(self.by_subject.get(node, ()))
         return out
 
+    def stores_everything(self) -> bool:
+        """Whether :meth:`stored_triples` of all the records is every triple indexed: each
+        subject is a record's or described for one (none like a blank node nothing points
+        at), so the dump loaded as it was read is the graph the records would write."""
+        described = set(self.owner)
+        for record in self.records:
+            described |= record.referenced
+        return described.issuperset(self.by_subject)
+
     def signature(self, record: Record) -> str:
         """A canonical hash of what the record is validated from (:meth:`validation_triples`):
         equal iff the record, the shared nodes it describes and the types of the records it

@@ -118,6 +118,9 @@ class Store(ABC):
     #: whether it answers ``<IN_DATASET>(?g)`` from ``Dataset.scope`` (else saved queries
     #: list the graphs in their text: ``FILTER (?g IN (...))``)
     scopes_by_function: bool = False
+    #: whether :meth:`load_graph` parses outside Python (so it may run in a thread while
+    #: Python parses the same document, as an ingest's head start does)
+    loads_natively: bool = False
 
     @abstractmethod
     def select(self, sparql: str, bindings: Bindings | None = None, *, dataset: Dataset = ALL) -> Rows:
@@ -164,6 +167,14 @@ class Store(ABC):
     def write_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:
         """Add triples to ``graph`` in bulk, fast but not atomic: write into a graph nobody
         reads yet, then publish it with one small update. Returns the count."""
+
+    def load_graph(self, graph: NamedNode, data: bytes, format: RdfFormat) -> None:
+        """Add the triples of one document (a triple format) to ``graph`` in bulk, as
+        :meth:`write_graph` does: into a graph nobody reads yet. Its blank nodes are its own.
+
+        :raise SyntaxError: the document does not parse (``graph`` may hold part of it).
+        """
+        self.write_graph(graph, (q.triple for q in parse(data, format=format)))
 
     @abstractmethod
     def named_graphs(self) -> list[NamedNode]:

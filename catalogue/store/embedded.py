@@ -55,6 +55,7 @@ class EmbeddedStore(Store):
     """
 
     scopes_by_function = True
+    loads_natively = True
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
@@ -153,6 +154,10 @@ class EmbeddedStore(Store):
             self._store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph,
                                   lenient=True)
         return len(triples)
+
+    def load_graph(self, graph: ox.NamedNode, data: bytes, format: ox.RdfFormat) -> None:
+        # in Rust, without the GIL; not lenient: the bytes are a publisher's, unchecked yet
+        self._store.bulk_load(input=data, format=format, to_graph=graph)
 
     def dump_quads(self, target: BinaryIO) -> int:
         """One consistent snapshot of every named graph, taken while the store stays open
