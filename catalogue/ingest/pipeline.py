@@ -28,7 +28,8 @@ from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
-from catalogue.errors import ErrorKind
+from catalogue import queries
+from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.formats import Format
 from catalogue.graphs import Graphs, check_slug
 from catalogue.ingest import history, ownership, parallel, verdicts
@@ -358,7 +359,7 @@ def ingest(
                 # ... published by one small transaction: old version or new, never a mix
                 prov = _provenance(activity, source, graph, report, started, origin,
                                    held_back={rec.iri for rec in rejected})
-                store.update(switch_update(graphs, source, graph, quarantine, prov))
+                _switch(store, graphs, source, before.graph, graph, quarantine, prov, activity)
             except BaseException:
                 _drop_quietly(store, [None if same else graph, quarantine, checked, run_graph])
                 raise
@@ -447,8 +448,8 @@ def rollback(store: Store, settings: Settings, source: str, version: str,
             prov = _provenance(activity, source, target, report, started, origin=by,
                                outcome="rolled back")
             prov.append(ox.Triple(activity, CAT.rolledBackTo, ox.Literal(version)))
-            store.update(switch_update(graphs, source, target,
-                                       quarantine if has_quarantine else None, prov))
+            _switch(store, graphs, source, before.graph, target,
+                    quarantine if has_quarantine else None, prov, activity)
         except BaseException:
             _drop_quietly(store, [run_graph])
             raise
@@ -515,13 +516,37 @@ def withdraw_all(store: Store, settings: Settings, source: str, *, by: str | Non
                                                              agent))
             prov = _provenance(activity, source, graph, report, started, origin=by,
                                outcome="withdrawn")
-            store.update(switch_update(graphs, source, graph, None, prov))
+            _switch(store, graphs, source, before.graph, graph, None, prov, activity)
         except BaseException:
             _drop_quietly(store, [run_graph])
             raise
         report.activity = activity.value
         history.prune(store, graphs, source, settings.keep_versions, version)
     return report
+
+
+class SwitchConflict(CatalogueError):
+    """Another process made a version of the source current while this run was being made:
+    nothing of this run is kept (it was compared with a version that is no longer current)."""
+
+    error_kind = ErrorKind.CONFLICT
+
+
+def _switch(store: Store, graphs: Graphs, source: str, expected: ox.NamedNode | None,
+            graph: ox.NamedNode, quarantine: ox.NamedNode | None, prov: list[ox.Triple],
+            activity: ox.NamedNode) -> None:
+    """Make ``graph`` current by the one switch update, if the source's current graph is
+    still ``expected``: the per-source lock holds in this process only, and several web
+    workers may ingest the same source at once on a shared store.
+
+    :raise SwitchConflict: another run switched the source first (this one recorded nothing).
+    """
+    store.update(switch_update(graphs, source, graph, quarantine, prov, expected=expected))
+    if not queries.ask(store, "run_recorded", provenance=graphs.provenance, activity=activity):
+        raise SwitchConflict(
+            f"another run stored a version of source {source!r} while this one was being made "
+            "(another server process): nothing of this run was kept; send it again to compare "
+            "it with the version now current")
 
 
 def _checksum_of(store: Store, graphs: Graphs, source: str, version: str) -> str:
@@ -531,8 +556,6 @@ def _checksum_of(store: Store, graphs: Graphs, source: str, version: str) -> str
 
 def _dumps_of(store: Store, graphs: Graphs, graph: ox.NamedNode | None) -> set[str]:
     """The checksums of the dumps whose runs generated the version ``graph``."""
-    from catalogue import queries
-
     if graph is None:
         return set()
     rows = queries.select(store, "version_checksum", provenance=graphs.provenance, graph=graph)

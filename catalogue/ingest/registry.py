@@ -65,9 +65,12 @@ def switch_update(
     graph: ox.NamedNode,
     quarantine: ox.NamedNode | None,
     provenance: Sequence[ox.Triple],
+    *,
+    expected: ox.NamedNode | None,
 ) -> str:
     """The one update that makes a new version current and adds the run's ``provenance``
-    to the provenance graph."""
+    to the provenance graph, if the source's current graph is ``expected`` (None: it has
+    none); else it changes nothing."""
     source = graphs.source_resource(slug)
     pointers = [
         ox.Triple(source, RDF_TYPE, CAT.Source),
@@ -77,7 +80,7 @@ def switch_update(
     if quarantine is not None:
         pointers.append(ox.Triple(source, CAT.quarantine, quarantine))
     return updates.text("source_switch", registry=graphs.registry, source=source,
-                        pointers=pointers, provenance=graphs.provenance, activity=provenance)
+                        expected=expected if expected is not None else CAT.none, pointers=pointers, provenance=graphs.provenance, activity=provenance)
 
 
 def register(store: Store, graphs: Graphs, slug: str, name: str) -> None:
