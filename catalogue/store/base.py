@@ -107,6 +107,7 @@ class Dataset:
 
 
 ALL = Dataset()
+LOAD_BATCH = 50_000  # triples of one graph per write when a backup is loaded (load_quads)
 IN_DATASET = "urn:x-catalogue:in-dataset"  # FILTER (<IN_DATASET>(?g)): ?g is in Dataset.scope
 
 
@@ -229,20 +230,26 @@ class Store(ABC):
 
     def load_quads(self, source: BinaryIO) -> int:
         """Add the N-Quads of ``source`` (a backup) to their named graphs; returns the quads
-        read. Consecutive quads of one graph are written together, in bulk.
+        read. Consecutive quads of one graph are written together, in bulk; those holding a
+        blank node with the graph's last write (a label names one node within one write).
 
         :raise SyntaxError: the file is not N-Quads (pyoxigraph's error).
         """
-        loaded, graph, batch = 0, None, list[Triple]()
+        loaded, graph = 0, None
+        plain, blank = list[Triple](), list[Triple]()
         for q in parse(source, format=RdfFormat.N_QUADS):
-            if q.graph_name != graph or len(batch) >= 50_000:
-                if batch and isinstance(graph, NamedNode):
-                    self.write_graph(graph, batch)
-                graph, batch = q.graph_name, []
-            batch.append(Triple(q.subject, q.predicate, q.object))
+            if q.graph_name != graph:
+                if isinstance(graph, NamedNode) and (plain or blank):
+                    self.write_graph(graph, plain + blank)
+                graph, plain, blank = q.graph_name, [], []
+            elif len(plain) >= LOAD_BATCH and isinstance(graph, NamedNode):
+                self.write_graph(graph, plain)
+                plain = []
+            t = Triple(q.subject, q.predicate, q.object)
+            (blank if isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode) else plain).append(t)
             loaded += 1
-        if batch and isinstance(graph, NamedNode):
-            self.write_graph(graph, batch)
+        if isinstance(graph, NamedNode) and (plain or blank):
+            self.write_graph(graph, plain + blank)
         return loaded
 
     def drop_graph(self, graph: NamedNode) -> None:

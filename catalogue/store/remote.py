@@ -365,29 +365,10 @@ class RemoteStore(Store):
             self.write_graph(graph, triples)
 
     def write_graph(self, graph: ox.NamedNode, triples: Iterable[Triple]) -> int:
-        if self.dialect is Dialect.VIRTUOSO:
-            return self._virtuoso_write(graph, triples)
-        n = 0
-        for chunk in _chunks(triples, CHUNK):
-            n += len(chunk)
-            url = self.store_url
-            if url:
-                try:
-                    self._post(url, ntriples(chunk).encode("utf-8"),
-                               {"Content-Type": "application/n-triples"},
-                               params=[("graph", graph.value)])
-                    continue
-                except StoreError:
-                    self._store_url = ""  # no Graph Store Protocol here: fall back for good
-            self.update(f"INSERT DATA {{ GRAPH {graph} {{\n{ntriples(chunk)}}} }}")
-        return n
-
-    def _virtuoso_write(self, graph: ox.NamedNode, triples: Iterable[Triple]) -> int:
-        """Through Virtuoso's Graph Store endpoint (``graph-uri=``) in chunks of ``CHUNK``;
-        every triple that holds a blank node goes in one last request, as a blank node's
-        label means one node only within one document."""
-        url = self.store_url
-        if not url:
+        """In requests of ``CHUNK`` triples; every triple that holds a blank node goes in one
+        last request, as a blank node's label means one node only within one document (one
+        request: a blank node split over two would become two nodes)."""
+        if self.dialect is Dialect.VIRTUOSO and not self.store_url:
             raise StoreError("Virtuoso's Graph Store endpoint is unknown: set CATALOGUE_SPARQL_STORE_URL "
                              "(e.g. http://localhost:8890/sparql-graph-crud-auth)")
         n, blank = 0, list[Triple]()
@@ -396,12 +377,25 @@ class RemoteStore(Store):
             blank += [t for t in chunk if _has_blank(t)]
             n += len(chunk)
             if plain:
-                self._post(url, ntriples(plain).encode("utf-8"), {"Content-Type": "application/n-triples"},
-                           params=[("graph-uri", graph.value)])
+                self._write_document(graph, plain)
         if blank:
-            self._post(url, ntriples(blank).encode("utf-8"), {"Content-Type": "application/n-triples"},
-                       params=[("graph-uri", graph.value)])
+            self._write_document(graph, blank)
         return n
+
+    def _write_document(self, graph: ox.NamedNode, triples: list[Triple]) -> None:
+        """One request adding ``triples`` to ``graph``: through the Graph Store endpoint
+        (Virtuoso's takes ``graph-uri=``), else by ``INSERT DATA`` (a server without one)."""
+        url = self.store_url
+        if url:
+            try:
+                self._post(url, ntriples(triples).encode("utf-8"), {"Content-Type": "application/n-triples"},
+                           params=[("graph-uri" if self.dialect is Dialect.VIRTUOSO else "graph", graph.value)])
+                return
+            except StoreError:
+                if self.dialect is Dialect.VIRTUOSO:
+                    raise
+                self._store_url = ""  # no Graph Store Protocol here: fall back for good
+        self.update(f"INSERT DATA {{ GRAPH {graph} {{\n{ntriples(triples)}}} }}")
 
     # graphs
 
