@@ -136,3 +136,32 @@ def test_a_new_data_version_gets_its_own_snapshot(catalogue):
     assert ask(c, q)["boolean"] is True  # at once, from the new checkpoint
     assert c.endpoint._workers.wait_public(second, 60)
     assert ask(c, q)["boolean"] is True
+
+
+@pytest.mark.parametrize("store", ["remote", "virtuoso"], indirect=True)
+def test_a_remote_stores_public_copy_keeps_each_blank_node_one_node(store, tmp_path, monkeypatch):
+    """The copy of a remote store's public graphs is loaded in batches, each naming blank
+    nodes afresh: a blank node's triples must land in one (here one triple a batch)."""
+    from catalogue.endpoint import workers
+
+    graph = ox.NamedNode("http://example.org/graph/public")
+    node, s = ox.BlankNode(), ox.NamedNode("http://example.org/s")
+    store.write_graph(graph, [ox.Triple(s, ox.NamedNode("http://example.org/p"), node),
+                              ox.Triple(s, ox.NamedNode("http://example.org/title"), ox.Literal("plain")),
+                              ox.Triple(node, ox.NamedNode("http://example.org/q"), ox.Literal("deep"))])
+
+    class Shared:  # the test's store, left open for its fixture
+        def iter_triples(self, g):
+            return store.iter_triples(g)
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(workers, "open_store", lambda settings: Shared())
+    monkeypatch.setattr(workers, "COPY_BATCH", 1)
+    workers._copy_remote_graphs(load_settings({}, store=str(tmp_path / "unused")), str(tmp_path / "copy"),
+                                (graph.value,))
+    copy = ox.Store(str(tmp_path / "copy"))
+    found = [r["v"].value for r in copy.query(
+        "SELECT ?v WHERE { GRAPH ?g { <http://example.org/s> <http://example.org/p> ?b . ?b ?q ?v } }")]
+    assert found == ["deep"] and len(copy) == 3

@@ -44,6 +44,7 @@ from catalogue.store import Dataset, EmbeddedStore, Store, open_store
 
 log = logging.getLogger(__name__)
 BUSY_WAIT = 2.0  # seconds a query waits for a free worker before "busy"
+COPY_BATCH = 100_000  # triples per bulk load when a remote store's public graphs are copied
 
 
 class QueryTimeout(CatalogueError, RuntimeError):
@@ -133,24 +134,32 @@ def _copy_graphs(checkpoint: str, target: str, graphs: tuple[str, ...]) -> None:
 
 
 def _copy_remote_graphs(settings: Settings, target: str, graphs: tuple[str, ...]) -> None:
-    """Bulk-load ``graphs`` of the remote store into a new local store at ``target``."""
+    """Bulk-load ``graphs`` of the remote store into a new local store at ``target``, in
+    loads of ``COPY_BATCH`` triples; a graph's triples holding a blank node go in its last
+    load, as each load names blank nodes afresh (one split over two would be two nodes)."""
     import pyoxigraph as ox
+
+    def load(graph: ox.NamedNode, triples: list[ox.Triple]) -> None:
+        copy.bulk_load(input=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
+                       format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
 
     remote = open_store(settings)
     copy = ox.Store(target)
     try:
         for g in graphs:
             graph = ox.NamedNode(g)
-            batch: list[ox.Triple] = []
+            plain: list[ox.Triple] = []
+            blank: list[ox.Triple] = []
             for t in remote.iter_triples(graph):
-                batch.append(t)
-                if len(batch) >= 100_000:
-                    copy.bulk_load(input=ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES),
-                                   format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
-                    batch = []
-            if batch:
-                copy.bulk_load(input=ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES),
-                               format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+                if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode):
+                    blank.append(t)
+                    continue
+                plain.append(t)
+                if len(plain) >= COPY_BATCH:
+                    load(graph, plain)
+                    plain = []
+            if plain or blank:
+                load(graph, plain + blank)
         copy.flush()
     finally:
         remote.close()
