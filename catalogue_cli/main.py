@@ -11,8 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -289,10 +292,34 @@ def cmd_restore(args, settings) -> int:
 
 
 def cmd_serve(args, settings) -> int:
-    from webapp.server import serve
+    with metrics_directory(args.workers):  # before prometheus_client is imported (by webapp)
+        from webapp.server import serve
 
-    return serve(settings, host=args.host, port=args.port, threads=args.threads, workers=args.workers,
-                 background=not args.no_background)
+        return serve(settings, host=args.host, port=args.port, threads=args.threads, workers=args.workers,
+                     background=not args.no_background)
+
+
+@contextmanager
+def metrics_directory(workers: int) -> Iterator[None]:
+    """With several web workers, prometheus_client's multiprocess mode: each worker writes its
+    metrics to files in ``PROMETHEUS_MULTIPROC_DIR`` and ``/-/metrics`` sums them, whichever
+    worker a scrape reaches. The library reads the variable when it is imported. The directory
+    is an operator's if set (its files of an earlier run are removed, as the library asks),
+    else a new temporary one, removed when the server stops."""
+    if workers == 1:
+        yield
+        return
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    directory = Path(given) if given else Path(tempfile.mkdtemp(prefix="catalogue-metrics-"))
+    directory.mkdir(parents=True, exist_ok=True)
+    for old in directory.glob("*.db"):
+        old.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+    try:
+        yield
+    finally:
+        if not given:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 def cmd_background(args, settings) -> int:

@@ -84,6 +84,32 @@ def test_requests_reach_both_worker_processes(site):
     assert len(pids) == 2 and str(proc.pid) not in pids
 
 
+def _health_checks(metrics: str) -> float:
+    """``/-/health`` GETs answered 2xx, as a /-/metrics text counts them."""
+    return sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
+               if line.startswith("catalogue_http_requests_total{") and 'route="/-/health"' in line
+               and 'method="GET"' in line and 'status="2xx"' in line)
+
+
+def test_metrics_count_every_workers_requests_whichever_worker_is_scraped(site):
+    """prometheus_client's multiprocess mode: a scrape reaching either worker counts the
+    requests both answered (each worker alone would count only its own)."""
+    url, _, _ = site
+    before = {_health_checks(r.text) for r in _by_worker(url, "/-/metrics", tries=20).values()}
+    assert len(before) == 1
+    answered_by: dict[str, int] = {}
+    for _ in range(40):
+        pid = requests.get(url + "/-/health", timeout=30, headers={"Connection": "close"}).headers["X-Catalogue-Process"]
+        answered_by[pid] = answered_by.get(pid, 0) + 1
+    assert len(answered_by) == 2  # both answered some
+    after = {pid: _health_checks(r.text) for pid, r in _by_worker(url, "/-/metrics", tries=20).items()}
+    assert len(after) == 2 and set(after.values()) == {before.pop() + 40}, (after, answered_by)
+    text = requests.get(url + "/-/metrics", timeout=30).text
+    for name in ("catalogue_response_cache_hits_total", "catalogue_response_cache_bytes",
+                 "catalogue_response_cache_max_bytes", 'catalogue_ingests_total{outcome="stored"}'):
+        assert name in text, name
+
+
 def test_an_ingest_elsewhere_is_seen_by_every_worker_within_seconds(site, sparql, tmp_path):
     """Ingested by a process of another machine (another search index directory): each
     worker finds the new record in its search, on its page and in its counts."""

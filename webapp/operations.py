@@ -9,7 +9,11 @@
   and size. With ``CATALOGUE_METRICS_TOKEN`` set it asks for ``Authorization: Bearer``.
 
 Each app has its own :class:`prometheus_client.CollectorRegistry` (tests build many apps;
-the library's global registry would mix them). Requests are timed by :class:`TimeRequests`,
+the library's global registry would mix them). Under ``catalogue serve --workers N`` the
+CLI sets ``PROMETHEUS_MULTIPROC_DIR`` before the library is imported (its multiprocess mode:
+each worker writes its values to files there) and ``/-/metrics`` answers the sum over the
+workers, whichever one a scrape reaches; the shared response cache's figures, which live
+in each process, are then copied into metrics of its own after each request. Requests are timed by :class:`TimeRequests`,
 the outermost WSGI middleware, so shared-cache hits are counted like the rest; their route
 is the one Flask matched when the page was built, which the cache replays as a note.
 Labels are bounded: a route is a rule such as ``/sources/<slug>``, never a raw path.
@@ -28,10 +32,12 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
 )
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from catalogue.operations import Event, Ingested, QueryTimedOut
@@ -47,6 +53,13 @@ METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 INGEST_BUCKETS = (0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0)
 EXTENSION = "catalogue.metrics"
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"  # set by `catalogue serve --workers N` (catalogue_cli)
+CACHE_HITS = ("catalogue_response_cache_hits", "Anonymous GETs answered from the shared response cache")
+CACHE_STORES = ("catalogue_response_cache_stores", "Responses put into the shared response cache")
+CACHE_BYTES = ("catalogue_response_cache_bytes", "Bytes of bodies the shared response cache keeps now "
+               "(summed over the workers)")
+CACHE_MAX = ("catalogue_response_cache_max_bytes", "The shared response cache's limit, per worker "
+             "(CATALOGUE_RESPONSE_CACHE_MB; 0: off)")
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -73,8 +86,23 @@ class Metrics:
                                     "build: not (or no longer) in the shared response cache", registry=r)
         for outcome in ("stored", "rejected", "failed"):  # shown at 0 before the first of each
             self.ingests.labels(outcome)
-        if cache is not None:
+        self.cache = cache
+        self._copied = (0, 0)  # the cache's hits and stores already added to the counters below
+        if cache is not None and multiprocess():
+            self.cache_hits = Counter(CACHE_HITS[0], CACHE_HITS[1], registry=r)
+            self.cache_stores = Counter(CACHE_STORES[0], CACHE_STORES[1], registry=r)
+            self.cache_bytes = Gauge(CACHE_BYTES[0], CACHE_BYTES[1], multiprocess_mode="livesum", registry=r)
+            Gauge(CACHE_MAX[0], CACHE_MAX[1], multiprocess_mode="livemax", registry=r).set(cache.max_bytes)
+        elif cache is not None:
             r.register(_CacheCollector(cache))
+
+    def exposition(self) -> bytes:
+        """The text ``/-/metrics`` answers: this app's metrics, or every worker's summed."""
+        if not multiprocess():
+            return generate_latest(self.registry)
+        summed = CollectorRegistry()
+        MultiProcessCollector(summed)
+        return generate_latest(summed)
 
     def heard(self, event: Event) -> None:
         """A domain event (``Catalogue.operations.watch``) counted."""
@@ -94,23 +122,30 @@ class Metrics:
         self.latency.labels(route, method).observe(seconds)
         if environ.get(SHARED):
             self.cache_misses.inc()
+        if self.cache is not None and multiprocess():  # the cache's own figures, for the other workers
+            hits, stores = self.cache.hits, self.cache.stores
+            self.cache_hits.inc(hits - self._copied[0])
+            self.cache_stores.inc(stores - self._copied[1])
+            self._copied = (hits, stores)
+            self.cache_bytes.set(self.cache.bytes_kept)
+
+
+def multiprocess() -> bool:
+    """Whether prometheus_client runs in its multiprocess mode (several web workers)."""
+    return MULTIPROCESS_DIR in os.environ
 
 
 class _CacheCollector(Collector):
-    """The shared response cache's own counters, read when scraped."""
+    """The shared response cache's own counters, read when scraped (one process)."""
 
     def __init__(self, cache: SharedCache) -> None:
         self.cache = cache
 
     def collect(self) -> Iterable[Any]:
-        yield CounterMetricFamily("catalogue_response_cache_hits", "Anonymous GETs answered from the shared "
-                                  "response cache", value=self.cache.hits)
-        yield CounterMetricFamily("catalogue_response_cache_stores", "Responses put into the shared response "
-                                  "cache", value=self.cache.stores)
-        yield GaugeMetricFamily("catalogue_response_cache_bytes", "Bytes of bodies the shared response cache "
-                                "keeps now", value=self.cache.bytes_kept)
-        yield GaugeMetricFamily("catalogue_response_cache_max_bytes", "The shared response cache's limit "
-                                "(CATALOGUE_RESPONSE_CACHE_MB; 0: off)", value=self.cache.max_bytes)
+        yield CounterMetricFamily(*CACHE_HITS, value=self.cache.hits)
+        yield CounterMetricFamily(*CACHE_STORES, value=self.cache.stores)
+        yield GaugeMetricFamily(*CACHE_BYTES, value=self.cache.bytes_kept)
+        yield GaugeMetricFamily(*CACHE_MAX, value=self.cache.max_bytes)
 
 
 class TimeRequests:
@@ -177,7 +212,7 @@ def health() -> tuple[Response, int, dict[str, str]]:
 
 @bp.get("/-/metrics")
 def metrics() -> Response:
-    """Prometheus' text exposition of this process's metrics.
+    """Prometheus' text exposition of the metrics (every worker's, summed, under ``--workers N``).
 
     :return 401: ``CATALOGUE_METRICS_TOKEN`` is set and the request does not bear it."""
     token = root().settings.metrics_token
@@ -188,8 +223,7 @@ def metrics() -> Response:
             return Response("401 Unauthorized: /-/metrics needs 'Authorization: Bearer <CATALOGUE_METRICS_TOKEN>'\n",
                             401, {**NO_STORE, "WWW-Authenticate": 'Bearer realm="metrics"'},
                             mimetype="text/plain")
-    registry = _metrics().registry
-    return Response(generate_latest(registry), 200, NO_STORE, content_type=CONTENT_TYPE_LATEST)
+    return Response(_metrics().exposition(), 200, NO_STORE, content_type=CONTENT_TYPE_LATEST)
 
 
 def _metrics() -> Metrics:

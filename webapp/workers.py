@@ -141,6 +141,7 @@ class Supervisor:
             child = self.children.pop(pid, None)
             if child is None:
                 continue
+            _forget_metrics(pid)
             lived = time.monotonic() - child.started
             quick = child.quick_deaths + 1 if lived < QUICK_DEATH else 0
             log.warning("%s worker %d ended (%s) after %.0f s: starting another", child.role, pid,
@@ -177,6 +178,15 @@ class Supervisor:
             except ChildProcessError:
                 pass
         self.children.clear()
+
+
+def _forget_metrics(pid: int) -> None:
+    """A dead worker's live gauges leave the sums (prometheus_client's multiprocess mode); its
+    counters stay counted."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(pid)
 
 
 def _signal(pid: int, signum: int) -> None:
