@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,17 +42,25 @@ def wait_for(url: str, timeout: float = 30.0) -> None:
 
 @contextmanager
 def serving(env: dict, cwd: Path = ROOT) -> Iterator[str]:
-    """`catalogue serve` in a subprocess on a free port of 127.0.0.1; yields its URL."""
+    """`catalogue serve` in a subprocess on a free port of 127.0.0.1; yields its URL. Its
+    standard error goes to a file (a pipe nobody reads would stop a server that logs more
+    than the pipe holds), quoted if the server does not come up."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "catalogue_cli", "serve", "--port", str(port)],
-                            env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + "/")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen([sys.executable, "-m", "catalogue_cli", "serve", "--port", str(port)],
+                                env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=log)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            try:
+                wait_for(url + "/")
+            except RuntimeError as exc:
+                log.seek(0)
+                said = log.read().decode("utf-8", "replace")[-3000:]
+                raise RuntimeError(f"{exc} (exit code {proc.poll()}); its standard error ends:\n{said}") from None
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(10)
 
 
 def oxigraph_binary() -> str:

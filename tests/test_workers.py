@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -53,8 +54,9 @@ def site(sparql, tmp_path_factory):
     done = _cli(env, "init", "--no-standards")
     assert done.returncode == 0, done.stderr.decode()
     port = free_port()
+    log = tempfile.TemporaryFile()  # not a pipe: nobody reads it while the module runs
     proc = subprocess.Popen([sys.executable, "-m", "catalogue_cli", "serve", "--workers", "2", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(url + "/-/health", timeout=60)
@@ -62,6 +64,7 @@ def site(sparql, tmp_path_factory):
     finally:
         proc.terminate()
         proc.wait(30)
+        log.close()
 
 
 def _by_worker(url: str, path: str, tries: int = 60) -> dict[str, requests.Response]:
