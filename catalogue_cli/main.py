@@ -319,6 +319,7 @@ def metrics_directory(workers: int) -> Iterator[None]:
         yield
     finally:
         if not given:
+            del os.environ["PROMETHEUS_MULTIPROC_DIR"]  # no process started later is sent there
             shutil.rmtree(directory, ignore_errors=True)
 
 
