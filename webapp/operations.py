@@ -13,9 +13,10 @@ the library's global registry would mix them). Under ``catalogue serve --workers
 CLI sets ``PROMETHEUS_MULTIPROC_DIR`` before the library is imported (its multiprocess mode:
 each worker writes its values to files there) and ``/-/metrics`` answers the sum over the
 workers, whichever one a scrape reaches; the shared response cache's figures, which live
-in each process, are then copied into metrics of its own after each request. Requests are timed by :class:`TimeRequests`,
-the outermost WSGI middleware, so shared-cache hits are counted like the rest; their route
-is the one Flask matched when the page was built, which the cache replays as a note.
+in each process, are then copied into metrics of its own after each request.
+Requests are timed by :class:`TimeRequests`, the outermost WSGI middleware, so shared-cache
+hits are counted like the rest; their route is the one Flask matched when the page was
+built, which the cache replays as a note.
 Labels are bounded: a route is a rule such as ``/sources/<slug>``, never a raw path.
 """
 
@@ -86,19 +87,21 @@ class Metrics:
                                     "build: not (or no longer) in the shared response cache", registry=r)
         for outcome in ("stored", "rejected", "failed"):  # shown at 0 before the first of each
             self.ingests.labels(outcome)
-        self.cache = cache
+        self.multiprocess = multiprocess()  # fixed when prometheus_client was imported
+        # with several workers, the cache's figures copied into metrics after each request
+        self.copied_cache = cache if self.multiprocess else None
         self._copied = (0, 0)  # the cache's hits and stores already added to the counters below
-        if cache is not None and multiprocess():
-            self.cache_hits = Counter(CACHE_HITS[0], CACHE_HITS[1], registry=r)
-            self.cache_stores = Counter(CACHE_STORES[0], CACHE_STORES[1], registry=r)
-            self.cache_bytes = Gauge(CACHE_BYTES[0], CACHE_BYTES[1], multiprocess_mode="livesum", registry=r)
-            Gauge(CACHE_MAX[0], CACHE_MAX[1], multiprocess_mode="livemax", registry=r).set(cache.max_bytes)
+        if cache is not None and self.multiprocess:
+            self.cache_hits = Counter(*CACHE_HITS, registry=r)
+            self.cache_stores = Counter(*CACHE_STORES, registry=r)
+            self.cache_bytes = Gauge(*CACHE_BYTES, multiprocess_mode="livesum", registry=r)
+            Gauge(*CACHE_MAX, multiprocess_mode="livemax", registry=r).set(cache.max_bytes)
         elif cache is not None:
             r.register(_CacheCollector(cache))
 
     def exposition(self) -> bytes:
         """The text ``/-/metrics`` answers: this app's metrics, or every worker's summed."""
-        if not multiprocess():
+        if not self.multiprocess:
             return generate_latest(self.registry)
         summed = CollectorRegistry()
         MultiProcessCollector(summed)
@@ -122,12 +125,13 @@ class Metrics:
         self.latency.labels(route, method).observe(seconds)
         if environ.get(SHARED):
             self.cache_misses.inc()
-        if self.cache is not None and multiprocess():  # the cache's own figures, for the other workers
-            hits, stores = self.cache.hits, self.cache.stores
+        cache = self.copied_cache
+        if cache is not None:
+            hits, stores = cache.hits, cache.stores
             self.cache_hits.inc(hits - self._copied[0])
             self.cache_stores.inc(stores - self._copied[1])
             self._copied = (hits, stores)
-            self.cache_bytes.set(self.cache.bytes_kept)
+            self.cache_bytes.set(cache.bytes_kept)
 
 
 def multiprocess() -> bool:

@@ -183,10 +183,12 @@ class Supervisor:
 def _forget_metrics(pid: int) -> None:
     """A dead worker's live gauges leave the sums (prometheus_client's multiprocess mode); its
     counters stay counted."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
+    from prometheus_client.multiprocess import mark_process_dead
 
-        multiprocess.mark_process_dead(pid)
+    from .operations import multiprocess
+
+    if multiprocess():
+        mark_process_dead(pid)
 
 
 def _signal(pid: int, signum: int) -> None:

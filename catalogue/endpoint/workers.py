@@ -41,6 +41,7 @@ from catalogue.endpoint.checks import Answer, run_public_query
 from catalogue.errors import CatalogueError, ErrorKind
 from catalogue.settings import Settings
 from catalogue.store import Dataset, EmbeddedStore, Store, open_store
+from catalogue.store.base import blank_nodes_last
 
 log = logging.getLogger(__name__)
 BUSY_WAIT = 2.0  # seconds a query waits for a free worker before "busy"
@@ -135,31 +136,18 @@ def _copy_graphs(checkpoint: str, target: str, graphs: tuple[str, ...]) -> None:
 
 def _copy_remote_graphs(settings: Settings, target: str, graphs: tuple[str, ...]) -> None:
     """Bulk-load ``graphs`` of the remote store into a new local store at ``target``, in
-    loads of ``COPY_BATCH`` triples; a graph's triples holding a blank node go in its last
-    load, as each load names blank nodes afresh (one split over two would be two nodes)."""
+    loads of ``COPY_BATCH`` triples, a graph's blank nodes in its last one (each load names
+    blank nodes afresh: :func:`blank_nodes_last`)."""
     import pyoxigraph as ox
-
-    def load(graph: ox.NamedNode, triples: list[ox.Triple]) -> None:
-        copy.bulk_load(input=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
-                       format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
 
     remote = open_store(settings)
     copy = ox.Store(target)
     try:
         for g in graphs:
             graph = ox.NamedNode(g)
-            plain: list[ox.Triple] = []
-            blank: list[ox.Triple] = []
-            for t in remote.iter_triples(graph):
-                if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode):
-                    blank.append(t)
-                    continue
-                plain.append(t)
-                if len(plain) >= COPY_BATCH:
-                    load(graph, plain)
-                    plain = []
-            if plain or blank:
-                load(graph, plain + blank)
+            for batch in blank_nodes_last(remote.iter_triples(graph), COPY_BATCH):
+                copy.bulk_load(input=ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES),
+                               format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
         copy.flush()
     finally:
         remote.close()

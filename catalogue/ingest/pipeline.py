@@ -284,17 +284,17 @@ def ingest(
     # again (read outside the lock: a verdict holds for its triples whichever version had them)
     state = current(store, graphs, source)
     previous = _verdicts(store, graphs, state)
-    # the dumps the current version was made from (a byte-identical dump changes nothing)
-    known = _dumps_of(store, graphs, state.graph) if previous and previous.published is not None else set()
     version = new_version(started)
-
     # the new version is written while the dump is parsed, when it is new (no current version,
-    # or not byte for byte a dump that made it), or from the first record that differs;
-    # leaving the block drops it, unless this run published it
-    def parsing(data: bytes, fmt: Format) -> None:
-        if previous is None or (previous.published is not None
-                                and "sha256:" + hashlib.sha256(data).hexdigest() not in known):
-            ahead.start_dump(data, fmt)
+    # or not byte for byte a dump that made it) and the store loads outside Python; else from
+    # the first record that differs. Leaving the block drops it, unless this run published it
+    parsing = None
+    if store.loads_natively and (previous is None or previous.published is not None):
+        known = _dumps_of(store, graphs, state.graph) if previous is not None else set()
+
+        def parsing(data: bytes, fmt: Format) -> None:
+            if not known or "sha256:" + hashlib.sha256(data).hexdigest() not in known:
+                ahead.start_dump(data, fmt)
 
     with WriteAhead(store, graphs.source(source, version)) as ahead:
         result = validate_dump(data, format=format, filename=filename, settings=settings,

@@ -80,7 +80,8 @@ def switch_update(
     if quarantine is not None:
         pointers.append(ox.Triple(source, CAT.quarantine, quarantine))
     return updates.text("source_switch", registry=graphs.registry, source=source,
-                        expected=expected if expected is not None else CAT.none, pointers=pointers, provenance=graphs.provenance, activity=provenance)
+                        expected=expected if expected is not None else CAT.none, pointers=pointers,
+                        provenance=graphs.provenance, activity=provenance)
 
 
 def register(store: Store, graphs: Graphs, slug: str, name: str) -> None:

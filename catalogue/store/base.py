@@ -108,6 +108,32 @@ class Dataset:
 
 ALL = Dataset()
 LOAD_BATCH = 50_000  # triples of one graph per write when a backup is loaded (load_quads)
+
+
+def has_blank(t: Triple | Quad) -> bool:
+    """Whether a triple (or quad) holds a blank node."""
+    return isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode)
+
+
+def blank_nodes_last(triples: Iterable[Triple], size: int) -> Iterator[list[Triple]]:
+    """``triples`` in batches of ``size``, except those holding a blank node, which all come
+    in one last batch: for writers whose every batch is a document of its own (a request, a
+    ``bulk_load``), where a blank node's label names one node within one document only, so a
+    blank node split over two batches would become two nodes."""
+    blank: list[Triple] = []
+    plain: list[Triple] = []
+    for t in triples:
+        if has_blank(t):
+            blank.append(t)
+            continue
+        plain.append(t)
+        if len(plain) >= size:
+            yield plain
+            plain = []
+    if plain:
+        yield plain
+    if blank:
+        yield blank
 IN_DATASET = "urn:x-catalogue:in-dataset"  # FILTER (<IN_DATASET>(?g)): ?g is in Dataset.scope
 
 
@@ -230,26 +256,23 @@ class Store(ABC):
 
     def load_quads(self, source: BinaryIO) -> int:
         """Add the N-Quads of ``source`` (a backup) to their named graphs; returns the quads
-        read. Consecutive quads of one graph are written together, in bulk; those holding a
-        blank node with the graph's last write (a label names one node within one write).
+        read. Consecutive quads of one graph are written together, in bulk
+        (:func:`blank_nodes_last`: a label names one node within one write).
 
         :raise SyntaxError: the file is not N-Quads (pyoxigraph's error).
         """
-        loaded, graph = 0, None
-        plain, blank = list[Triple](), list[Triple]()
-        for q in parse(source, format=RdfFormat.N_QUADS):
-            if q.graph_name != graph:
-                if isinstance(graph, NamedNode) and (plain or blank):
-                    self.write_graph(graph, plain + blank)
-                graph, plain, blank = q.graph_name, [], []
-            elif len(plain) >= LOAD_BATCH and isinstance(graph, NamedNode):
-                self.write_graph(graph, plain)
-                plain = []
-            t = Triple(q.subject, q.predicate, q.object)
-            (blank if isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode) else plain).append(t)
-            loaded += 1
-        if isinstance(graph, NamedNode) and (plain or blank):
-            self.write_graph(graph, plain + blank)
+        loaded = 0
+
+        def counted(quads: Iterable[Quad]) -> Iterator[Triple]:
+            nonlocal loaded
+            for q in quads:
+                loaded += 1
+                yield q.triple
+
+        for graph, quads in itertools.groupby(parse(source, format=RdfFormat.N_QUADS), lambda q: q.graph_name):
+            for batch in blank_nodes_last(counted(quads), LOAD_BATCH):
+                if isinstance(graph, NamedNode):
+                    self.write_graph(graph, batch)
         return loaded
 
     def drop_graph(self, graph: NamedNode) -> None:

@@ -36,6 +36,8 @@ from catalogue.store.base import (
     Store,
     StoreError,
     Triple,
+    blank_nodes_last,
+    has_blank,
     row,
 )
 from catalogue.store.construct import instantiate
@@ -371,15 +373,10 @@ class RemoteStore(Store):
         if self.dialect is Dialect.VIRTUOSO and not self.store_url:
             raise StoreError("Virtuoso's Graph Store endpoint is unknown: set CATALOGUE_SPARQL_STORE_URL "
                              "(e.g. http://localhost:8890/sparql-graph-crud-auth)")
-        n, blank = 0, list[Triple]()
-        for chunk in _chunks(triples, CHUNK):
-            plain = [t for t in chunk if not _has_blank(t)]
-            blank += [t for t in chunk if _has_blank(t)]
+        n = 0
+        for chunk in blank_nodes_last(triples, CHUNK):
             n += len(chunk)
-            if plain:
-                self._write_document(graph, plain)
-        if blank:
-            self._write_document(graph, blank)
+            self._write_document(graph, chunk)
         return n
 
     def _write_document(self, graph: ox.NamedNode, triples: list[Triple]) -> None:
@@ -513,14 +510,10 @@ def _duration(seconds: float) -> str:
     return f"{sign}P{text or 'T0S'}"
 
 
-def _has_blank(t: Triple | ox.Quad) -> bool:
-    return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
-
-
 def _needs_loader(q: ox.Quad) -> bool:
     """A blank node (refused in ``INSERT DATA``) or an ``xsd:duration`` (its SPARQL compiler
     cannot make one; its loader stores the seconds)."""
-    return _has_blank(q) or (isinstance(q.object, ox.Literal) and q.object.datatype.value == _DURATION)
+    return has_blank(q) or (isinstance(q.object, ox.Literal) and q.object.datatype.value == _DURATION)
 
 
 def _data_quads(op: Operation) -> list[ox.Quad]:
