@@ -207,7 +207,7 @@ def test_publication_is_one_operation():
     """What makes a version current is one operation: Virtuoso keeps the operations of a
     request before one that fails, so the switch must not be several."""
     text = updates.text("source_switch", registry=ox.NamedNode("urn:r"), source=ox.NamedNode("urn:s"),
-                        expected=ox.NamedNode("urn:g"),
+                        expected=ox.NamedNode("urn:g"), seen=[ox.NamedNode("urn:h")],
                         pointers=[ox.Triple(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("x"))],
                         provenance=ox.NamedNode("urn:p"),
                         activity=[ox.Triple(ox.BlankNode(), ox.NamedNode("urn:p"), ox.Literal("y"))])

@@ -51,11 +51,23 @@ RECORD_CLASSES = frozenset({CATALOG, DCAT.Distribution, *DATASET_CLASSES, *STAND
 CHUNK = 500  # IRIs per query: a VALUES block of this size is one quick index walk
 
 
-def check(store: Store, graphs: Graphs, source: str, index: RecordIndex, report: Report) -> int:
+Owners = dict[ox.NamedNode, str]  # the other sources' current graphs, each with its slug
+
+
+def others(store: Store, graphs: Graphs, source: str) -> Owners:
+    """Every other source's current graph, with its slug: what a check reads as theirs, and
+    what a run's switch then requires to be still current (``source_switch.ru``'s ``seen``)."""
+    return {state.graph: slug for slug, state in all_sources(store, graphs).items()
+            if state.graph is not None and slug != source}
+
+
+def check(store: Store, graphs: Graphs, source: str, index: RecordIndex, report: Report,
+          owners: Owners | None = None) -> int:
     """Add a Violation to every record that describes what is not ``source``'s to describe,
     and mark it rejected. Returns how many triples broke the rule.
 
     ``report.records`` must be in ``index.records``' order (as :func:`validate_dump` makes it).
+    ``owners`` (:func:`others`, read now when None): the current graphs checked against.
     """
     # the rules' words, in English, live with the other report sentences (translated there)
     from catalogue.reports.phrasing import FIX_OWNED, FIX_RESERVED, OWNED, RESERVED
@@ -66,7 +78,7 @@ def check(store: Store, graphs: Graphs, source: str, index: RecordIndex, report:
         if graphs.reserved(s.value, source):
             refused[s] = (RESERVED_RULE, f"{RESERVED} {FIX_RESERVED}")
     for s, owner in owned_elsewhere(store, graphs, source,
-                                    [s for s in subjects if s not in refused]).items():
+                                    [s for s in subjects if s not in refused], owners).items():
         refused[s] = (OWNED_RULE, f"{OWNED.format(owner=owner)} {FIX_OWNED}")
     if not refused:
         return 0
@@ -91,11 +103,12 @@ def check(store: Store, graphs: Graphs, source: str, index: RecordIndex, report:
     return count
 
 
-def owned_elsewhere(store: Store, graphs: Graphs, source: str,
-                    iris: list[ox.NamedNode]) -> dict[ox.NamedNode, str]:
-    """Which of ``iris`` another source's current graph publishes as a record, and whose."""
-    owners = {state.graph: slug for slug, state in all_sources(store, graphs).items()
-              if state.graph is not None and slug != source}
+def owned_elsewhere(store: Store, graphs: Graphs, source: str, iris: list[ox.NamedNode],
+                    owners: Owners | None = None) -> dict[ox.NamedNode, str]:
+    """Which of ``iris`` another source's current graph publishes as a record, and whose
+    (among ``owners``' graphs: :func:`others`, read now when None)."""
+    if owners is None:
+        owners = others(store, graphs, source)
     found: dict[ox.NamedNode, str] = {}
     if not owners:
         return found

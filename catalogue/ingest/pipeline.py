@@ -306,7 +306,8 @@ def ingest(
         report, index = result.report, result.index
         report.source, report.mode = source, mode
         # what is another source's, or the catalogue's own, is refused like a SHACL violation
-        ownership.check(store, graphs, source, index, report)
+        owners = ownership.others(store, graphs, source)  # the switch requires them still current
+        ownership.check(store, graphs, source, index, report, owners)
         accepted = [rec for rec, res in zip(index.records, report.records, strict=True) if res.accepted]
         rejected = [rec for rec, res in zip(index.records, report.records, strict=True) if not res.accepted]
         if (mode == "strict" and rejected) or not accepted:
@@ -359,7 +360,8 @@ def ingest(
                 # ... published by one small transaction: old version or new, never a mix
                 prov = _provenance(activity, source, graph, report, started, origin,
                                    held_back={rec.iri for rec in rejected})
-                _switch(store, graphs, source, before.graph, graph, quarantine, prov, activity)
+                _switch(store, graphs, source, before.graph, graph, quarantine, prov, activity,
+                        owners, lambda: _subjects(written))
             except BaseException:
                 _drop_quietly(store, [None if same else graph, quarantine, checked, run_graph])
                 raise
@@ -430,6 +432,17 @@ def rollback(store: Store, settings: Settings, source: str, version: str,
         target = graphs.source(source, version)
         old_index = RecordIndex(store.triples(before.graph)) if before.graph else None
         new_index = RecordIndex(store.triples(target))
+        # a record it had may have been withdrawn since, and published by another source
+        owners = ownership.others(store, graphs, source)
+        subjects = [s for s in new_index.by_subject if isinstance(s, ox.NamedNode)]
+        taken = ownership.owned_elsewhere(store, graphs, source, subjects, owners)
+        if taken:
+            iri, owner = min((i.value, o) for i, o in taken.items())
+            raise history.HistoryError(
+                f"version {version!r} of source {source!r} describes {len(taken)} record(s) that "
+                f"another source publishes now, such as {iri} (source {owner!r}): a record belongs "
+                "to the source that published it first, so this version cannot be made current "
+                "again; send a dump without those records instead", error_kind=ErrorKind.CONFLICT)
         report = Report(source=source, mode="rollback", stored=True,
                         records=[RecordResult(r.iri, r.kind, True) for r in new_index.records])
         report.diff = diff_records(signatures(old_index) if old_index else {}, signatures(new_index))
@@ -449,7 +462,7 @@ def rollback(store: Store, settings: Settings, source: str, version: str,
                                outcome="rolled back")
             prov.append(ox.Triple(activity, CAT.rolledBackTo, ox.Literal(version)))
             _switch(store, graphs, source, before.graph, target,
-                    quarantine if has_quarantine else None, prov, activity)
+                    quarantine if has_quarantine else None, prov, activity, owners, lambda: subjects)
         except BaseException:
             _drop_quietly(store, [run_graph])
             raise
@@ -516,7 +529,8 @@ def withdraw_all(store: Store, settings: Settings, source: str, *, by: str | Non
                                                              agent))
             prov = _provenance(activity, source, graph, report, started, origin=by,
                                outcome="withdrawn")
-            _switch(store, graphs, source, before.graph, graph, None, prov, activity)
+            _switch(store, graphs, source, before.graph, graph, None, prov, activity,
+                    ownership.others(store, graphs, source), list)
         except BaseException:
             _drop_quietly(store, [run_graph])
             raise
@@ -532,21 +546,56 @@ class SwitchConflict(CatalogueError):
     error_kind = ErrorKind.CONFLICT
 
 
+class ClaimConflict(SwitchConflict):
+    """Another source published, while this run was being made, a record this run publishes
+    too: it is theirs (a record belongs to the source that publishes it first)."""
+
+
+SWITCH_TRIES = 5  # other sources' runs switching meanwhile: checks and switches again at most this often
+
+
 def _switch(store: Store, graphs: Graphs, source: str, expected: ox.NamedNode | None,
             graph: ox.NamedNode, quarantine: ox.NamedNode | None, prov: list[ox.Triple],
-            activity: ox.NamedNode) -> None:
+            activity: ox.NamedNode, seen: ownership.Owners,
+            claims: Callable[[], list[ox.NamedNode]]) -> None:
     """Make ``graph`` current by the one switch update, if the source's current graph is
-    still ``expected``: the per-source lock holds in this process only, and several web
-    workers may ingest the same source at once on a shared store.
+    still ``expected`` and every other source's is still one of ``seen`` (those ownership
+    was checked against): the per-source lock holds in this process only, several web
+    workers may ingest the same source at once on a shared store, and two sources' runs
+    may both claim one new record. When only other sources changed, the IRIs ``claims()``
+    gives (the subjects the run publishes) are checked again and the switch retried.
 
-    :raise SwitchConflict: another run switched the source first (this one recorded nothing).
+    :raise SwitchConflict: another run switched the source first, or other sources kept
+        switching (this one recorded nothing).
+    :raise ClaimConflict: another source's run published one of its records meanwhile.
     """
-    store.update(switch_update(graphs, source, graph, quarantine, prov, expected=expected))
-    if not queries.ask(store, "run_recorded", provenance=graphs.provenance, activity=activity):
-        raise SwitchConflict(
-            f"another run stored a version of source {source!r} while this one was being made "
-            "(another server process): nothing of this run was kept; send it again to compare "
-            "it with the version now current")
+    for _ in range(SWITCH_TRIES):
+        store.update(switch_update(graphs, source, graph, quarantine, prov, expected=expected,
+                                   seen=seen))
+        if queries.ask(store, "run_recorded", provenance=graphs.provenance, activity=activity):
+            return
+        if current(store, graphs, source).graph != expected:
+            raise SwitchConflict(
+                f"another run stored a version of source {source!r} while this one was being made "
+                "(another server process): nothing of this run was kept; send it again to compare "
+                "it with the version now current")
+        seen = ownership.others(store, graphs, source)
+        taken = ownership.owned_elsewhere(store, graphs, source, claims(), seen)
+        if taken:
+            iri, owner = min((i.value, o) for i, o in taken.items())
+            raise ClaimConflict(
+                f"source {owner!r} published {iri} (and {len(taken) - 1} more of this run's "
+                f"records) while this run of source {source!r} was being made: a record belongs "
+                "to the source that publishes it first, so nothing of this run was kept; send it "
+                "again and its report will show which records are another source's")
+    raise SwitchConflict(
+        f"other sources' versions changed {SWITCH_TRIES} times while this run of source {source!r} "
+        "was being switched: nothing of this run was kept; send it again")
+
+
+def _subjects(triples: list[ox.Triple]) -> list[ox.NamedNode]:
+    """The IRIs ``triples`` describe, once each."""
+    return list(dict.fromkeys(t.subject for t in triples if isinstance(t.subject, ox.NamedNode)))
 
 
 def _checksum_of(store: Store, graphs: Graphs, source: str, version: str) -> str:

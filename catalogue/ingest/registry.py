@@ -6,7 +6,7 @@ so it is atomic on both backends whatever the size of the data.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -67,10 +67,12 @@ def switch_update(
     provenance: Sequence[ox.Triple],
     *,
     expected: ox.NamedNode | None,
+    seen: Iterable[ox.NamedNode] = (),
 ) -> str:
     """The one update that makes a new version current and adds the run's ``provenance``
     to the provenance graph, if the source's current graph is ``expected`` (None: it has
-    none); else it changes nothing."""
+    none) and every other source's current graph is one of ``seen`` (those the run's
+    ownership check read); else it changes nothing."""
     source = graphs.source_resource(slug)
     pointers = [
         ox.Triple(source, RDF_TYPE, CAT.Source),
@@ -80,7 +82,8 @@ def switch_update(
     if quarantine is not None:
         pointers.append(ox.Triple(source, CAT.quarantine, quarantine))
     return updates.text("source_switch", registry=graphs.registry, source=source,
-                        expected=expected if expected is not None else CAT.none, pointers=pointers,
+                        expected=expected if expected is not None else CAT.none, seen=list(seen),
+                        pointers=pointers,
                         provenance=graphs.provenance, activity=provenance)
 
 
