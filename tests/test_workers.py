@@ -4,6 +4,7 @@ usage counts of several workers adding up."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -13,6 +14,7 @@ import tempfile
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -384,3 +386,55 @@ def test_on_every_backend_a_lease_is_marked_held_and_a_second_claimant_defers(st
     assert not second.take() and second.holder() == first.owner
     first.release()
     assert second.take() and [c.held for c in second.claims()] == [True]
+
+
+def test_the_background_workers_harvests_are_counted_in_the_web_workers_metrics(tmp_path):
+    """`serve --workers 2`'s background process harvests; its ingest shows in /-/metrics,
+    which web workers answer (prometheus-client's multiprocess files of every process).
+    On an Oxigraph server of its own: the others' background workers hold the harvest lease."""
+    with running_oxigraph(tmp_path / "ox") as sparql:
+        _harvest_counted(sparql, tmp_path)
+
+
+def _harvest_counted(sparql: str, tmp_path: Path) -> None:
+    dump = (DATA / "isolation" / "beta.ttl").read_bytes()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            self.send_response(200)
+            self.send_header("Content-Type", "text/turtle")
+            self.send_header("Content-Length", str(len(dump)))
+            self.end_headers()
+            self.wfile.write(dump)
+
+        def log_message(self, *args):
+            pass
+
+    web = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=web.serve_forever, daemon=True).start()
+    env = _env(sparql, tmp_path / "store", CATALOGUE_HARVEST_INTERVAL="1",
+               CATALOGUE_ALLOW_PRIVATE_URLS="true")
+    done = _cli(env, "harvest", "configure", "metered", "--url",
+                f"http://127.0.0.1:{web.server_address[1]}/beta.ttl", "--every", "PT6H")
+    assert done.returncode == 0, done.stderr.decode()
+    port = free_port()
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen([sys.executable, "-m", "catalogue_cli", "serve", "--workers", "2", "--port", str(port)],
+                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url + "/-/health", timeout=60)
+        deadline, status = time.monotonic() + 60, None
+        while time.monotonic() < deadline and status != "stored":  # the harvest ran and was recorded
+            time.sleep(0.5)
+            found = json.loads(_cli(env, "harvest", "status", "--json").stdout)
+            status = {s["source"]: s["status"] for s in found}.get("metered")
+        assert status == "stored"
+        text = requests.get(url + "/-/metrics", timeout=30).text  # counted before it was recorded
+        assert 'catalogue_ingests_total{outcome="stored"} 1.0' in text.splitlines()
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        log.close()
+        web.shutdown()
+        web.server_close()

@@ -169,6 +169,10 @@ def run_background(settings: Settings) -> int:
     SIGTERM or Ctrl-C. Serves no request."""
     logging.basicConfig(level=logging.INFO)
     catalogue = Catalogue(settings)
+    from .operations import Metrics, multiprocess  # after the CLI set PROMETHEUS_MULTIPROC_DIR
+
+    if multiprocess():  # its ingests (harvests) are counted in the web workers' /-/metrics too
+        catalogue.operations.watch(Metrics(None).heard)
     stopped = threading.Event()
 
     def stop(signum: int, frame: object) -> None:
