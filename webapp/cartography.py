@@ -20,10 +20,12 @@ on its page) and ``eira_block_specifications(iri)`` (on a building block's page)
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote_plus
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from flask_babel import get_translations, lazy_gettext
+from markupsafe import Markup
 
 from catalogue.cache import LRU
 from catalogue.cartography import COMPARE_MAX, COVERAGE, Footprint, Map, Tile, UnknownSolution
@@ -202,7 +204,17 @@ def eira_block_specifications(iri: str) -> list[BlockSpecification]:
     return root().cartography.block_specifications(iri, label_languages())
 
 
+@lru_cache(maxsize=4096)
+def footprint_cells(cells: tuple[bool, ...]) -> Markup:
+    """A footprint view's small map: one cell per building block, lit or not. Joined here
+    (kept by pattern): a view has up to ~150 blocks, and the same loop in the template cost
+    a cold solution page ~0.5 ms."""
+    return Markup("".join('<span class="fp-cell on"></span>' if on else '<span class="fp-cell"></span>'
+                          for on in cells))
+
+
 bp.add_app_template_global(eira_footprint, "eira_footprint")
+bp.add_app_template_global(footprint_cells, "footprint_cells")
 bp.add_app_template_global(eira_block_specifications, "eira_block_specifications")
 bp.add_app_template_global(COMPARE_MAX, "eira_compare_max")
 bp.add_app_template_global(count_text, "eira_count")
