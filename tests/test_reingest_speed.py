@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 
+import pyoxigraph as ox
 import pytest
 
 from catalogue.app import Catalogue
@@ -440,3 +441,57 @@ def test_no_load_ahead_of_a_dataset_format_or_on_a_store_that_loads_in_python(ca
         ahead.start_dump(dump(), rdf_format("ttl"))
         assert ahead._thread is None
     assert catalogue.store.count(graph) == 0
+
+
+@pytest.fixture
+def on_server(request, tmp_path):
+    """The catalogue on a real Oxigraph server (which parses a posted document itself)."""
+    from tests.conftest import backend_store
+
+    store = backend_store(request, tmp_path, "remote")
+    settings = load_settings({}, store=str(tmp_path / "store"), shacl_engine="turbo", keep_versions=1)
+    c = Catalogue(settings, store)
+    c.publishing.register_source("example", "Example repository")
+    yield c
+    store.update("DROP SILENT ALL")
+    c.close()
+
+
+def test_an_oxigraph_server_loads_a_new_dump_from_its_bytes_while_it_is_parsed(on_server, heads):
+    """The dump is posted whole to the server's Graph Store endpoint (parsed there, in one
+    document: its blank nodes stay one node each) and published as the records' triples;
+    JSON-LD, whose processing differs between server versions, is not sent."""
+    from catalogue.ingest.parse import parse_dump
+
+    assert on_server.store.loads_natively
+    assert ingest(on_server, dump()).stored
+    changed = dump(titles={9: "Solution nine, renamed"})
+    assert ingest(on_server, changed).stored
+    assert [(h["from"], h["kept"]) for h in heads] == [("dump", True), ("dump", True)]
+    index = RecordIndex(parse_dump(changed, filename="x.ttl").triples)
+    stored = on_server.store.triples(_current(on_server))
+    assert canonical_hash(stored) == canonical_hash(index.stored_triples(index.records))
+    jsonld = ox.serialize(list(ox.parse(dump(titles={9: "Nine"}), format=ox.RdfFormat.TURTLE)),
+                          format=ox.RdfFormat.JSON_LD)
+    assert on_server.publishing.ingest("example", jsonld, filename="x.jsonld").stored
+    assert heads[2]["from"] == "records"
+
+
+def test_a_dump_a_server_reads_otherwise_is_written_from_its_records(on_server, heads, monkeypatch):
+    """Another parser (another server version) may read the same bytes otherwise: a load
+    whose triple count differs from this process's reading is dropped."""
+    real = on_server.store.load_graph
+
+    def reads_one_more(graph, data, fmt):
+        real(graph, data, fmt)
+        on_server.store.write_graph(graph, [ox.Triple(ox.NamedNode(EX + "x"), ox.NamedNode(EX + "y"),
+                                                      ox.Literal("read otherwise"))])
+        return on_server.store.count(graph)
+
+    monkeypatch.setattr(on_server.store, "load_graph", reads_one_more)
+    report = ingest(on_server, dump())
+    assert report.stored and heads[0] == {**heads[0], "from": "dump", "kept": False}
+    stored = on_server.store.triples(_current(on_server))
+    assert "read otherwise" not in {t.object.value for t in stored}
+    index = RecordIndex(_parse(dump()))
+    assert canonical_hash(stored) == canonical_hash(index.stored_triples(index.records))

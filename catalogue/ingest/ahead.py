@@ -46,6 +46,7 @@ class WriteAhead:
         self._thread: threading.Thread | None = None
         self._whole_dump = False  # started from the dump's bytes, not from its records
         self._error: BaseException | None = None
+        self._loaded: list[int | None] = []  # the graph's size after a load another parser made
 
     def __enter__(self) -> WriteAhead:
         return self
@@ -62,9 +63,9 @@ class WriteAhead:
         if the store loads outside Python and ``format`` holds triples only (a dataset's
         graph names are merged by the parse, not by a load into one graph)."""
         rdf = format.rdf
-        if not self.store.loads_natively or rdf is None or rdf.supports_datasets:
+        if rdf is None or rdf.supports_datasets or not self.store.loads_natively_as(rdf):
             return
-        if self._run(lambda: self.store.load_graph(self.graph, data, rdf)):
+        if self._run(lambda: self._loaded.append(self.store.load_graph(self.graph, data, rdf))):
             self._whole_dump = True
 
     def _run(self, write: Callable[[], object]) -> bool:
@@ -84,7 +85,8 @@ class WriteAhead:
     def finish(self, index: RecordIndex, accepted: int) -> bool:
         """Whether the graph holds exactly the version to publish: it was written whole,
         all the records of ``index`` (``accepted`` of them) were accepted, and, when it was
-        loaded from the dump, the records store every triple of it. Otherwise the graph is
+        loaded from the dump, the records store every triple of it (and a server that parsed
+        the dump itself found as many triples as this process did). Otherwise the graph is
         dropped (the caller writes the accepted records itself).
 
         :raise StoreError: the write of the records failed (the graph is dropped first); a
@@ -100,10 +102,21 @@ class WriteAhead:
                 log.warning("the dump could not be loaded ahead into %s: %s", self.graph.value, error)
                 return False
             raise error
-        if accepted == len(index.records) and (not self._whole_dump or index.stores_everything()):
+        if accepted == len(index.records) and (not self._whole_dump or (
+                index.stores_everything() and self._read_alike(index))):
             self._thread = None  # the run's graph now: dropped by the run if it fails later
             return True
         self.discard()
+        return False
+
+    def _read_alike(self, index: RecordIndex) -> bool:
+        """Whether a server that parsed the dump itself found as many triples as ours did
+        (another version of the parser may read a document otherwise)."""
+        loaded = self._loaded[0] if self._loaded else None
+        if loaded is None or loaded == index.triple_count():
+            return True
+        log.warning("the dump loaded ahead into %s holds %s triples, not %s: written from its records",
+                    self.graph.value, loaded, index.triple_count())
         return False
 
     def discard(self) -> None:

@@ -199,6 +199,10 @@ class RecordIndex:
             out.extend(self.by_subject.get(node, ()))
         return out
 
+    def triple_count(self) -> int:
+        """How many distinct triples were indexed (those of the dump as parsed)."""
+        return sum(len(triples) for triples in self.by_subject.values())
+
     def stores_everything(self) -> bool:
         """Whether :meth:`stored_triples` of all the records is every triple indexed: each
         subject is a record's or described for one (none like a blank node nothing points

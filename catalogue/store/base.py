@@ -149,6 +149,10 @@ class Store(ABC):
     #: Python parses the same document, as an ingest's head start does)
     loads_natively: bool = False
 
+    def loads_natively_as(self, format: RdfFormat) -> bool:
+        """Whether :meth:`load_graph` parses documents of ``format`` outside Python."""
+        return self.loads_natively
+
     @abstractmethod
     def select(self, sparql: str, bindings: Bindings | None = None, *, dataset: Dataset = ALL) -> Rows:
         """Run a SELECT; ``bindings`` pre-bind projected variables to RDF terms."""
@@ -195,13 +199,17 @@ class Store(ABC):
         """Add triples to ``graph`` in bulk, fast but not atomic: write into a graph nobody
         reads yet, then publish it with one small update. Returns the count."""
 
-    def load_graph(self, graph: NamedNode, data: bytes, format: RdfFormat) -> None:
+    def load_graph(self, graph: NamedNode, data: bytes, format: RdfFormat) -> int | None:
         """Add the triples of one document (a triple format) to ``graph`` in bulk, as
         :meth:`write_graph` does: into a graph nobody reads yet. Its blank nodes are its own.
+        Returns how many triples ``graph`` then holds when another parser than this
+        process's read the document (a server's: the caller compares it with its own
+        reading), else None.
 
         :raise SyntaxError: the document does not parse (``graph`` may hold part of it).
         """
         self.write_graph(graph, (q.triple for q in parse(data, format=format)))
+        return None
 
     @abstractmethod
     def named_graphs(self) -> list[NamedNode]:

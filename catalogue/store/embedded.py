@@ -155,9 +155,10 @@ class EmbeddedStore(Store):
                                   lenient=True)
         return len(triples)
 
-    def load_graph(self, graph: ox.NamedNode, data: bytes, format: ox.RdfFormat) -> None:
+    def load_graph(self, graph: ox.NamedNode, data: bytes, format: ox.RdfFormat) -> int | None:
         # in Rust, without the GIL; not lenient: the bytes are a publisher's, unchecked yet
         self._store.bulk_load(input=data, format=format, to_graph=graph)
+        return None  # the parser an ingest reads the same bytes with
 
     def dump_quads(self, target: BinaryIO) -> int:
         """One consistent snapshot of every named graph, taken while the store stays open
