@@ -24,7 +24,7 @@ from werkzeug.serving import make_server
 
 from catalogue.app import Catalogue
 from catalogue.settings import SettingsError, load_settings
-from tests.conftest import free_port, serving
+from tests.conftest import free_port, running_oxigraph, serving
 from webapp.oidc import wanted_username
 
 CLIENT_ID = "catalogue-test"
@@ -123,15 +123,24 @@ def provider():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, provider, oxigraph_server):
+def oidc_store(tmp_path_factory):
+    """An Oxigraph server of this module's own: what other modules left running on the
+    shared one (queries a stopped server sent go on) cannot slow this one's start."""
+    with running_oxigraph(tmp_path_factory.mktemp("oidc-oxigraph")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, provider, oidc_store):
     """The real server on a remote store, so the test can read the accounts it makes; a local
-    account ``maria`` is linked beforehand to the provider's subject ``eu-maria``."""
+    account ``maria`` is linked beforehand to the provider's subject ``eu-maria``. The test's
+    own catalogue has a directory of its own (its search index is not the server's)."""
     store_dir = tmp_path_factory.mktemp("oidc") / "store"
     env = {**os.environ, "CATALOGUE_STORE": str(store_dir),
-           "CATALOGUE_SPARQL_QUERY_URL": oxigraph_server + "/query",
+           "CATALOGUE_SPARQL_QUERY_URL": oidc_store + "/query",
            "CATALOGUE_OIDC_ISSUER": provider.url, "CATALOGUE_OIDC_CLIENT_ID": CLIENT_ID,
            "CATALOGUE_OIDC_CLIENT_SECRET": CLIENT_SECRET, "CATALOGUE_OIDC_NAME": "Test Login"}
-    catalogue = Catalogue(load_settings(env))
+    catalogue = Catalogue(load_settings({**env, "CATALOGUE_STORE": str(store_dir) + "-test"}))
     CATALOGUES[:] = [catalogue]  # for tests that need more than its accounts
     catalogue.store.update("DROP SILENT ALL")
     catalogue.accounts.add_user("maria", PASSWORD, name="Maria Local")
