@@ -98,7 +98,7 @@ def child(phase: str, path: str, workdir: str, engine: str) -> dict:
         t = time.perf_counter()
         version = graphs.source("bench", "v1")
         store.write_graph(version, index.stored_triples(index.records))  # what ingest writes
-        store.update(switch_update(graphs, "bench", version, None, [], expected=None))  # the atomic switch
+        store.update(switch_update(graphs, "bench", version, None, [], expected=None, seen=()))  # the atomic switch
         store.raw.flush()
         out["seconds"] = time.perf_counter() - t
         out["triples"] = len(dump.triples)
@@ -112,7 +112,7 @@ def child(phase: str, path: str, workdir: str, engine: str) -> dict:
         graphs = Graphs(settings.base_uri)
         version = graphs.source("first", "v1")
         store.write_graph(version, index.stored_triples(index.records))
-        store.update(switch_update(graphs, "first", version, None, [], expected=None))
+        store.update(switch_update(graphs, "first", version, None, [], expected=None, seen=()))
         report = Report(records=[RecordResult(r.iri, r.kind, True) for r in index.records])
         t = time.perf_counter()
         out["refused_triples"] = ownership.check(store, graphs, "second", index, report)

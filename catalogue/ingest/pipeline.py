@@ -583,9 +583,10 @@ def _switch(store: Store, graphs: Graphs, source: str, expected: ox.NamedNode | 
         taken = ownership.owned_elsewhere(store, graphs, source, claims(), seen)
         if taken:
             iri, owner = min((i.value, o) for i, o in taken.items())
+            more = f" (and {len(taken) - 1} more of this run's records)" if len(taken) > 1 else ""
             raise ClaimConflict(
-                f"source {owner!r} published {iri} (and {len(taken) - 1} more of this run's "
-                f"records) while this run of source {source!r} was being made: a record belongs "
+                f"source {owner!r} published {iri}{more} while this run of source {source!r} was "
+                "being made: a record belongs "
                 "to the source that publishes it first, so nothing of this run was kept; send it "
                 "again and its report will show which records are another source's")
     raise SwitchConflict(

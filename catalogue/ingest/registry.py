@@ -67,7 +67,7 @@ def switch_update(
     provenance: Sequence[ox.Triple],
     *,
     expected: ox.NamedNode | None,
-    seen: Iterable[ox.NamedNode] = (),
+    seen: Iterable[ox.NamedNode],
 ) -> str:
     """The one update that makes a new version current and adds the run's ``provenance``
     to the provenance graph, if the source's current graph is ``expected`` (None: it has

@@ -134,6 +134,8 @@ def blank_nodes_last(triples: Iterable[Triple], size: int) -> Iterator[list[Trip
         yield plain
     if blank:
         yield blank
+
+
 IN_DATASET = "urn:x-catalogue:in-dataset"  # FILTER (<IN_DATASET>(?g)): ?g is in Dataset.scope
 
 
